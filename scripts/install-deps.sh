@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages casereview builds and tests with, if any are missing.
+# Safe to run again: it does nothing when everything is present.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build ccache pkg-config python3
+  libboost1.81-dev        # Boost.MSM (1.74's MSM does not compile as C++20)
+  libsqlitecpp-dev libsqlite3-dev sqlite3
+  nlohmann-json3-dev libhowardhinnant-date-dev libcli11-dev
+  libfccp-dev             # CSV import (fast-cpp-csv-parser)
+  catch2                  # Catch2 v2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
