@@ -1,0 +1,56 @@
+// Support shared by the Boost.MSM machines. Include only from a machine's own .cpp, after
+// casereview/msm_config.hpp and the MSM headers.
+#pragma once
+
+#include <boost/msm/back/state_machine.hpp>
+#include <boost/mpl/for_each.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "casereview/status.hpp"
+
+namespace casereview::machine {
+
+// Carries a state type through mpl::for_each without constructing it. (Not `type`: MPL
+// would take a nested `type` for a metafunction result and unwrap it.)
+template <class T>
+struct TypeTag {
+  using state = T;
+};
+
+// Stable state names indexed by MSM's numeric state id. The id follows row order and must
+// never be persisted; the name (each state's kName) is the file format.
+template <class Fsm>
+std::vector<std::string_view> StateNames() {
+  using Stt = typename Fsm::stt;
+  using States = typename boost::msm::back::generate_state_set<Stt>::type;
+  std::vector<std::string_view> names(boost::mpl::size<States>::value);
+  boost::mpl::for_each<States, TypeTag<boost::mpl::placeholders::_1>>(
+      [&names](auto wrapped) {
+        using S = typename decltype(wrapped)::state;
+        names[boost::msm::back::get_state_id<Stt, S>::value] = S::kName;
+      });
+  return names;
+}
+
+// Where a machine's guards and handlers leave word of a refusal. Every front end derives
+// from it and overrides no_transition / exception_caught to write here (STYLE.md rule 3).
+struct RefusalSlots {
+  std::string why_not_;  // a guard said no, and why
+  std::string failure_;  // an action threw: a programming error, reported, never swallowed
+};
+
+// Sends one event and turns anything but a handled transition into a refusal. When no row
+// matched and no guard explained itself, `fallback` says the event does not fit the stage.
+template <class Fsm, class Event>
+Status Dispatch(Fsm& fsm, const Event& e, const std::string& fallback) {
+  fsm.why_not_.clear();
+  fsm.failure_.clear();
+  boost::msm::back::HandledEnum handled = fsm.process_event(e);
+  if (!fsm.failure_.empty()) return Status::Refused(fsm.failure_);
+  if (handled == boost::msm::back::HANDLED_TRUE) return Status::Ok();
+  return Status::Refused(fsm.why_not_.empty() ? fallback : fsm.why_not_);
+}
+
+}  // namespace casereview::machine

@@ -1,0 +1,108 @@
+// The one translation unit that instantiates the SCR machine.
+#include "scr/scr_machine.hpp"  // first: it includes msm_config.hpp before MSM
+
+#include <tuple>
+#include <unordered_map>
+
+#include "scr/scr_events.hpp"
+#include "scr/scr_workflow.hpp"
+
+namespace casereview {
+namespace scr {
+
+template <class Fsm>
+std::string_view StageOf(const Fsm& fsm) {
+  static const auto kNames = machine::StateNames<ScrMachine>();
+  return kNames[static_cast<std::size_t>(fsm.current_state()[0])];
+}
+
+namespace {
+
+using Events = std::tuple<
+    PanelMeetingConvened, PanelMeetingHeld, ScrRecommended, NoScrRecommended,
+    ChairDecidedToProceed, ChairDecidedNotToProceed, AgencyInvolvementRecorded, ReviewPanelFormed,
+    TermsOfReferenceAgreed, RecordsSecured, OverviewWriterAppointed, ImrCommissioned,
+    FamilyContactNamed, CommissioningCompleted, ImrSubmitted, ImrReturnedForRevision, ImrAccepted,
+    ImrSignedOff, AuthorGroupMeetingHeld, OverviewReportSubmitted, OverviewReturnedForRevision,
+    OverviewEndorsedByPanel, ReportSignedOffByBoard, ReportReturnedByBoard, SubmittedToRegulator,
+    ReportPublished, StaffDebriefed, LearningDisseminated, ActionAdded, ActionPlanAgreed,
+    ActionStarted, ActionProgressRecorded, ActionCompleted, ActionImpactAssured, ActionClosed,
+    ReviewClosed, ExtensionRequested, ExtensionGranted, ExtensionRefused, ParallelProceedingOpened,
+    ParallelProceedingUpdated, ParallelProceedingConcluded, SingleAgencyLearningActioned,
+    MediaStrategyAgreed>;
+
+using DispatchFn = Status (*)(ScrMachine&, const nlohmann::json&, const std::string&);
+
+template <class Event>
+Status DispatchOne(ScrMachine& fsm, const nlohmann::json& fields, const std::string& fallback) {
+  return machine::Dispatch(fsm, Event{fields}, fallback);
+}
+
+template <class... Event>
+std::unordered_map<std::string_view, DispatchFn> BuildDispatchTable(std::tuple<Event...>*) {
+  return {{Event::kName, &DispatchOne<Event>}...};
+}
+
+const std::unordered_map<std::string_view, DispatchFn>& DispatchTable() {
+  static const auto kTable = BuildDispatchTable(static_cast<Events*>(nullptr));
+  return kTable;
+}
+
+}  // namespace
+}  // namespace scr
+
+struct ScrWorkflow::Machine {
+  scr::ScrMachine fsm;
+};
+
+ScrWorkflow::ScrWorkflow() : m_(std::make_unique<Machine>()) {}
+ScrWorkflow::ScrWorkflow(const ScrWorkflow& other) : m_(std::make_unique<Machine>(*other.m_)) {}
+ScrWorkflow& ScrWorkflow::operator=(const ScrWorkflow& other) {
+  if (this != &other) m_ = std::make_unique<Machine>(*other.m_);
+  return *this;
+}
+ScrWorkflow::ScrWorkflow(ScrWorkflow&&) noexcept = default;
+ScrWorkflow& ScrWorkflow::operator=(ScrWorkflow&&) noexcept = default;
+ScrWorkflow::~ScrWorkflow() = default;
+
+Result<ScrWorkflow> ScrWorkflow::Begin(std::string ref, ScrRules rules,
+                                       const nlohmann::json& referral) {
+  const EventSpec* spec = FindSpec(ScrEventSpecs(), kCaseReferred);
+  CR_RETURN_IF_ERROR(ValidatePayload(*spec, referral, /*resolved=*/true));
+  ScrWorkflow w;
+  ScrCase& c = w.m_->fsm.case_;
+  c.ref = std::move(ref);
+  c.rules = std::move(rules);
+  for (const auto& a : referral["agencies_involved"]) c.involved_agencies.insert(a.get<std::string>());
+  w.m_->fsm.start();
+  return w;
+}
+
+Status ScrWorkflow::Apply(std::string_view event, const nlohmann::json& fields) {
+  const EventSpec* spec = FindSpec(ScrEventSpecs(), event);
+  auto it = scr::DispatchTable().find(event);
+  if (spec == nullptr || it == scr::DispatchTable().end() || event == kCaseReferred)
+    return Status::InvalidArgument("'" + std::string(event) +
+                                   "' is not an event of a Serious Case Review (see 'casereview events')");
+  CR_RETURN_IF_ERROR(ValidatePayload(*spec, fields, /*resolved=*/true));
+  std::string fallback = std::string(event) + " cannot be recorded on " + Ref() + " at stage " +
+                         std::string(Stage()) + ". Next expected: " +
+                         std::string(ScrStageExpects(Stage()));
+  return it->second(m_->fsm, fields, fallback);
+}
+
+const std::string& ScrWorkflow::Ref() const { return m_->fsm.case_.ref; }
+std::string_view ScrWorkflow::Stage() const { return scr::StageOf(m_->fsm); }
+bool ScrWorkflow::IsFinal() const { return m_->fsm.is_flag_active<scr::FinalStage>(); }
+const ScrCase& ScrWorkflow::Case() const { return m_->fsm.case_; }
+
+const std::vector<std::string_view>& ScrWorkflow::Stages() {
+  static const std::vector<std::string_view> kStages = {
+      "Referred",         "UnderPanelConsideration", "AwaitingChairDecision", "NotToProceed",
+      "Commissioning",    "ImrsInProgress",          "OverviewDrafting",      "PanelQualityAssurance",
+      "AwaitingBoardSignOff", "SignedOff",           "Published",             "ActionPlanMonitoring",
+      "Closed"};
+  return kStages;
+}
+
+}  // namespace casereview

@@ -1,0 +1,72 @@
+// A Serious Case Review as a Boost.MSM state machine (DESIGN.md, "Serious Case Review").
+//
+// Stages (stable names, persisted): Referred, UnderPanelConsideration,
+// AwaitingChairDecision, NotToProceed, Commissioning, ImrsInProgress, OverviewDrafting,
+// PanelQualityAssurance, AwaitingBoardSignOff, SignedOff, Published, ActionPlanMonitoring,
+// Closed. Extensions, parallel proceedings, single-agency learning and the media strategy
+// run alongside in a second region until sign-off.
+//
+// Pure: no I/O, no clock. The machine lives in scr_workflow.cpp.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "casereview/status.hpp"
+#include "common/event_spec.hpp"
+#include "scr/scr_case.hpp"
+
+namespace casereview {
+
+class ScrWorkflow {
+ public:
+  // Bump when a change to states or rows would replay an existing log differently; the
+  // version is stored with each review's stage.
+  static constexpr int kDefinitionVersion = 1;
+
+  // Opens a review in Referred from its CaseReferred fields (resolved, as stored).
+  static Result<ScrWorkflow> Begin(std::string ref, ScrRules rules, const nlohmann::json& referral);
+
+  ScrWorkflow(const ScrWorkflow& other);
+  ScrWorkflow& operator=(const ScrWorkflow& other);
+  ScrWorkflow(ScrWorkflow&&) noexcept;
+  ScrWorkflow& operator=(ScrWorkflow&&) noexcept;
+  ~ScrWorkflow();
+
+  // Applies one event (fields resolved, as stored). A refusal names the review, the stage
+  // and what is missing, and changes nothing.
+  Status Apply(std::string_view event, const nlohmann::json& fields);
+
+  const std::string& Ref() const;
+  std::string_view Stage() const;
+  bool IsFinal() const;  // NotToProceed or Closed
+  const ScrCase& Case() const;
+
+  // Every stage, in process order (for documentation and checks).
+  static const std::vector<std::string_view>& Stages();
+
+ private:
+  ScrWorkflow();
+  struct Machine;
+  std::unique_ptr<Machine> m_;
+};
+
+// What should happen next and who holds it.
+struct NextStep {
+  std::string what;  // "" in a final stage
+  // Each holder: {"role": "imr-author", "person": "p-x", "agency": "police"} (person and
+  // agency only where known).
+  nlohmann::json holders = nlohmann::json::array();
+};
+NextStep ScrNextStep(const ScrWorkflow& w);
+// What a stage is waiting for, in one sentence (used in refusals and `review show`).
+std::string_view ScrStageExpects(std::string_view stage);
+// The read model stored with the review: stage, next step, IMRs, actions, extensions, ...
+// Never includes the child's identifying details.
+nlohmann::json ScrProjection(const ScrWorkflow& w);
+
+}  // namespace casereview
