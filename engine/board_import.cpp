@@ -1,0 +1,121 @@
+#include "board_import.hpp"
+
+#define CSV_IO_NO_THREAD
+#include <libfccp/csv.h>
+
+#include <sstream>
+
+namespace casereview {
+namespace {
+
+using Json = nlohmann::json;
+
+std::vector<std::string> SplitRoles(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string r; std::getline(in, r, ';');) {
+    r.erase(0, r.find_first_not_of(" \t"));
+    r.erase(r.find_last_not_of(" \t") + 1);
+    if (!r.empty()) out.push_back(r);
+  }
+  return out;
+}
+
+QuorumRule QuorumFromJson(const Json& q) {
+  QuorumRule r;
+  r.chair_required = q.value("chair_required", r.chair_required);
+  r.min_agencies = q.value("min_agencies", r.min_agencies);
+  r.required_sectors = q.value("required_sectors", r.required_sectors);
+  return r;
+}
+
+BoardData FromJson(const Json& j) {
+  BoardData d;
+  const Json& b = j.at("board");
+  d.board.id = b.at("id").get<std::string>();
+  d.board.name = b.at("name").get<std::string>();
+  d.board.policy_profile = b.value("policy_profile", d.board.policy_profile);
+  if (b.contains("quorum")) d.board.quorum = QuorumFromJson(b.at("quorum"));
+  for (const Json& a : j.value("agencies", Json::array()))
+    d.agencies.push_back({a.at("id").get<std::string>(), d.board.id, a.at("name").get<std::string>(),
+                          a.at("sector").get<std::string>()});
+  for (const Json& p : j.value("people", Json::array()))
+    d.people.push_back({p.at("id").get<std::string>(), d.board.id, p.at("name").get<std::string>(),
+                        p.at("email").get<std::string>(), p.value("agency", ""),
+                        p.value("roles", std::vector<std::string>{})});
+  return d;
+}
+
+template <class Reader>
+void ReadAgencies(Reader& in, BoardData& d) {
+  std::string id, name, sector;
+  while (in.read_row(id, name, sector)) d.agencies.push_back({id, d.board.id, name, sector});
+}
+
+template <class Reader>
+void ReadPeople(Reader& in, BoardData& d) {
+  std::string id, name, email, agency, roles;
+  while (in.read_row(id, name, email, agency, roles))
+    d.people.push_back({id, d.board.id, name, email, agency, SplitRoles(roles)});
+}
+
+using Trim = io::trim_chars<' ', '\t'>;
+using Quote = io::double_quote_escape<',', '"'>;
+
+}  // namespace
+
+Result<BoardData> ParseBoardJson(std::string_view text) {
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    return Status::InvalidArgument("the board file is not a JSON object");
+  try {
+    BoardData d = FromJson(j);
+    CR_RETURN_IF_ERROR(Validate(d));
+    return d;
+  } catch (const Json::exception& e) {
+    return Status::InvalidArgument(std::string("the board file is missing a field or has one of the wrong type: ") +
+                                   e.what());
+  }
+}
+
+Json BoardDataToJson(const BoardData& d) {
+  Json agencies = Json::array(), people = Json::array();
+  for (const auto& a : d.agencies) agencies.push_back({{"id", a.id}, {"name", a.name}, {"sector", a.sector}});
+  for (const auto& p : d.people)
+    people.push_back({{"id", p.id}, {"name", p.name}, {"email", p.email}, {"agency", p.agency_id},
+                      {"roles", p.roles}});
+  const QuorumRule& q = d.board.quorum;
+  return {{"board",
+           {{"id", d.board.id}, {"name", d.board.name}, {"policy_profile", d.board.policy_profile},
+            {"quorum", {{"chair_required", q.chair_required}, {"min_agencies", q.min_agencies},
+                        {"required_sectors", q.required_sectors}}}}},
+          {"agencies", agencies},
+          {"people", people}};
+}
+
+Result<BoardData> ParseBoardCsv(std::string_view text, const Board& board,
+                                const std::string& file_name) {
+  BoardData d{board, {}, {}};
+  std::string first_line(text.substr(0, text.find('\n')));
+  bool people = first_line.find("email") != std::string::npos;
+  try {
+    if (people) {
+      io::CSVReader<5, Trim, Quote> in(file_name, text.data(), text.data() + text.size());
+      in.read_header(io::ignore_no_column, "id", "name", "email", "agency", "roles");
+      ReadPeople(in, d);
+    } else {
+      io::CSVReader<3, Trim, Quote> in(file_name, text.data(), text.data() + text.size());
+      in.read_header(io::ignore_no_column, "id", "name", "sector");
+      ReadAgencies(in, d);
+    }
+  } catch (const io::error::base& e) {
+    return Status::InvalidArgument(std::string(people ? "people" : "agencies") +
+                                   " CSV (header id,name,sector or id,name,email,agency,roles): " +
+                                   e.what());
+  }
+  for (const auto& a : d.agencies) CR_RETURN_IF_ERROR(Validate(a));
+  for (const auto& p : d.people) CR_RETURN_IF_ERROR(Validate(p));
+  return d;
+}
+
+}  // namespace casereview

@@ -1,0 +1,231 @@
+#include "casereview/engine.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "replay.hpp"
+#include "resolve.hpp"
+#include "scr/scr_events.hpp"
+
+namespace casereview {
+namespace {
+
+// "SCR-2026-001 (stage: Commissioning): " — how every error about a review begins.
+std::string About(const ReviewRecord& r) { return r.ref + " (stage: " + r.stage + "): "; }
+
+Status Prefixed(const std::string& prefix, const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kInvalidArgument: return Status::InvalidArgument(prefix + s.message());
+    case Status::Code::kNotFound: return Status::NotFound(prefix + s.message());
+    default: return s;
+  }
+}
+
+Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id,
+                                       std::string_view event, const nlohmann::json& fields) {
+  const EventSpec* spec = FindSpec(ScrEventSpecs(), event);
+  if (spec == nullptr)
+    return Status::InvalidArgument("'" + std::string(event) +
+                                   "' is not an event of a Serious Case Review (see 'casereview events')");
+  CR_RETURN_IF_ERROR(ValidatePayload(*spec, fields, /*resolved=*/false));
+  auto dir = BoardDirectory::Load(store, board_id);
+  if (!dir.ok()) return dir.status();
+  return ResolvePayload(*spec, fields, *dir);
+}
+
+Status CheckActor(Store& store, const std::string& board_id, std::string_view actor) {
+  if (actor.empty()) return Status::InvalidArgument("say who is recording this (--by PERSON)");
+  auto people = store.ListPeople(board_id);
+  if (!people.ok()) return people.status();
+  for (const auto& p : *people)
+    if (p.id == actor) return Status::Ok();
+  return Status::NotFound("no person '" + std::string(actor) + "' on board " + board_id +
+                          " to record this (--by)");
+}
+
+std::string RefFor(Instant now, std::int64_t number) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "SCR-%d-%03lld", int(DateOf(now).year()),
+                static_cast<long long>(number));
+  return buf;
+}
+
+}  // namespace
+
+Engine::Engine(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+Status Engine::CreateBoard(const Board& b) {
+  CR_RETURN_IF_ERROR(Validate(BoardData{b, {}, {}}));
+  auto boards = store_.ListBoards();
+  if (!boards.ok()) return boards.status();
+  for (const auto& existing : *boards)
+    if (existing.id == b.id) return Status::InvalidArgument("board " + b.id + " already exists");
+  return store_.PutBoard(b);
+}
+
+Result<Board> Engine::FindBoard(std::string_view board_id) {
+  auto boards = store_.ListBoards();
+  if (!boards.ok()) return boards.status();
+  if (board_id.empty()) {
+    if (boards->size() == 1) return boards->front();
+    return Status::InvalidArgument(boards->empty()
+                                       ? "there is no board yet (casereview board create)"
+                                       : "there are several boards: say which (--board ID)");
+  }
+  for (const auto& b : *boards)
+    if (b.id == board_id) return b;
+  return Status::NotFound("no board '" + std::string(board_id) + "'");
+}
+
+Status Engine::PutAgency(const Agency& a) {
+  CR_RETURN_IF_ERROR(Validate(a));
+  auto board = FindBoard(a.board_id);
+  if (!board.ok()) return board.status();
+  return store_.PutAgency(a);
+}
+
+Status Engine::PutPerson(const Person& p) {
+  CR_RETURN_IF_ERROR(Validate(p));
+  auto board = FindBoard(p.board_id);
+  if (!board.ok()) return board.status();
+  if (!p.agency_id.empty()) {
+    auto dir = BoardDirectory::Load(store_, p.board_id);
+    if (!dir.ok()) return dir.status();
+    if (!dir->agencies.count(p.agency_id))
+      return Status::NotFound("person " + p.id + ": no agency '" + p.agency_id + "' on board " +
+                              p.board_id);
+  }
+  return store_.PutPerson(p);
+}
+
+Status Engine::ImportBoardData(const BoardData& d) {
+  // Rows are added to what the board already has (a CSV of people names agencies imported
+  // earlier), and the whole is checked before anything is written.
+  BoardData merged = d;
+  auto dir = BoardDirectory::Load(store_, d.board.id);
+  if (!dir.ok()) return dir.status();
+  auto has = [](const auto& list, const std::string& id) {
+    return std::any_of(list.begin(), list.end(), [&](const auto& x) { return x.id == id; });
+  };
+  for (const auto& [id, a] : dir->agencies)
+    if (!has(merged.agencies, id)) merged.agencies.push_back(a);
+  for (const auto& [id, p] : dir->people)
+    if (!has(merged.people, id)) merged.people.push_back(p);
+  CR_RETURN_IF_ERROR(Validate(merged));
+  return store_.ImportBoardData(merged);
+}
+
+Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann::json& fields,
+                                      std::string_view actor) {
+  auto board = FindBoard(board_id);
+  if (!board.ok()) return board.status();
+  CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
+  auto resolved = CheckAndResolve(store_, board->id, kCaseReferred, fields);
+  if (!resolved.ok()) return Prefixed("referral: ", resolved.status());
+  ScrRules rules{board->policy_profile, board->quorum};
+  Instant now = clock_.Now();
+  std::string prefix = RefFor(now, 0).substr(0, 9);  // "SCR-2026-"
+  // Two processes may number a review at once; the loser's Commit conflicts and retries.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto count = store_.CountReviewsWithPrefix(prefix);
+    if (!count.ok()) return count.status();
+    std::string ref = RefFor(now, *count + 1);
+    auto w = ScrWorkflow::Begin(ref, rules, *resolved);
+    if (!w.ok()) return Prefixed("referral: ", w.status());
+    nlohmann::json payload = *resolved;
+    payload["rules"] = RulesToJson(rules);
+    ReviewChange change;
+    change.review = ScrRecord(*w, board->id, now, now, 1);
+    change.events.push_back({ref, 1, std::string(kCaseReferred), payload.dump(), std::string(actor), now});
+    change.expected_last_seq = 0;
+    Status s = store_.Commit(change);
+    if (s.ok()) return ref;
+    if (s.code() != Status::Code::kConflict) return s;
+  }
+  return Status::Conflict("could not number the new review: others kept referring at the same moment; try again");
+}
+
+Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event,
+                                    const nlohmann::json& fields, std::string_view actor) {
+  auto record = GetReview(ref);
+  if (!record.ok()) return record.status();
+  std::string about = About(*record);
+  if (record->machine_version != ScrWorkflow::kDefinitionVersion)
+    return Status::Corruption(about + "recorded under machine version " +
+                              std::to_string(record->machine_version) + "; this build reads version " +
+                              std::to_string(ScrWorkflow::kDefinitionVersion));
+  Status actor_ok = CheckActor(store_, record->board_id, actor);
+  if (!actor_ok.ok()) return Prefixed(about, actor_ok);
+  auto resolved = CheckAndResolve(store_, record->board_id, event, fields);
+  if (!resolved.ok()) return Prefixed(about, resolved.status());
+  auto log = store_.LoadEvents(ref);
+  if (!log.ok()) return log.status();
+  auto w = ReplayScr(*log);
+  if (!w.ok()) return w.status();
+  Status s = w->Apply(event, *resolved);
+  if (!s.ok()) return s;  // refused: the message names review, stage and what is missing
+  Instant now = clock_.Now();
+  std::int64_t seq = record->last_seq + 1;
+  ReviewChange change;
+  change.review = ScrRecord(*w, record->board_id, record->opened_at, now, seq);
+  change.events.push_back({record->ref, seq, std::string(event), resolved->dump(), std::string(actor), now});
+  change.expected_last_seq = record->last_seq;
+  CR_RETURN_IF_ERROR(store_.Commit(change));
+  return change.review;
+}
+
+Result<ReviewRecord> Engine::GetReview(std::string_view ref) {
+  auto r = store_.GetReview(ref);
+  if (!r.ok() && r.status().code() == Status::Code::kNotFound)
+    return Status::NotFound("no review " + std::string(ref) + " (see 'casereview review list')");
+  return r;
+}
+
+Result<std::vector<ReviewRecord>> Engine::ListReviews(const ReviewFilter& f) {
+  return store_.ListReviews(f);
+}
+
+Result<std::vector<StoredEvent>> Engine::History(std::string_view ref) {
+  auto r = GetReview(ref);
+  if (!r.ok()) return r.status();
+  return store_.LoadEvents(ref);
+}
+
+Result<RecoveryReport> Engine::Recover(bool include_closed) {
+  auto open = store_.ListReviews({std::nullopt, /*open_only=*/!include_closed});
+  if (!open.ok()) return open.status();
+  RecoveryReport report;
+  for (const auto& stored : *open) {
+    auto log = store_.LoadEvents(stored.ref);
+    if (!log.ok()) return log.status();
+    auto w = ReplayScr(*log);
+    if (!w.ok()) return w.status();
+    ReviewRecord rebuilt = ScrRecord(*w, stored.board_id, stored.opened_at, stored.updated_at,
+                                     static_cast<std::int64_t>(log->size()));
+    if (rebuilt != stored)
+      return Status::Corruption(stored.ref + ": replaying the log gives stage " + rebuilt.stage +
+                                " (event " + std::to_string(rebuilt.last_seq) +
+                                ") but the store says " + stored.stage + " (event " +
+                                std::to_string(stored.last_seq) + ")");
+    ++report.reviews_checked;
+    report.events_replayed += static_cast<std::int64_t>(log->size());
+  }
+  return report;
+}
+
+std::vector<EventHelp> ScrEventHelp() {
+  std::vector<EventHelp> out;
+  for (const auto& spec : ScrEventSpecs()) {
+    nlohmann::json fields = nlohmann::json::array();
+    for (const auto& f : spec.fields) {
+      nlohmann::json j = {{"name", f.name}, {"type", FieldTypeName(f.type)},
+                          {"required", f.required}, {"help", f.help}};
+      if (!f.choices.empty()) j["choices"] = f.choices;
+      fields.push_back(j);
+    }
+    out.push_back({std::string(spec.name), std::string(spec.summary), fields});
+  }
+  return out;
+}
+
+}  // namespace casereview

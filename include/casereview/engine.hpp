@@ -1,0 +1,73 @@
+// Engine: the one way to change a review.
+//
+// A command's path: check the input → load the review and rebuild its machine from its log
+// → dispatch the event (refused? return the refusal, record nothing) → in ONE store
+// transaction append the event and update the review's read model.
+//
+// Thread safety: one Engine per thread (it holds no caches yet; the Store serialises).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "casereview/board.hpp"
+#include "casereview/clock.hpp"
+#include "casereview/status.hpp"
+#include "casereview/store.hpp"
+
+namespace casereview {
+
+struct RecoveryReport {
+  std::int64_t reviews_checked = 0;
+  std::int64_t events_replayed = 0;
+};
+
+class Engine {
+ public:
+  // REQUIRES: store and clock outlive the Engine.
+  Engine(Store& store, const Clock& clock);
+
+  // ---- Board set-up ----
+  Status CreateBoard(const Board& b);  // InvalidArgument if it exists or is malformed
+  Status PutAgency(const Agency& a);   // the board must exist
+  Status PutPerson(const Person& p);   // the board (and agency, if given) must exist
+  Status ImportBoardData(const BoardData& d);  // all or nothing
+  // The only board, when `board_id` is empty and there is exactly one.
+  Result<Board> FindBoard(std::string_view board_id);
+
+  // ---- Reviews ----
+  // Opens a Serious Case Review from a referral (the CaseReferred fields; people and
+  // agencies by id). Returns the new review's reference, e.g. "SCR-2026-001".
+  Result<std::string> ReferCase(std::string_view board_id, const nlohmann::json& fields,
+                                std::string_view actor);
+  // Records one event on a review. A refusal names the review, its stage and what is
+  // missing, and nothing is written.
+  Result<ReviewRecord> Record(std::string_view ref, std::string_view event,
+                              const nlohmann::json& fields, std::string_view actor);
+
+  Result<ReviewRecord> GetReview(std::string_view ref);
+  Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f);
+  Result<std::vector<StoredEvent>> History(std::string_view ref);
+
+  // Rebuilds every open review's machine (every review, with include_closed) from its log
+  // and checks it reaches the stored stage and read model. Corruption names the first
+  // review that disagrees.
+  Result<RecoveryReport> Recover(bool include_closed = false);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+};
+
+// The kinds of event a review takes, with their fields, for help and documentation.
+struct EventHelp {
+  std::string name;
+  std::string summary;
+  nlohmann::json fields;  // [{"name","type","required","help","choices"}]
+};
+std::vector<EventHelp> ScrEventHelp();
+
+}  // namespace casereview
