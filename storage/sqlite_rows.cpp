@@ -1,0 +1,209 @@
+#include "sqlite_rows.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <cstdint>
+
+namespace casereview::storage {
+namespace {
+
+std::int64_t Seconds(Instant t) { return t.time_since_epoch().count(); }
+Instant InstantAt(std::int64_t seconds) { return Instant{std::chrono::seconds{seconds}}; }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+const char* const kUpsertBoard =
+    "INSERT INTO boards (id, name, policy_profile, quorum_chair_required, quorum_min_agencies,"
+    " quorum_required_sectors) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, policy_profile = excluded.policy_profile,"
+    " quorum_chair_required = excluded.quorum_chair_required,"
+    " quorum_min_agencies = excluded.quorum_min_agencies,"
+    " quorum_required_sectors = excluded.quorum_required_sectors";
+
+void BindBoard(SQLite::Statement& s, const Board& b) {
+  s.bind(1, b.id);
+  s.bind(2, b.name);
+  s.bind(3, b.policy_profile);
+  s.bind(4, b.quorum.chair_required ? 1 : 0);
+  s.bind(5, b.quorum.min_agencies);
+  s.bind(6, JoinList(b.quorum.required_sectors));
+}
+
+Board ReadBoard(const SQLite::Statement& s) {
+  Board b;
+  b.id = s.getColumn(0).getString();
+  b.name = s.getColumn(1).getString();
+  b.policy_profile = s.getColumn(2).getString();
+  b.quorum.chair_required = s.getColumn(3).getInt() != 0;
+  b.quorum.min_agencies = s.getColumn(4).getInt();
+  b.quorum.required_sectors = SplitList(s.getColumn(5).getString());
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------
+const char* const kUpsertAgency =
+    "INSERT INTO agencies (id, board_id, name, sector) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET board_id = excluded.board_id, name = excluded.name,"
+    " sector = excluded.sector";
+
+void BindAgency(SQLite::Statement& s, const Agency& a) {
+  s.bind(1, a.id);
+  s.bind(2, a.board_id);
+  s.bind(3, a.name);
+  s.bind(4, a.sector);
+}
+
+Agency ReadAgency(const SQLite::Statement& s) {
+  return Agency{s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+                s.getColumn(3).getString()};
+}
+
+// ---------------------------------------------------------------------------------------
+const char* const kUpsertPerson =
+    "INSERT INTO people (id, board_id, name, email, agency_id, roles) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET board_id = excluded.board_id, name = excluded.name,"
+    " email = excluded.email, agency_id = excluded.agency_id, roles = excluded.roles";
+
+void BindPerson(SQLite::Statement& s, const Person& p) {
+  s.bind(1, p.id);
+  s.bind(2, p.board_id);
+  s.bind(3, p.name);
+  s.bind(4, p.email);
+  if (p.agency_id.empty()) {
+    s.bind(5);  // NULL
+  } else {
+    s.bind(5, p.agency_id);
+  }
+  s.bind(6, JoinList(p.roles));
+}
+
+Person ReadPerson(const SQLite::Statement& s) {
+  Person p;
+  p.id = s.getColumn(0).getString();
+  p.board_id = s.getColumn(1).getString();
+  p.name = s.getColumn(2).getString();
+  p.email = s.getColumn(3).getString();
+  p.agency_id = s.getColumn(4).getString();  // NULL reads as ""
+  p.roles = SplitList(s.getColumn(5).getString());
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------
+const char* const kUpsertReview =
+    "INSERT INTO reviews (ref, board_id, kind, stage, machine_version, last_seq, open, opened_at,"
+    " updated_at, projection) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (ref) DO UPDATE SET board_id = excluded.board_id, kind = excluded.kind,"
+    " stage = excluded.stage, machine_version = excluded.machine_version,"
+    " last_seq = excluded.last_seq, open = excluded.open, opened_at = excluded.opened_at,"
+    " updated_at = excluded.updated_at, projection = excluded.projection";
+
+void BindReview(SQLite::Statement& s, const ReviewRecord& r) {
+  s.bind(1, r.ref);
+  s.bind(2, r.board_id);
+  s.bind(3, r.kind);
+  s.bind(4, r.stage);
+  s.bind(5, r.machine_version);
+  s.bind(6, r.last_seq);
+  s.bind(7, r.open ? 1 : 0);
+  s.bind(8, Seconds(r.opened_at));
+  s.bind(9, Seconds(r.updated_at));
+  s.bind(10, r.projection);
+}
+
+ReviewRecord ReadReview(const SQLite::Statement& s) {
+  ReviewRecord r;
+  r.ref = s.getColumn(0).getString();
+  r.board_id = s.getColumn(1).getString();
+  r.kind = s.getColumn(2).getString();
+  r.stage = s.getColumn(3).getString();
+  r.machine_version = s.getColumn(4).getInt();
+  r.last_seq = s.getColumn(5).getInt64();
+  r.open = s.getColumn(6).getInt() != 0;
+  r.opened_at = InstantAt(s.getColumn(7).getInt64());
+  r.updated_at = InstantAt(s.getColumn(8).getInt64());
+  r.projection = s.getColumn(9).getString();
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------
+const char* const kInsertEvent =
+    "INSERT INTO review_events (review_ref, seq, type, payload, actor, recorded_at)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
+
+void BindEvent(SQLite::Statement& s, const StoredEvent& e) {
+  s.bind(1, e.review_ref);
+  s.bind(2, e.seq);
+  s.bind(3, e.type);
+  s.bind(4, e.payload);
+  s.bind(5, e.actor);
+  s.bind(6, Seconds(e.recorded_at));
+}
+
+StoredEvent ReadEvent(const SQLite::Statement& s) {
+  StoredEvent e;
+  e.review_ref = s.getColumn(0).getString();
+  e.seq = s.getColumn(1).getInt64();
+  e.type = s.getColumn(2).getString();
+  e.payload = s.getColumn(3).getString();
+  e.actor = s.getColumn(4).getString();
+  e.recorded_at = InstantAt(s.getColumn(5).getInt64());
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------
+bool ContinuesLog(const ReviewChange& c) {
+  if (c.events.empty() || c.review.last_seq != c.events.back().seq) return false;
+  for (std::size_t i = 0; i < c.events.size(); ++i) {
+    const StoredEvent& e = c.events[i];
+    if (e.review_ref != c.review.ref) return false;
+    if (e.seq != c.expected_last_seq + 1 + static_cast<std::int64_t>(i)) return false;
+  }
+  return true;
+}
+
+Status ReviewChangedMeanwhile(const std::string& ref, std::int64_t expected, std::int64_t found) {
+  if (expected == 0)
+    return Status::Conflict("review " + ref + " was created by someone else meanwhile (found event " +
+                            std::to_string(found) + "); nothing was recorded");
+  return Status::Conflict("review " + ref + " was changed by someone else (expected event " +
+                          std::to_string(expected) + ", found " + std::to_string(found) +
+                          "); nothing was recorded");
+}
+
+Status MissingReference(const std::string& who, const std::string& missing) {
+  return Status::NotFound(who + " refers to " + missing + ", which is not stored; nothing was recorded");
+}
+
+Status CheckListItems(const std::vector<std::string>& items, const std::string& what) {
+  for (const std::string& item : items) {
+    if (item.empty() || item.find(',') != std::string::npos)
+      return Status::InvalidArgument(what + " '" + item +
+                                     "' cannot be stored: it is empty or contains a comma");
+  }
+  return Status::Ok();
+}
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) text += ',';
+    text += items[i];
+  }
+  return text;
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  if (text.empty()) return items;
+  std::string::size_type start = 0;
+  while (true) {
+    auto comma = text.find(',', start);
+    items.push_back(text.substr(start, comma - start));
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
+  }
+}
+
+}  // namespace casereview::storage

@@ -1,0 +1,74 @@
+// How each stored type maps to a row of the schema in sqlite_schema.cpp, and the few rules
+// every Store keeps because of that schema. Private to storage/.
+//
+// For each type: k*Columns lists the columns Read* expects, in order (use it in the SELECT);
+// kUpsert* inserts or replaces by key, its parameters bound by Bind* in the same order.
+// The SQL is portable (INSERT ... ON CONFLICT ... DO UPDATE works in SQLite and PostgreSQL).
+// Bind* and Read* throw SQLite::Exception on a database error; the caller translates it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "casereview/board.hpp"
+#include "casereview/status.hpp"
+#include "casereview/store.hpp"
+
+namespace SQLite {
+class Statement;
+}  // namespace SQLite
+
+namespace casereview::storage {
+
+inline constexpr const char* kBoardColumns =
+    "id, name, policy_profile, quorum_chair_required, quorum_min_agencies, quorum_required_sectors";
+extern const char* const kUpsertBoard;
+void BindBoard(SQLite::Statement& s, const Board& b);
+Board ReadBoard(const SQLite::Statement& s);
+
+inline constexpr const char* kAgencyColumns = "id, board_id, name, sector";
+extern const char* const kUpsertAgency;
+void BindAgency(SQLite::Statement& s, const Agency& a);
+Agency ReadAgency(const SQLite::Statement& s);
+
+// An empty agency_id is stored as NULL, so the foreign key holds for independent people.
+inline constexpr const char* kPersonColumns = "id, board_id, name, email, agency_id, roles";
+extern const char* const kUpsertPerson;
+void BindPerson(SQLite::Statement& s, const Person& p);
+Person ReadPerson(const SQLite::Statement& s);
+
+inline constexpr const char* kReviewColumns =
+    "ref, board_id, kind, stage, machine_version, last_seq, open, opened_at, updated_at, projection";
+extern const char* const kUpsertReview;
+void BindReview(SQLite::Statement& s, const ReviewRecord& r);
+ReviewRecord ReadReview(const SQLite::Statement& s);
+
+// Events are only ever appended: kInsertEvent fails on an existing (review_ref, seq).
+inline constexpr const char* kEventColumns = "review_ref, seq, type, payload, actor, recorded_at";
+extern const char* const kInsertEvent;
+void BindEvent(SQLite::Statement& s, const StoredEvent& e);
+StoredEvent ReadEvent(const SQLite::Statement& s);
+
+// ---------------------------------------------------------------------------------------
+// Rules every Store keeps. The memory store uses them too, so both give the same answers.
+
+// The REQUIRES of ReviewChange (store.hpp): at least one event, each for review.ref, seq
+// continuing from expected_last_seq + 1 without gaps, the last one equal to review.last_seq.
+bool ContinuesLog(const ReviewChange& c);
+
+// The Conflict that Commit returns when the stored review's last_seq is `found`, not the
+// `expected` the caller loaded (0: the caller thought the review did not exist yet).
+Status ReviewChangedMeanwhile(const std::string& ref, std::int64_t expected, std::int64_t found);
+
+// The NotFound a write returns when a row refers to one that is not stored, e.g.
+// MissingReference("agency police", "board 'demo'").
+Status MissingReference(const std::string& who, const std::string& missing);
+
+// Lists are stored comma-separated, so an item can be neither empty nor hold a comma.
+// Returns InvalidArgument naming `what` (e.g. "person p1: role") if one does.
+Status CheckListItems(const std::vector<std::string>& items, const std::string& what);
+std::string JoinList(const std::vector<std::string>& items);
+std::vector<std::string> SplitList(const std::string& text);
+
+}  // namespace casereview::storage

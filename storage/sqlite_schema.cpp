@@ -1,0 +1,136 @@
+#include "sqlite_schema.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+namespace casereview::storage {
+namespace {
+
+// Version 1: boards, their agencies and people, reviews and their event logs.
+// Lists (roles, required sectors) are comma-separated; an empty list is ''.
+// people.agency_id is NULL for people who belong to no agency (the panel chair).
+const Migration kBoardsAndReviews{
+    1,
+    {
+        "CREATE TABLE boards ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " name TEXT NOT NULL,"
+        " policy_profile TEXT NOT NULL,"
+        " quorum_chair_required INTEGER NOT NULL CHECK (quorum_chair_required IN (0, 1)),"
+        " quorum_min_agencies INTEGER NOT NULL,"
+        " quorum_required_sectors TEXT NOT NULL)",
+
+        "CREATE TABLE agencies ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " board_id TEXT NOT NULL REFERENCES boards (id),"
+        " name TEXT NOT NULL,"
+        " sector TEXT NOT NULL)",
+        "CREATE INDEX agencies_by_board ON agencies (board_id, id)",
+
+        "CREATE TABLE people ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " board_id TEXT NOT NULL REFERENCES boards (id),"
+        " name TEXT NOT NULL,"
+        " email TEXT NOT NULL,"
+        " agency_id TEXT REFERENCES agencies (id),"
+        " roles TEXT NOT NULL)",
+        "CREATE INDEX people_by_board ON people (board_id, id)",
+
+        "CREATE TABLE reviews ("
+        " ref TEXT NOT NULL PRIMARY KEY,"
+        " board_id TEXT NOT NULL REFERENCES boards (id),"
+        " kind TEXT NOT NULL,"
+        " stage TEXT NOT NULL,"
+        " machine_version INTEGER NOT NULL,"
+        " last_seq BIGINT NOT NULL,"
+        " open INTEGER NOT NULL CHECK (open IN (0, 1)),"
+        " opened_at BIGINT NOT NULL,"
+        " updated_at BIGINT NOT NULL,"
+        " projection TEXT NOT NULL)",
+        // ListReviews filters by board and by open; the recovery pass lists open reviews.
+        "CREATE INDEX reviews_by_board ON reviews (board_id, open)",
+        "CREATE INDEX reviews_by_open ON reviews (open)",
+
+        // The primary key is also the index LoadEvents reads in seq order.
+        "CREATE TABLE review_events ("
+        " review_ref TEXT NOT NULL REFERENCES reviews (ref),"
+        " seq BIGINT NOT NULL CHECK (seq >= 1),"
+        " type TEXT NOT NULL,"
+        " payload TEXT NOT NULL,"
+        " actor TEXT NOT NULL,"
+        " recorded_at BIGINT NOT NULL,"
+        " PRIMARY KEY (review_ref, seq))",
+    }};
+
+int StoredVersion(SQLite::Database& db) {
+  if (!db.tableExists("schema_version")) return 0;
+  SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
+  return v.isNull() ? 0 : v.getInt();
+}
+
+// A file with tables but no schema_version belongs to some other program: leave it alone.
+bool HoldsOtherTables(SQLite::Database& db) {
+  return db.execAndGet("SELECT COUNT(*) FROM sqlite_master").getInt() > 0;
+}
+
+Status NewerThanThisBuild(const std::string& path, int found) {
+  return Status::StorageError("the database " + path + " has schema version " +
+                              std::to_string(found) + ", written by a newer casereview; this build " +
+                              "knows versions up to " + std::to_string(LatestSchemaVersion()));
+}
+
+// REQUIRES: inside the migration transaction, with current < LatestSchemaVersion().
+void ApplyMigrationsAfter(SQLite::Database& db, int current) {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  for (const Migration& m : Migrations()) {
+    if (m.version <= current) continue;
+    for (std::string_view sql : m.statements) db.exec(std::string(sql));
+  }
+  db.exec("DELETE FROM schema_version");
+  SQLite::Statement insert(db, "INSERT INTO schema_version (version) VALUES (?)");
+  insert.bind(1, LatestSchemaVersion());
+  insert.exec();
+}
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kAll = {kBoardsAndReviews};
+  return kAll;
+}
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Status ConfigureConnection(SQLite::Database& db, const std::string& path) {
+  // journal_mode answers with the mode now in force; "memory" is an in-memory database.
+  std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+  if (mode != "wal" && mode != "memory")
+    return Status::StorageError("the database " + path + " cannot use a write-ahead log (journal mode '" +
+                                mode + "'), which casereview needs for durable commits");
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+  return Status::Ok();
+}
+
+Status CheckOwnership(SQLite::Database& db, const std::string& path) {
+  int current = StoredVersion(db);
+  if (current > LatestSchemaVersion()) return NewerThanThisBuild(path, current);
+  if (current == 0 && HoldsOtherTables(db))
+    return Status::StorageError("the file " + path +
+                                " is a SQLite database of some other program, not a casereview database");
+  return Status::Ok();
+}
+
+Status MigrateToLatest(SQLite::Database& db, const std::string& path) {
+  // Read first, outside any write transaction: an up-to-date file must not be touched.
+  if (StoredVersion(db) == LatestSchemaVersion()) return Status::Ok();
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  // Checked again under the write lock: another process may have migrated meanwhile.
+  CR_RETURN_IF_ERROR(CheckOwnership(db, path));
+  int current = StoredVersion(db);
+  if (current == LatestSchemaVersion()) return Status::Ok();
+  ApplyMigrationsAfter(db, current);
+  tx.commit();
+  return Status::Ok();
+}
+
+}  // namespace casereview::storage

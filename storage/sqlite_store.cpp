@@ -1,0 +1,288 @@
+// The SQLite Store: one file, WAL journal, every write in a BEGIN IMMEDIATE transaction.
+//
+// SQLite::Exception never leaves this file: Translate() turns it into a StorageError that
+// names the operation, the review and the database. Writes take the write lock up front,
+// so the check-then-write of Commit cannot interleave with another process's.
+#include "casereview/sqlite_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cassert>
+#include <climits>
+#include <exception>
+#include <filesystem>
+#include <initializer_list>
+#include <string>
+#include <utility>
+
+#include "sqlite_rows.hpp"
+#include "sqlite_schema.hpp"
+
+namespace casereview {
+namespace {
+
+using namespace casereview::storage;
+
+// The one place a library error becomes a Status. `writing`: the failed operation was a
+// write, which the transaction rolled back.
+Status Translate(const std::string& what, const std::string& path, std::chrono::milliseconds busy_timeout,
+                 const std::exception& e, bool writing) {
+  const auto* db_error = dynamic_cast<const SQLite::Exception*>(&e);
+  int code = db_error ? (db_error->getErrorCode() & 0xff) : SQLITE_ERROR;
+  std::string text = "could not " + what + ": ";
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    text += "the database " + path + " is busy: another process held it for longer than the " +
+            std::to_string(busy_timeout.count()) + " ms timeout";
+  } else if (code == SQLITE_NOTADB) {
+    text += "the file " + path + " is not a casereview database (" + e.what() + ")";
+  } else {
+    text += std::string(e.what()) + " (database " + path + ")";
+  }
+  if (writing) text += "; nothing was recorded";
+  return Status::StorageError(text);
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(SQLite::Database db, std::string path, std::chrono::milliseconds busy_timeout)
+      : db_(std::move(db)), path_(std::move(path)), busy_timeout_(busy_timeout) {}
+
+  Status PutBoard(const Board& b) override {
+    return Write("save board " + b.id, [&] { return WriteBoard(b); });
+  }
+  Status PutAgency(const Agency& a) override {
+    return Write("save agency " + a.id, [&] { return WriteAgency(a); });
+  }
+  Status PutPerson(const Person& p) override {
+    return Write("save person " + p.id, [&] { return WritePerson(p); });
+  }
+  Status ImportBoardData(const BoardData& d) override;
+
+  Result<std::vector<Board>> ListBoards() override;
+  Result<std::vector<Agency>> ListAgencies(std::string_view board_id) override;
+  Result<std::vector<Person>> ListPeople(std::string_view board_id) override;
+
+  Result<ReviewRecord> GetReview(std::string_view ref) override;
+  Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f) override;
+  Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override;
+  Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) override;
+  Status Commit(const ReviewChange& change) override;
+
+ private:
+  // Runs `read` (which returns T) and translates a database error about `what`.
+  template <class T, class F>
+  Result<T> Read(const std::string& what, F&& read) {
+    try {
+      return read();
+    } catch (const std::exception& e) {
+      return Translate(what, path_, busy_timeout_, e, /*writing=*/false);
+    }
+  }
+
+  // Runs `write` (which returns Status) in a BEGIN IMMEDIATE transaction, committed only if
+  // it returns Ok: all or nothing. The lock is taken before anything is read, waiting up to
+  // busy_timeout_ for another process.
+  template <class F>
+  Status Write(const std::string& what, F&& write) {
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      Status s = write();
+      if (s.ok()) tx.commit();  // otherwise ~Transaction rolls back
+      return s;
+    } catch (const std::exception& e) {
+      return Translate(what, path_, busy_timeout_, e, /*writing=*/true);
+    }
+  }
+
+  // The Write* helpers run inside Write(): they check references, then upsert one row.
+  Status WriteBoard(const Board& b);
+  Status WriteAgency(const Agency& a);
+  Status WritePerson(const Person& p);
+  bool Exists(const char* sql, std::initializer_list<std::string> params);
+  std::int64_t StoredLastSeq(const std::string& ref);
+
+  template <class Row>
+  std::vector<Row> Select(const std::string& sql, Row (*read)(const SQLite::Statement&),
+                          const std::vector<std::string>& params) {
+    SQLite::Statement q(db_, sql);
+    for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+    std::vector<Row> rows;
+    while (q.executeStep()) rows.push_back(read(q));
+    return rows;
+  }
+
+  SQLite::Database db_;
+  std::string path_;
+  std::chrono::milliseconds busy_timeout_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Board set-up
+
+constexpr const char* kBoardExists = "SELECT 1 FROM boards WHERE id = ?";
+constexpr const char* kAgencyOnBoard = "SELECT 1 FROM agencies WHERE id = ? AND board_id = ?";
+
+bool SqliteStore::Exists(const char* sql, std::initializer_list<std::string> params) {
+  SQLite::Statement q(db_, sql);
+  int index = 0;
+  for (const std::string& p : params) q.bind(++index, p);
+  return q.executeStep();
+}
+
+Status SqliteStore::WriteBoard(const Board& b) {
+  CR_RETURN_IF_ERROR(CheckListItems(b.quorum.required_sectors, "board " + b.id + ": required sector"));
+  SQLite::Statement upsert(db_, kUpsertBoard);
+  BindBoard(upsert, b);
+  upsert.exec();
+  return Status::Ok();
+}
+
+Status SqliteStore::WriteAgency(const Agency& a) {
+  if (!Exists(kBoardExists, {a.board_id}))
+    return MissingReference("agency " + a.id, "board '" + a.board_id + "'");
+  SQLite::Statement upsert(db_, kUpsertAgency);
+  BindAgency(upsert, a);
+  upsert.exec();
+  return Status::Ok();
+}
+
+Status SqliteStore::WritePerson(const Person& p) {
+  CR_RETURN_IF_ERROR(CheckListItems(p.roles, "person " + p.id + ": role"));
+  if (!Exists(kBoardExists, {p.board_id}))
+    return MissingReference("person " + p.id, "board '" + p.board_id + "'");
+  if (!p.agency_id.empty() && !Exists(kAgencyOnBoard, {p.agency_id, p.board_id}))
+    return MissingReference("person " + p.id, "agency '" + p.agency_id + "' on board " + p.board_id);
+  SQLite::Statement upsert(db_, kUpsertPerson);
+  BindPerson(upsert, p);
+  upsert.exec();
+  return Status::Ok();
+}
+
+Status SqliteStore::ImportBoardData(const BoardData& d) {
+  return Write("import board " + d.board.id, [&] {
+    CR_RETURN_IF_ERROR(WriteBoard(d.board));
+    for (const Agency& a : d.agencies) CR_RETURN_IF_ERROR(WriteAgency(a));
+    for (const Person& p : d.people) CR_RETURN_IF_ERROR(WritePerson(p));
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Board>> SqliteStore::ListBoards() {
+  return Read<std::vector<Board>>("list the boards", [&] {
+    return Select(std::string("SELECT ") + kBoardColumns + " FROM boards ORDER BY id", ReadBoard, {});
+  });
+}
+
+Result<std::vector<Agency>> SqliteStore::ListAgencies(std::string_view board_id) {
+  std::string board(board_id);
+  return Read<std::vector<Agency>>("list the agencies of board " + board, [&] {
+    return Select(std::string("SELECT ") + kAgencyColumns + " FROM agencies WHERE board_id = ? ORDER BY id",
+                  ReadAgency, {board});
+  });
+}
+
+Result<std::vector<Person>> SqliteStore::ListPeople(std::string_view board_id) {
+  std::string board(board_id);
+  return Read<std::vector<Person>>("list the people of board " + board, [&] {
+    return Select(std::string("SELECT ") + kPersonColumns + " FROM people WHERE board_id = ? ORDER BY id",
+                  ReadPerson, {board});
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Reviews
+
+Result<ReviewRecord> SqliteStore::GetReview(std::string_view ref) {
+  std::string key(ref);
+  auto rows = Read<std::vector<ReviewRecord>>("read review " + key, [&] {
+    return Select(std::string("SELECT ") + kReviewColumns + " FROM reviews WHERE ref = ?", ReadReview, {key});
+  });
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no review " + key);
+  return std::move(rows->front());
+}
+
+Result<std::vector<ReviewRecord>> SqliteStore::ListReviews(const ReviewFilter& f) {
+  std::string sql = std::string("SELECT ") + kReviewColumns + " FROM reviews WHERE 1 = 1";
+  std::vector<std::string> params;
+  if (f.board_id) {
+    sql += " AND board_id = ?";
+    params.push_back(*f.board_id);
+  }
+  if (f.open_only) sql += " AND open = 1";
+  sql += " ORDER BY ref";
+  return Read<std::vector<ReviewRecord>>("list the reviews", [&] { return Select(sql, ReadReview, params); });
+}
+
+Result<std::vector<StoredEvent>> SqliteStore::LoadEvents(std::string_view ref) {
+  std::string key(ref);
+  return Read<std::vector<StoredEvent>>("read the events of review " + key, [&] {
+    return Select(std::string("SELECT ") + kEventColumns + " FROM review_events WHERE review_ref = ? ORDER BY seq",
+                  ReadEvent, {key});
+  });
+}
+
+Result<std::int64_t> SqliteStore::CountReviewsWithPrefix(std::string_view prefix) {
+  std::string p(prefix);
+  return Read<std::int64_t>("count the reviews numbered " + p, [&] {
+    // substr/length rather than LIKE: no wildcards to escape, and case-sensitive everywhere.
+    SQLite::Statement q(db_, "SELECT COUNT(*) FROM reviews WHERE substr(ref, 1, length(?)) = ?");
+    q.bind(1, p);
+    q.bind(2, p);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  });
+}
+
+std::int64_t SqliteStore::StoredLastSeq(const std::string& ref) {
+  SQLite::Statement q(db_, "SELECT last_seq FROM reviews WHERE ref = ?");
+  q.bind(1, ref);
+  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
+Status SqliteStore::Commit(const ReviewChange& c) {
+  assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
+  const std::string& ref = c.review.ref;
+  std::string what = "record " + std::to_string(c.events.size()) + " event(s) on review " + ref;
+  return Write(what, [&] {
+    // Under the write lock, so nobody can move the review on between check and write.
+    std::int64_t found = StoredLastSeq(ref);
+    if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
+    if (!Exists(kBoardExists, {c.review.board_id}))
+      return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
+    SQLite::Statement upsert(db_, kUpsertReview);  // first: the events' foreign key needs it
+    BindReview(upsert, c.review);
+    upsert.exec();
+    SQLite::Statement insert(db_, kInsertEvent);
+    for (const StoredEvent& e : c.events) {
+      insert.reset();
+      BindEvent(insert, e);
+      insert.exec();
+    }
+    return Status::Ok();
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteStoreOptions& options) {
+  std::error_code ec;
+  if (!options.create_if_missing && !std::filesystem::exists(path, ec))
+    return Status::NotFound("no database at " + path);
+  try {
+    int flags = SQLite::OPEN_READWRITE | (options.create_if_missing ? SQLite::OPEN_CREATE : 0);
+    auto busy_ms = std::clamp<std::chrono::milliseconds::rep>(options.busy_timeout.count(), 0, INT_MAX);
+    SQLite::Database db(path, flags, static_cast<int>(busy_ms));
+    // Before any setting is changed: switching another program's file to WAL would alter it.
+    CR_RETURN_IF_ERROR(CheckOwnership(db, path));
+    CR_RETURN_IF_ERROR(ConfigureConnection(db, path));
+    CR_RETURN_IF_ERROR(MigrateToLatest(db, path));
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), path, options.busy_timeout));
+  } catch (const std::exception& e) {
+    return Translate("open the database", path, options.busy_timeout, e, /*writing=*/false);
+  }
+}
+
+}  // namespace casereview

@@ -1,0 +1,239 @@
+// What only the SQLite store promises: durability across reopen, the connection settings
+// it rests on, an untouched file when only reading, a clear failure when another process
+// holds the database, and clear refusals for files it cannot use.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "../../storage/sqlite_schema.hpp"  // private to storage/: the connection settings
+#include "casereview/sqlite_store.hpp"
+#include "support/test_support.hpp"
+
+using namespace casereview;
+using casereview::testing::ReadBytes;
+using casereview::testing::TempDir;
+
+namespace {
+
+Instant At(std::int64_t seconds) { return Instant{std::chrono::seconds{seconds}}; }
+
+std::unique_ptr<Store> Open(const std::string& path, bool create_if_missing = true,
+                            std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5000}) {
+  SqliteStoreOptions options;
+  options.create_if_missing = create_if_missing;
+  options.busy_timeout = busy_timeout;
+  auto opened = OpenSqliteStore(path, options);
+  INFO(opened.status().message());
+  REQUIRE(opened.ok());
+  return std::move(*opened);
+}
+
+BoardData Board1() {
+  return {{"b1", "Board One", "seed-2010", {}},
+          {{"csc", "b1", "Children's Social Care", "childrens-social-care"}, {"police", "b1", "Police", "police"}},
+          {{"p-chair", "b1", "Alex", "alex@example.org", "", {"panel-chair"}},
+           {"p-spoc", "b1", "Sam", "sam@example.org", "police", {"spoc", "panel-member"}}}};
+}
+
+ReviewChange Referral(const std::string& ref) {
+  ReviewChange c;
+  c.review = {ref, "b1", "scr", "Referred", 1, 1, true, At(1767605400), At(1767605400), R"({"imrs":[]})"};
+  c.events = {{ref, 1, "CaseReferred", R"({"agency":"csc"})", "p-spoc", At(1767605400)}};
+  return c;
+}
+
+ReviewChange Next(const ReviewChange& before, const std::string& type) {
+  ReviewChange c = before;
+  c.expected_last_seq = before.review.last_seq;
+  c.review.last_seq += 1;
+  c.review.stage = type;
+  c.review.updated_at += std::chrono::hours{24};
+  c.events = {{c.review.ref, c.review.last_seq, type, "{}", "p-chair", c.review.updated_at}};
+  return c;
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+}  // namespace
+
+SCENARIO("A board and its review survive closing and reopening the database", "[store][sqlite][durability]") {
+  TempDir dir;
+  std::string path = dir.File("durable.db");
+  ReviewChange referral = Referral("SCR-2026-001");
+  ReviewChange meeting = Next(referral, "PanelMeetingHeld");
+
+  GIVEN("a database with a board and a review two events long, then closed") {
+    {
+      auto store = Open(path);
+      REQUIRE(store->ImportBoardData(Board1()).ok());
+      REQUIRE(store->Commit(referral).ok());
+      REQUIRE(store->Commit(meeting).ok());
+    }
+    WHEN("the database is reopened, without permission to create it") {
+      auto store = Open(path, /*create_if_missing=*/false);
+      THEN("the board, its agencies and its people are still there") {
+        REQUIRE(store->ListBoards()->at(0) == Board1().board);
+        REQUIRE(*store->ListAgencies("b1") == Board1().agencies);
+        REQUIRE(*store->ListPeople("b1") == Board1().people);
+      }
+      THEN("the review and both events are still there, unchanged") {
+        REQUIRE(*store->GetReview("SCR-2026-001") == meeting.review);
+        REQUIRE(*store->LoadEvents("SCR-2026-001") ==
+                std::vector<StoredEvent>{referral.events[0], meeting.events[0]});
+      }
+      THEN("the log carries on from where it stopped") {
+        REQUIRE(store->Commit(Next(meeting, "ScrAgreed")).ok());
+        REQUIRE(store->GetReview("SCR-2026-001")->last_seq == 3);
+      }
+    }
+  }
+}
+
+SCENARIO("Every connection runs with WAL, synchronous=FULL and foreign keys", "[store][sqlite][pragma]") {
+  TempDir dir;
+  std::string path = dir.File("pragmas.db");
+  GIVEN("a store opened on a new file") {
+    auto store = Open(path);
+    THEN("the file is in WAL mode and at the latest schema version") {
+      SQLite::Database raw(path, SQLite::OPEN_READONLY);
+      REQUIRE(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
+      REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == storage::LatestSchemaVersion());
+      REQUIRE(std::filesystem::exists(path + "-wal"));
+    }
+  }
+  GIVEN("a connection configured the way the store configures its own") {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    REQUIRE(storage::ConfigureConnection(raw, path).ok());
+    THEN("journal_mode is wal, synchronous is 2 (FULL) and foreign keys are on") {
+      REQUIRE(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
+      REQUIRE(raw.execAndGet("PRAGMA synchronous").getInt() == 2);
+      REQUIRE(raw.execAndGet("PRAGMA foreign_keys").getInt() == 1);
+    }
+  }
+}
+
+SCENARIO("Opening and reading leave the database file byte-for-byte unchanged", "[store][sqlite][readonly]") {
+  TempDir dir;
+  std::string path = dir.File("read.db");
+  ReviewChange referral = Referral("SCR-2026-001");
+  {
+    auto store = Open(path);
+    REQUIRE(store->ImportBoardData(Board1()).ok());
+    REQUIRE(store->Commit(referral).ok());
+  }
+  GIVEN("the bytes of the closed file") {
+    std::string before = ReadBytes(path);
+    WHEN("it is opened, read every way, sent commits that are refused, and closed") {
+      {
+        auto store = Open(path, /*create_if_missing=*/false);
+        std::string wal = ReadBytes(path + "-wal");
+        REQUIRE(store->ListBoards()->size() == 1);
+        REQUIRE(store->ListAgencies("b1")->size() == 2);
+        REQUIRE(store->ListPeople("b1")->size() == 2);
+        REQUIRE(store->GetReview("SCR-2026-001").ok());
+        REQUIRE(store->ListReviews({"b1", true})->size() == 1);
+        REQUIRE(store->LoadEvents("SCR-2026-001")->size() == 1);
+        REQUIRE(*store->CountReviewsWithPrefix("SCR-2026-") == 1);
+        REQUIRE(store->Commit(referral).code() == Status::Code::kConflict);
+        ReviewChange elsewhere = Referral("SCR-2026-002");
+        elsewhere.review.board_id = "nowhere";
+        REQUIRE(store->Commit(elsewhere).code() == Status::Code::kNotFound);
+        REQUIRE(ReadBytes(path + "-wal") == wal);
+      }
+      THEN("the file is exactly as it was") { REQUIRE(ReadBytes(path) == before); }
+    }
+  }
+}
+
+SCENARIO("A commit waits for another process's write lock, then fails saying the database is busy",
+         "[store][sqlite][busy]") {
+  TempDir dir;
+  std::string path = dir.File("busy.db");
+  {
+    auto store = Open(path);
+    REQUIRE(store->ImportBoardData(Board1()).ok());
+  }
+  GIVEN("a store with a 200 ms busy timeout, and another connection holding the write lock") {
+    auto store = Open(path, /*create_if_missing=*/false, std::chrono::milliseconds{200});
+    SQLite::Database other(path, SQLite::OPEN_READWRITE);
+    other.exec("BEGIN IMMEDIATE");
+
+    WHEN("the store commits a new review") {
+      auto start = std::chrono::steady_clock::now();
+      Status s = store->Commit(Referral("SCR-2026-001"));
+      auto waited = std::chrono::steady_clock::now() - start;
+      THEN("it fails after about the timeout with a StorageError that says why") {
+        REQUIRE(s.code() == Status::Code::kStorageError);
+        REQUIRE_THAT(s.message(), Catch::Contains("SCR-2026-001") && Catch::Contains("busy") &&
+                                      Catch::Contains("200 ms") && Catch::Contains("nothing was recorded"));
+        REQUIRE(waited >= std::chrono::milliseconds{150});
+        REQUIRE(waited < std::chrono::seconds{5});
+      }
+      THEN("reading still works meanwhile, and nothing was written") {
+        REQUIRE(store->ListBoards()->size() == 1);
+        REQUIRE(store->GetReview("SCR-2026-001").status().code() == Status::Code::kNotFound);
+        REQUIRE(store->LoadEvents("SCR-2026-001")->empty());
+      }
+      AND_WHEN("the other connection lets go") {
+        other.exec("ROLLBACK");
+        THEN("the same commit succeeds") { REQUIRE(store->Commit(Referral("SCR-2026-001")).ok()); }
+      }
+    }
+  }
+}
+
+SCENARIO("Files the store cannot use are refused with a clear message", "[store][sqlite][open]") {
+  TempDir dir;
+  GIVEN("a file that is not a database") {
+    std::string path = dir.File("notes.db");
+    std::string text(4096, 'x');
+    WriteFile(path, "These are meeting notes, not a database.\n" + text);
+    auto opened = OpenSqliteStore(path);
+    THEN("opening fails with a StorageError naming the file, which is left alone") {
+      REQUIRE(opened.status().code() == Status::Code::kStorageError);
+      REQUIRE_THAT(opened.status().message(), Catch::Contains(path) && Catch::Contains("not a casereview database"));
+      REQUIRE(ReadBytes(path) == "These are meeting notes, not a database.\n" + text);
+    }
+  }
+  GIVEN("a SQLite database of some other program") {
+    std::string path = dir.File("other.db");
+    { SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE).exec("CREATE TABLE t (x INTEGER)"); }
+    std::string before = ReadBytes(path);
+    auto opened = OpenSqliteStore(path);
+    THEN("it is refused and the file is left exactly as it was") {
+      REQUIRE(opened.status().code() == Status::Code::kStorageError);
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("some other program"));
+      REQUIRE(ReadBytes(path) == before);
+    }
+  }
+  GIVEN("a database written by a newer casereview") {
+    std::string path = dir.File("newer.db");
+    { auto store = Open(path); }
+    { SQLite::Database(path, SQLite::OPEN_READWRITE).exec("UPDATE schema_version SET version = 99"); }
+    auto opened = OpenSqliteStore(path);
+    THEN("it is refused, naming both versions") {
+      REQUIRE(opened.status().code() == Status::Code::kStorageError);
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("version 99") && Catch::Contains("newer casereview"));
+    }
+  }
+  GIVEN("a path with no file, and create_if_missing off") {
+    std::string path = dir.File("missing.db");
+    SqliteStoreOptions options;
+    options.create_if_missing = false;
+    auto opened = OpenSqliteStore(path, options);
+    THEN("it is NotFound, naming the path, and no file is created") {
+      REQUIRE(opened.status().code() == Status::Code::kNotFound);
+      REQUIRE_THAT(opened.status().message(), Catch::Contains(path));
+      REQUIRE_FALSE(std::filesystem::exists(path));
+    }
+  }
+}

@@ -1,0 +1,335 @@
+// The Store contract (include/casereview/store.hpp), run over every implementation: each
+// scenario runs once on the in-memory store and once on a SQLite store in a temp file.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "casereview/sqlite_store.hpp"
+#include "casereview/store.hpp"
+#include "support/test_support.hpp"
+
+using namespace casereview;
+using casereview::testing::TempDir;
+
+namespace {
+
+// One implementation under test, with what it needs to live. `dir` outlives `store`.
+struct StoreUnderTest {
+  std::unique_ptr<TempDir> dir;
+  std::unique_ptr<Store> store;
+};
+
+StoreUnderTest MakeStore(const std::string& kind) {
+  if (kind == "memory") return {nullptr, NewMemoryStore()};
+  auto dir = std::make_unique<TempDir>();
+  auto opened = OpenSqliteStore(dir->File("contract.db"));
+  INFO(opened.status().message());
+  REQUIRE(opened.ok());
+  return {std::move(dir), std::move(*opened)};
+}
+
+Instant At(std::int64_t seconds) { return Instant{std::chrono::seconds{seconds}}; }
+constexpr std::int64_t kJan5 = 1767605400;  // 2026-01-05T09:30:00Z
+
+Board DemoBoard() { return {"demo", "Demo Local Safeguarding Children Board", "seed-2010", {}}; }
+Board OtherBoard() { return {"other", "Other Board", "seed-2010", {false, 3, {}}}; }
+
+std::vector<Agency> DemoAgencies() {
+  return {{"csc", "demo", "Children's Social Care", "childrens-social-care"},
+          {"health", "demo", "Community Health Trust", "health"},
+          {"police", "demo", "Police, Borough Command", "police"}};
+}
+
+std::vector<Person> DemoPeople() {
+  return {{"p-chair", "demo", "Alex Chair", "chair@example.org", "", {"panel-chair"}},
+          {"p-nobody", "demo", "No Roles", "nobody@example.org", "health", {}},
+          {"p-spoc", "demo", "Sam Spoc", "sam@example.org", "police", {"spoc", "panel-member", "lead-officer"}}};
+}
+
+BoardData DemoBoardData() { return {DemoBoard(), DemoAgencies(), DemoPeople()}; }
+
+StoredEvent Event(const std::string& ref, std::int64_t seq, const std::string& type, std::int64_t at) {
+  return {ref, seq, type, R"({"note":"café \"quoted\"","n":)" + std::to_string(seq) + "}", "p-spoc", At(at)};
+}
+
+// A change that opens review `ref` on `board` with its first event.
+ReviewChange Referral(const std::string& ref, const std::string& board = "demo", bool open = true) {
+  ReviewChange c;
+  c.review = {ref, board, "scr", open ? "Referred" : "NotToProceed", 1, 1, open, At(kJan5), At(kJan5),
+              R"({"stage":"Referred"})"};
+  c.events = {Event(ref, 1, "CaseReferred", kJan5)};
+  c.expected_last_seq = 0;
+  return c;
+}
+
+// A change that appends `types` to the review as `loaded`.
+ReviewChange Append(const ReviewRecord& loaded, const std::vector<std::string>& types, std::int64_t at) {
+  ReviewChange c;
+  c.review = loaded;
+  c.expected_last_seq = loaded.last_seq;
+  for (const auto& type : types) c.events.push_back(Event(loaded.ref, ++c.review.last_seq, type, at));
+  c.review.stage = types.back();
+  c.review.updated_at = At(at);
+  return c;
+}
+
+template <class T>
+std::vector<std::string> Ids(const std::vector<T>& rows) {
+  std::vector<std::string> ids;
+  for (const auto& r : rows) ids.push_back(r.id);
+  return ids;
+}
+
+std::vector<std::string> Refs(const std::vector<ReviewRecord>& rows) {
+  std::vector<std::string> refs;
+  for (const auto& r : rows) refs.push_back(r.ref);
+  return refs;
+}
+
+using Names = std::vector<std::string>;
+
+}  // namespace
+
+SCENARIO("Boards, agencies and people are kept and listed in id order", "[store][contract][board]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with two boards, put in reverse order") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    REQUIRE(store.PutBoard(OtherBoard()).ok());
+    REQUIRE(store.PutBoard(DemoBoard()).ok());
+
+    THEN("both boards are listed by id, quorum rules and all") {
+      auto boards = store.ListBoards();
+      REQUIRE(boards.ok());
+      REQUIRE(*boards == std::vector<Board>{DemoBoard(), OtherBoard()});
+    }
+    WHEN("agencies and people are put one at a time, out of order") {
+      auto agencies = DemoAgencies();
+      auto people = DemoPeople();
+      for (auto a = agencies.rbegin(); a != agencies.rend(); ++a) REQUIRE(store.PutAgency(*a).ok());
+      for (auto p = people.rbegin(); p != people.rend(); ++p) REQUIRE(store.PutPerson(*p).ok());
+      REQUIRE(store.PutAgency({"police-other", "other", "Police", "police"}).ok());
+
+      THEN("each board lists only its own, in id order, every field as put") {
+        REQUIRE(*store.ListAgencies("demo") == agencies);
+        REQUIRE(*store.ListPeople("demo") == people);
+        REQUIRE(Ids(*store.ListAgencies("other")) == Names{"police-other"});
+        REQUIRE(store.ListPeople("other")->empty());
+        REQUIRE(store.ListAgencies("nowhere")->empty());
+      }
+      THEN("roles come back as a list, empty or several, and no agency comes back empty") {
+        auto listed = *store.ListPeople("demo");
+        REQUIRE(listed.at(0).agency_id.empty());
+        REQUIRE(listed.at(1).roles.empty());
+        REQUIRE(listed.at(2).roles == Names{"spoc", "panel-member", "lead-officer"});
+      }
+      AND_WHEN("a person is put again under the same id") {
+        Person moved = people.at(2);
+        moved.name = "Sam Renamed";
+        moved.agency_id = "";
+        moved.roles = {"panel-member"};
+        REQUIRE(store.PutPerson(moved).ok());
+        THEN("the person is replaced, not duplicated") {
+          auto listed = *store.ListPeople("demo");
+          REQUIRE(listed.size() == 3);
+          REQUIRE(listed.at(2) == moved);
+        }
+      }
+    }
+  }
+}
+
+SCENARIO("Rows that cannot be stored faithfully are refused, and nothing is kept",
+         "[store][contract][board]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with the demo board and its agencies") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    REQUIRE(store.PutBoard(DemoBoard()).ok());
+    REQUIRE(store.PutBoard(OtherBoard()).ok());
+    for (const auto& a : DemoAgencies()) REQUIRE(store.PutAgency(a).ok());
+
+    THEN("an agency of a board that is not stored is NotFound") {
+      Status s = store.PutAgency({"ghost-agency", "ghost-board", "Ghost", "police"});
+      REQUIRE(s.code() == Status::Code::kNotFound);
+      REQUIRE_THAT(s.message(), Catch::Contains("agency ghost-agency") && Catch::Contains("board 'ghost-board'"));
+    }
+    THEN("a person of an agency that is not on their board is NotFound") {
+      Status s = store.PutPerson({"p1", "other", "Pat", "pat@example.org", "police", {"panel-member"}});
+      REQUIRE(s.code() == Status::Code::kNotFound);
+      REQUIRE_THAT(s.message(), Catch::Contains("person p1") && Catch::Contains("agency 'police' on board other"));
+      REQUIRE(store.ListPeople("other")->empty());
+    }
+    THEN("a role that is empty or holds a comma is refused as InvalidArgument") {
+      REQUIRE(store.PutPerson({"p1", "demo", "Pat", "pat@example.org", "", {"a,b"}}).code() ==
+              Status::Code::kInvalidArgument);
+      REQUIRE(store.PutPerson({"p1", "demo", "Pat", "pat@example.org", "", {""}}).code() ==
+              Status::Code::kInvalidArgument);
+      REQUIRE(store.ListPeople("demo")->empty());
+    }
+    THEN("a review on a board that is not stored is NotFound") {
+      Status s = store.Commit(Referral("SCR-2026-001", "ghost-board"));
+      REQUIRE(s.code() == Status::Code::kNotFound);
+      REQUIRE(store.GetReview("SCR-2026-001").status().code() == Status::Code::kNotFound);
+      REQUIRE(store.LoadEvents("SCR-2026-001")->empty());
+    }
+  }
+}
+
+SCENARIO("A board import is all or nothing", "[store][contract][import]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("an empty " << kind << " store") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+
+    WHEN("an import's last person names an agency that is not there") {
+      BoardData bad = DemoBoardData();
+      bad.people.push_back({"p-zz", "demo", "Zed", "zed@example.org", "ghost", {}});
+      Status s = store.ImportBoardData(bad);
+      THEN("it is refused and not even the board is kept") {
+        REQUIRE(s.code() == Status::Code::kNotFound);
+        REQUIRE_THAT(s.message(), Catch::Contains("agency 'ghost'"));
+        REQUIRE(store.ListBoards()->empty());
+        REQUIRE(store.ListAgencies("demo")->empty());
+        REQUIRE(store.ListPeople("demo")->empty());
+      }
+    }
+    WHEN("a good import follows") {
+      REQUIRE(store.ImportBoardData(DemoBoardData()).ok());
+      THEN("the board, its agencies and its people are all there") {
+        REQUIRE(*store.ListBoards() == std::vector<Board>{DemoBoard()});
+        REQUIRE(*store.ListAgencies("demo") == DemoAgencies());
+        REQUIRE(*store.ListPeople("demo") == DemoPeople());
+      }
+      AND_WHEN("a later import of the same board fails halfway") {
+        BoardData bad = DemoBoardData();
+        bad.board.name = "Renamed";
+        bad.agencies.push_back({"new-agency", "demo", "New", "education"});
+        bad.people.push_back({"p-bad", "demo", "Bad", "bad@example.org", "", {"x,y"}});
+        REQUIRE_FALSE(store.ImportBoardData(bad).ok());
+        THEN("what was there before is untouched") {
+          REQUIRE(*store.ListBoards() == std::vector<Board>{DemoBoard()});
+          REQUIRE(*store.ListAgencies("demo") == DemoAgencies());
+        }
+      }
+    }
+  }
+}
+
+SCENARIO("A review is committed, then its log grows event by event", "[store][contract][review]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with the demo board") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    REQUIRE(store.ImportBoardData(DemoBoardData()).ok());
+
+    WHEN("a new review is committed with its first event") {
+      ReviewChange referral = Referral("SCR-2026-001");
+      REQUIRE(store.Commit(referral).ok());
+      THEN("the record reads back exactly as committed") {
+        auto got = store.GetReview("SCR-2026-001");
+        REQUIRE(got.ok());
+        REQUIRE(*got == referral.review);
+      }
+      AND_WHEN("two more events are appended in one commit") {
+        ReviewChange next = Append(*store.GetReview("SCR-2026-001"), {"PanelMeetingHeld", "ScrAgreed"}, kJan5 + 86400);
+        REQUIRE(store.Commit(next).ok());
+        THEN("the log holds all three in seq order, every field identical") {
+          auto log = store.LoadEvents("SCR-2026-001");
+          REQUIRE(log.ok());
+          std::vector<StoredEvent> expected = referral.events;
+          expected.insert(expected.end(), next.events.begin(), next.events.end());
+          REQUIRE(*log == expected);
+          REQUIRE(log->back().seq == 3);
+        }
+        THEN("the record has moved on to the last event") {
+          auto got = *store.GetReview("SCR-2026-001");
+          REQUIRE(got.last_seq == 3);
+          REQUIRE(got.stage == "ScrAgreed");
+          REQUIRE(got == next.review);
+        }
+      }
+    }
+    THEN("an unknown review is NotFound and has an empty log") {
+      auto got = store.GetReview("SCR-1999-999");
+      REQUIRE(got.status().code() == Status::Code::kNotFound);
+      REQUIRE_THAT(got.status().message(), Catch::Contains("SCR-1999-999"));
+      REQUIRE(store.LoadEvents("SCR-1999-999")->empty());
+    }
+  }
+}
+
+SCENARIO("A commit based on a stale read conflicts and writes nothing", "[store][contract][conflict]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with a review that two people loaded at event 1") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    REQUIRE(store.ImportBoardData(DemoBoardData()).ok());
+    REQUIRE(store.Commit(Referral("SCR-2026-001")).ok());
+    ReviewRecord loaded = *store.GetReview("SCR-2026-001");
+
+    WHEN("the first commits event 2 and the second then tries to") {
+      ReviewChange first = Append(loaded, {"PanelMeetingHeld"}, kJan5 + 60);
+      ReviewChange second = Append(loaded, {"ScrNotRequired"}, kJan5 + 120);
+      REQUIRE(store.Commit(first).ok());
+      Status s = store.Commit(second);
+      THEN("the second is a Conflict that says what happened") {
+        REQUIRE(s.code() == Status::Code::kConflict);
+        REQUIRE_THAT(s.message(), Catch::Contains("SCR-2026-001") && Catch::Contains("expected event 1, found 2") &&
+                                      Catch::Contains("nothing was recorded"));
+      }
+      THEN("only the first one's event and record are stored") {
+        REQUIRE(*store.GetReview("SCR-2026-001") == first.review);
+        auto log = *store.LoadEvents("SCR-2026-001");
+        REQUIRE(log.size() == 2);
+        REQUIRE(log.back() == first.events.back());
+      }
+    }
+    WHEN("someone else tries to open a new review under the same reference") {
+      ReviewChange again = Referral("SCR-2026-001", "demo", false);
+      Status s = store.Commit(again);
+      THEN("it is a Conflict and the existing review is untouched") {
+        REQUIRE(s.code() == Status::Code::kConflict);
+        REQUIRE(*store.GetReview("SCR-2026-001") == loaded);
+        REQUIRE(store.LoadEvents("SCR-2026-001")->size() == 1);
+      }
+    }
+  }
+}
+
+SCENARIO("Reviews are counted by reference prefix and listed with filters", "[store][contract][review]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with reviews on two boards, one of them closed") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    REQUIRE(store.ImportBoardData(DemoBoardData()).ok());
+    REQUIRE(store.PutBoard(OtherBoard()).ok());
+    REQUIRE(store.Commit(Referral("SCR-2026-002")).ok());
+    REQUIRE(store.Commit(Referral("SCR-2025-007")).ok());
+    REQUIRE(store.Commit(Referral("SCR-2026-001", "demo", /*open=*/false)).ok());
+    REQUIRE(store.Commit(Referral("SCR-2026-003", "other")).ok());
+
+    THEN("each prefix counts only the references that start with it") {
+      REQUIRE(*store.CountReviewsWithPrefix("SCR-2026-") == 3);
+      REQUIRE(*store.CountReviewsWithPrefix("SCR-2025-") == 1);
+      REQUIRE(*store.CountReviewsWithPrefix("SCR-2027-") == 0);
+      REQUIRE(*store.CountReviewsWithPrefix("scr-2026-") == 0);
+      REQUIRE(*store.CountReviewsWithPrefix("SCR-2026-%") == 0);
+      REQUIRE(*store.CountReviewsWithPrefix("") == 4);
+    }
+    THEN("with no filter every review is listed, by reference") {
+      REQUIRE(Refs(*store.ListReviews({})) == Names{"SCR-2025-007", "SCR-2026-001", "SCR-2026-002", "SCR-2026-003"});
+    }
+    THEN("a board filter lists only that board's reviews") {
+      REQUIRE(Refs(*store.ListReviews({"demo", false})) == Names{"SCR-2025-007", "SCR-2026-001", "SCR-2026-002"});
+      REQUIRE(Refs(*store.ListReviews({"other", false})) == Names{"SCR-2026-003"});
+      REQUIRE(store.ListReviews({"nowhere", false})->empty());
+    }
+    THEN("open_only leaves out closed reviews, with or without a board") {
+      REQUIRE(Refs(*store.ListReviews({std::nullopt, true})) == Names{"SCR-2025-007", "SCR-2026-002", "SCR-2026-003"});
+      REQUIRE(Refs(*store.ListReviews({"demo", true})) == Names{"SCR-2025-007", "SCR-2026-002"});
+    }
+  }
+}
