@@ -1,0 +1,85 @@
+#include "cli.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "casereview/sqlite_store.hpp"
+
+namespace casereview::cli {
+namespace {
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+const nlohmann::json* FieldHelp(std::string_view event, const std::string& name) {
+  static const std::vector<EventHelp> kHelp = ScrEventHelp();
+  for (const auto& e : kHelp) {
+    if (e.name != event) continue;
+    for (const auto& f : e.fields)
+      if (f["name"] == name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Status Context::Open(bool create) {
+  if (!create && !std::filesystem::exists(db_path))
+    return Status::NotFound("no database at " + db_path +
+                            " (create a board first: casereview board create, or give --db)");
+  SqliteStoreOptions options;
+  options.create_if_missing = create;
+  auto s = OpenSqliteStore(db_path, options);
+  if (!s.ok()) return s.status();
+  store = std::move(*s);
+  engine = std::make_unique<Engine>(*store, clock);
+  return Status::Ok();
+}
+
+Result<nlohmann::json> FieldsFrom(std::string_view event, const std::vector<std::string>& sets,
+                                  const std::string& json_fields) {
+  nlohmann::json fields = nlohmann::json::object();
+  if (!json_fields.empty()) {
+    fields = nlohmann::json::parse(json_fields, nullptr, false);
+    if (fields.is_discarded() || !fields.is_object())
+      return Status::InvalidArgument("--json must be a JSON object of fields");
+  }
+  for (const auto& set : sets) {
+    auto eq = set.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return Status::InvalidArgument("--set takes FIELD=VALUE (got a value without '=')");
+    std::string key = set.substr(0, eq), value = set.substr(eq + 1);
+    std::replace(key.begin(), key.end(), '-', '_');
+    const nlohmann::json* help = FieldHelp(event, key);
+    std::string type = help ? (*help)["type"].get<std::string>() : "text";
+    if (type == "people" || type == "agencies") {
+      fields[key] = SplitCommas(value);
+    } else if (type == "bool") {
+      if (value != "true" && value != "false")
+        return Status::InvalidArgument("field '" + key + "' is true or false");
+      fields[key] = value == "true";
+    } else {
+      fields[key] = value;
+    }
+  }
+  return fields;
+}
+
+int Fail(const Status& s) {
+  std::cerr << "casereview: " << s.message() << "\n";
+  switch (s.code()) {
+    case Status::Code::kRefused: return 3;
+    case Status::Code::kStorageError:
+    case Status::Code::kCorruption: return 4;
+    default: return 1;
+  }
+}
+
+}  // namespace casereview::cli

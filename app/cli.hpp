@@ -1,0 +1,41 @@
+// Shared plumbing of the `casereview` command line: the database, the engine, output.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "casereview/clock.hpp"
+#include "casereview/engine.hpp"
+#include "casereview/status.hpp"
+#include "casereview/store.hpp"
+
+namespace casereview::cli {
+
+// Options every command shares, and what they open.
+struct Context {
+  std::string db_path = "casereview.db";
+  bool json = false;
+
+  SystemClock clock;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Engine> engine;
+
+  // Opens the database (creating it only when `create`) and an engine over it.
+  Status Open(bool create);
+};
+
+// Turns `--set key=value` pairs into an event's fields, typed by the event's table: lists
+// are comma-separated, booleans true/false. `json_fields` (a JSON object) is merged first.
+Result<nlohmann::json> FieldsFrom(std::string_view event, const std::vector<std::string>& sets,
+                                  const std::string& json_fields);
+
+// Prints an error (to stderr) and returns the process exit code for it.
+int Fail(const Status& s);
+
+void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code);
+
+}  // namespace casereview::cli

@@ -1,0 +1,204 @@
+// casereview refer | record | review | events | scenario | verify: running reviews.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "board_import.hpp"
+#include "cli.hpp"
+#include "scenario.hpp"
+
+namespace casereview::cli {
+namespace {
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+nlohmann::json ReviewJson(const ReviewRecord& r) {
+  nlohmann::json j = nlohmann::json::parse(r.projection, nullptr, false);
+  j["board"] = r.board_id;
+  j["open"] = r.open;
+  j["events"] = r.last_seq;
+  j["opened_at"] = FormatInstant(r.opened_at);
+  j["updated_at"] = FormatInstant(r.updated_at);
+  return j;
+}
+
+std::string Holders(const nlohmann::json& holders) {
+  std::string out;
+  for (const auto& h : holders) {
+    std::string one = h.value("role", "");
+    if (h.contains("person")) one += " " + h["person"].get<std::string>();
+    if (h.contains("agency")) one += " (" + h["agency"].get<std::string>() + ")";
+    out += (out.empty() ? "" : "; ") + one;
+  }
+  return out.empty() ? "-" : out;
+}
+
+void PrintReview(const ReviewRecord& r, const std::vector<StoredEvent>& history) {
+  nlohmann::json j = ReviewJson(r);
+  std::cout << r.ref << "  " << r.stage << (r.open ? "" : "  (closed)") << "\n"
+            << "  next:     " << j["next_step"]["what"].get<std::string>() << "\n"
+            << "  held by:  " << Holders(j["next_step"]["holders"]) << "\n"
+            << "  agencies: " << j["involved_agencies"].dump() << "\n";
+  for (const auto& imr : j["imrs"])
+    std::cout << "  IMR " << imr["agency"].get<std::string>() << ": " << imr["stage"].get<std::string>()
+              << ", due " << imr["due"].get<std::string>() << ", returned " << imr["returns"] << "x\n";
+  for (const auto& e : j["alongside"]["extensions"])
+    std::cout << "  extension to " << e["requested_until"].get<std::string>() << ": "
+              << e["status"].get<std::string>() << "\n";
+  for (const auto& p : j["alongside"]["proceedings"])
+    std::cout << "  proceeding " << p["id"].get<std::string>() << " (" << p["kind"].get<std::string>()
+              << "): " << p["status"].get<std::string>() << "\n";
+  for (const auto& a : j["actions"])
+    std::cout << "  action " << a["id"].get<std::string>() << " (" << a["agency"].get<std::string>()
+              << ", due " << a["due"].get<std::string>() << "): " << a["stage"].get<std::string>() << "\n";
+  std::cout << "  history:\n";
+  for (const auto& e : history)
+    std::cout << "    " << e.seq << "  " << FormatInstant(e.recorded_at) << "  " << e.type << "  by "
+              << e.actor << "\n";
+}
+
+void PrintEvents(const std::string& only, bool json) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& e : ScrEventHelp()) {
+    if (!only.empty() && e.name != only) continue;
+    all.push_back({{"name", e.name}, {"summary", e.summary}, {"fields", e.fields}});
+    if (json) continue;
+    std::cout << e.name << " — " << e.summary << "\n";
+    for (const auto& f : e.fields) {
+      std::cout << "    " << f["name"].get<std::string>() << " (" << f["type"].get<std::string>()
+                << (f["required"].get<bool>() ? ", required" : "") << "): " << f["help"].get<std::string>();
+      if (f.contains("choices")) std::cout << " [" << f["choices"].dump() << "]";
+      std::cout << "\n";
+    }
+  }
+  if (json) std::cout << all.dump(2) << "\n";
+}
+
+int RunScenario(Context& ctx, const std::string& path, bool quiet) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return Fail(text.status());
+  auto scenario = ParseScenario(*text);
+  if (!scenario.ok()) return Fail(Status::InvalidArgument(path + ": " + scenario.status().message()));
+  if (Status s = ctx.Open(true); !s.ok()) return Fail(s);
+  if (!scenario->board_file.empty()) {
+    auto board_path = std::filesystem::path(path).parent_path() / scenario->board_file;
+    auto board_text = ReadFile(board_path.string());
+    if (!board_text.ok()) return Fail(board_text.status());
+    auto board = ParseBoardJson(*board_text);
+    if (!board.ok()) return Fail(Status::InvalidArgument(board_path.string() + ": " + board.status().message()));
+    if (Status s = ctx.engine->ImportBoardData(*board); !s.ok()) return Fail(s);
+  }
+  ManualClock clock(scenario->steps.front().at);
+  Engine engine(*ctx.store, clock);
+  ScenarioRunner runner(*scenario);
+  if (!quiet) std::cout << scenario->title << "\n";
+  for (std::size_t i = 0; i < scenario->steps.size(); ++i) {
+    const ScenarioStep& step = scenario->steps[i];
+    auto out = runner.RunStep(i, engine, clock);
+    if (!out.ok()) return Fail(out.status());
+    if (quiet) continue;
+    std::cout << FormatDate(DateOf(step.at)) << "  " << out->review_ref << "  "
+              << (step.is_referral ? "CaseReferred" : step.event)
+              << (step.expect_refused ? "  REFUSED, stays " : " -> ") << out->stage << "\n";
+    if (!step.note.empty()) std::cout << "            " << step.note << "\n";
+    if (!out->refusal.empty()) std::cout << "            casereview said: " << out->refusal << "\n";
+  }
+  std::cout << "scenario complete: " << runner.review_ref() << " recorded in " << ctx.db_path << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
+  static std::string ref, event, by, board_id, json_fields, path;
+  static std::vector<std::string> sets;
+  static bool all = false, quiet = false;
+
+  auto* refer = app.add_subcommand("refer", "Refer a case to the standing SCR panel (opens a review)");
+  refer->add_option("--by", by, "Who records the referral (person id)")->required();
+  refer->add_option("--set", sets, "FIELD=VALUE (see 'casereview events CaseReferred')");
+  refer->add_option("--json", json_fields, "The fields as a JSON object");
+  refer->add_option("--board", board_id, "Board id (default: the only board)");
+  refer->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto fields = FieldsFrom("CaseReferred", sets, json_fields);
+    if (!fields.ok()) { exit_code = Fail(fields.status()); return; }
+    auto r = ctx.engine->ReferCase(board_id, *fields, by);
+    if (!r.ok()) { exit_code = Fail(r.status()); return; }
+    std::cout << *r << "\n";
+  });
+
+  auto* record = app.add_subcommand("record", "Record an event on a review");
+  record->add_option("review", ref, "The review, e.g. SCR-2026-001")->required();
+  record->add_option("event", event, "The event, e.g. PanelMeetingHeld (see 'casereview events')")->required();
+  record->add_option("--by", by, "Who records it (person id)")->required();
+  record->add_option("--set", sets, "FIELD=VALUE; lists comma-separated");
+  record->add_option("--json", json_fields, "The fields as a JSON object");
+  record->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto fields = FieldsFrom(event, sets, json_fields);
+    if (!fields.ok()) { exit_code = Fail(fields.status()); return; }
+    auto r = ctx.engine->Record(ref, event, *fields, by);
+    if (!r.ok()) { exit_code = Fail(r.status()); return; }
+    std::cout << r->ref << " event " << r->last_seq << " " << event << " recorded; stage " << r->stage << "\n";
+  });
+
+  auto* review = app.add_subcommand("review", "List reviews or show one")->require_subcommand(1);
+  auto* list = review->add_subcommand("list", "Every review: stage, next step and who holds it");
+  list->add_flag("--all", all, "Include closed reviews");
+  list->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto rows = ctx.engine->ListReviews({std::nullopt, !all});
+    if (!rows.ok()) { exit_code = Fail(rows.status()); return; }
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : *rows) out.push_back(ReviewJson(r));
+    if (ctx.json) { std::cout << out.dump(2) << "\n"; return; }
+    for (const auto& j : out)
+      std::cout << j["ref"].get<std::string>() << "\t" << j["stage"].get<std::string>() << "\t"
+                << Holders(j["next_step"]["holders"]) << "\t" << j["next_step"]["what"].get<std::string>() << "\n";
+  });
+  auto* show = review->add_subcommand("show", "One review: stage, next step, IMRs, actions, history");
+  show->add_option("review", ref, "The review, e.g. SCR-2026-001")->required();
+  show->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto r = ctx.engine->GetReview(ref);
+    if (!r.ok()) { exit_code = Fail(r.status()); return; }
+    auto history = ctx.engine->History(ref);
+    if (!history.ok()) { exit_code = Fail(history.status()); return; }
+    if (!ctx.json) { PrintReview(*r, *history); return; }
+    nlohmann::json j = ReviewJson(*r);
+    j["history"] = nlohmann::json::array();
+    for (const auto& e : *history)
+      j["history"].push_back({{"seq", e.seq}, {"type", e.type}, {"by", e.actor},
+                              {"recorded_at", FormatInstant(e.recorded_at)}});
+    std::cout << j.dump(2) << "\n";
+  });
+
+  auto* events = app.add_subcommand("events", "The events a review takes, with their fields");
+  events->add_option("event", event, "Only this event");
+  events->callback([&] { PrintEvents(event, ctx.json); });
+
+  auto* scenario = app.add_subcommand("scenario", "Run scenario files")->require_subcommand(1);
+  auto* run = scenario->add_subcommand("run", "Run a scenario (examples/*.json) against --db");
+  run->add_option("file", path, "The scenario file")->required()->check(CLI::ExistingFile);
+  run->add_flag("--quiet", quiet, "Print only the outcome");
+  run->callback([&] { exit_code = RunScenario(ctx, path, quiet); });
+
+  auto* verify = app.add_subcommand("verify", "Rebuild every review from its log and check it");
+  verify->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto report = ctx.engine->Recover(/*include_closed=*/true);
+    if (!report.ok()) { exit_code = Fail(report.status()); return; }
+    std::cout << "verified " << report->reviews_checked << " reviews (" << report->events_replayed
+              << " events replayed): every one matches its log\n";
+  });
+}
+
+}  // namespace casereview::cli

@@ -1,0 +1,20 @@
+// casereview: run Serious Case Reviews from the command line. docs/cli.md has the guide.
+#include <CLI/CLI.hpp>
+
+#include "cli.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "casereview — Serious Case Reviews for Local Safeguarding Children Boards.\n"
+      "Every fact is kept in an SQLite database (--db). See docs/cli.md."};
+  app.require_subcommand(1);
+  app.fallthrough();  // --db and --json may also follow the subcommand
+  casereview::cli::Context ctx;
+  int exit_code = 0;
+  app.add_option("--db", ctx.db_path, "The database file")->capture_default_str();
+  app.add_flag("--json", ctx.json, "Print JSON instead of text");
+  casereview::cli::AddBoardCommands(app, ctx, exit_code);
+  casereview::cli::AddReviewCommands(app, ctx, exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The command line as a business officer and panel chair use it: a board from files, a
+# referral, events recorded, refusals that exit non-zero and change nothing, and the
+# review shown as text and JSON. Usage: cli_test.sh CASEREVIEW EXAMPLES_DIR
+set -euo pipefail
+cr=$1 examples=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db="$work/board.db"
+run() { "$cr" --db "$db" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect_refusal EXIT_CODE TEXT -- ARGS: the command fails with that code, says TEXT, and
+# leaves the database file byte-for-byte unchanged.
+expect_refusal() {
+  local code=$1 text=$2; shift 3
+  local before after out rc=0
+  before=$(sha256sum "$db")
+  out=$(run "$@" 2>&1) || rc=$?
+  after=$(sha256sum "$db")
+  [ "$rc" = "$code" ] || fail "expected exit $code, got $rc from: $* ($out)"
+  grep -qF -- "$text" <<<"$out" || fail "expected '$text' in: $out"
+  [ "$before" = "$after" ] || fail "database changed after a refused command: $*"
+}
+
+# Before any board: a clear error, and no database file is created.
+out=$("$cr" --db "$db" review list 2>&1) && fail "review list without a database succeeded"
+grep -q "no database at" <<<"$out" || fail "missing-database message: $out"
+[ ! -e "$db" ] || fail "a read created the database"
+
+run board create --id demo --name "Northbridge LSCB (fictional)" >/dev/null
+run import "$examples/demo-board.json" | grep -q "imported 8 agencies and 17 people" || fail "board import"
+printf 'id,name,sector\nprobation,Northbridge Probation,probation\n' >"$work/agencies.csv"
+run import "$work/agencies.csv" | grep -q "imported 1 agencies" || fail "csv import"
+run person add --id p-probation --name "Lee Stroud" --email lee.stroud@example.org --agency probation --roles panel-member >/dev/null
+run --json person list | grep -q '"p-probation"' || fail "person list --json"
+expect_refusal 1 "unknown sector 'space'" -- agency add --id moon --name Moon --sector space
+
+ref=$(run refer --by p-spoc --set referring_agency=police --set incident=death --set incident_date=2026-01-02 \
+        --set abuse_or_neglect=suspected --set agencies_involved=csc,police --set subject_name="Zebedee Quill")
+[[ $ref =~ ^SCR-[0-9]{4}-001$ ]] || fail "referral reference: $ref"
+
+expect_refusal 1 "field 'incident' must be one of: death, serious-injury" -- \
+  refer --by p-spoc --set referring_agency=police --set incident=fall --set incident_date=2026-01-02 \
+        --set abuse_or_neglect=suspected --set agencies_involved=csc
+expect_refusal 1 "no review SCR-1999-001" -- record SCR-1999-001 PanelMeetingHeld --by p-spoc --set date=2026-01-12
+expect_refusal 3 "cannot be recorded on $ref at stage Referred" -- record "$ref" ImrSubmitted --by p-spoc --set agency=csc
+expect_refusal 1 "field 'date' is required" -- record "$ref" PanelMeetingHeld --by p-spoc --set attendees=p-panel-chair
+
+run record "$ref" PanelMeetingHeld --by p-spoc --set date=2026-01-12 \
+    --set attendees=p-panel-chair,p-csc-lead,p-police-lead | grep -q "stage UnderPanelConsideration" || fail "meeting"
+expect_refusal 3 "was not quorate" -- record "$ref" ScrRecommended --by p-panel-chair --set reasons="criteria met"
+run record "$ref" PanelMeetingHeld --by p-spoc --json '{"date": "2026-01-19", "attendees": ["p-panel-chair", "p-csc-lead", "p-health-lead", "p-police-lead", "p-schools-lead"]}' >/dev/null
+run record "$ref" ScrRecommended --by p-panel-chair --set reasons="criteria met" | grep -q AwaitingChairDecision || fail "recommend"
+
+show=$(run review show "$ref")
+grep -q "AwaitingChairDecision" <<<"$show" || fail "review show stage"
+grep -q "held by:  board-chair" <<<"$show" || fail "review show holder: $show"
+run review show "$ref" --json | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["stage"]=="AwaitingChairDecision" and len(j["history"])==4, j' \
+  || fail "review show --json"
+run review list --json | python3 -c 'import json,sys; j=json.load(sys.stdin); assert [r["ref"] for r in j]==[sys.argv[1]]' "$ref" \
+  || fail "review list --json"
+# The child's name is in the case record only: never in what the CLI shows.
+if run review show "$ref" --json | grep -q "Zebedee"; then fail "review show printed the child's name"; fi
+if run review list | grep -q "Zebedee"; then fail "review list printed the child's name"; fi
+run events ImrCommissioned | grep -q "author_declares_independence (bool, required)" || fail "events help"
+run verify | grep -q "verified 1 reviews" || fail "verify"
+run --help >/dev/null && run record --help | grep -q -- "--set" || fail "--help"
+echo "cli walkthrough: 1 passed, 0 failed"

@@ -1,0 +1,86 @@
+// Board set-up: import from JSON and CSV, validation that names what is wrong, and
+// all-or-nothing imports.
+#include <catch2/catch.hpp>
+
+#include "board_import.hpp"
+#include "casereview/engine.hpp"
+#include "support/test_support.hpp"
+
+using namespace casereview;
+using casereview::testing::ExamplePath;
+using casereview::testing::ReadBytes;
+
+SCENARIO("The demo board imports and exports unchanged", "[board][import]") {
+  auto d = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+  REQUIRE(d.ok());
+  REQUIRE(d->agencies.size() == 8);
+  auto again = ParseBoardJson(BoardDataToJson(*d).dump());
+  REQUIRE(again.ok());
+  REQUIRE(again->people == d->people);
+  REQUIRE(again->board == d->board);
+}
+
+SCENARIO("Bad board files are refused with a message that names the problem", "[board][import]") {
+  CHECK_THAT(ParseBoardJson("not json").status().message(), Catch::Contains("not a JSON object"));
+  CHECK_THAT(ParseBoardJson(R"({"agencies": []})").status().message(), Catch::Contains("missing a field"));
+  CHECK_THAT(ParseBoardJson(R"({"board": {"id": "b", "name": "B"}, "agencies": [{"id": "a", "name": "A", "sector": "space"}]})")
+                 .status().message(),
+             Catch::Contains("unknown sector 'space'"));
+  CHECK_THAT(ParseBoardJson(R"({"board": {"id": "b", "name": "B"}, "people": [{"id": "p", "name": "P", "email": "p@x.org", "agency": "zz", "roles": []}]})")
+                 .status().message(),
+             Catch::Contains("agency zz, which is not on the board"));
+  CHECK_THAT(ParseBoardJson(R"({"board": {"id": "b", "name": "B"}, "people": [{"id": "p", "name": "P", "email": "nope", "roles": []}]})")
+                 .status().message(),
+             Catch::Contains("valid email"));
+  CHECK_THAT(ParseBoardJson(R"({"board": {"id": "b", "name": "B"}, "people": [{"id": "p", "name": "P", "email": "p@x.org", "roles": ["king"]}]})")
+                 .status().message(),
+             Catch::Contains("unknown role 'king'"));
+}
+
+SCENARIO("Agencies and people import from CSV into an existing board", "[board][import][csv]") {
+  auto store = NewMemoryStore();
+  ManualClock clock(Instant{});
+  Engine engine(*store, clock);
+  Board board{"b1", "Board One", "seed-2010", {}};
+  REQUIRE(engine.CreateBoard(board).ok());
+  auto agencies = ParseBoardCsv("id,name,sector\npolice,\"Police, Borough\",police\ncsc,Social Care,childrens-social-care\n", board);
+  REQUIRE(agencies.ok());
+  REQUIRE(agencies->agencies.at(0).name == "Police, Borough");
+  REQUIRE(engine.ImportBoardData(*agencies).ok());
+
+  WHEN("people name those agencies, with several roles each") {
+    auto people = ParseBoardCsv("id,name,email,agency,roles\np1,Pat,pat@example.org,police,panel-member;lead-officer\n", board);
+    REQUIRE(people.ok());
+    REQUIRE(engine.ImportBoardData(*people).ok());
+    THEN("both are on the board") {
+      REQUIRE(store->ListPeople("b1")->at(0).roles == std::vector<std::string>{"panel-member", "lead-officer"});
+      REQUIRE(store->ListAgencies("b1")->size() == 2);
+    }
+  }
+  WHEN("one row of a people file is bad") {
+    auto people = ParseBoardCsv("id,name,email,agency,roles\np1,Pat,pat@example.org,police,panel-member\np2,Sam,sam@example.org,nowhere,\n", board);
+    REQUIRE(people.ok());
+    Status s = engine.ImportBoardData(*people);
+    THEN("nothing is imported and the error names the row's person and agency") {
+      REQUIRE_THAT(s.message(), Catch::Contains("p2") && Catch::Contains("nowhere"));
+      REQUIRE(store->ListPeople("b1")->empty());
+    }
+  }
+  WHEN("a CSV has the wrong columns") {
+    auto bad = ParseBoardCsv("id,title\nx,y\n", board);
+    THEN("it says which header it expected") {
+      REQUIRE_THAT(bad.status().message(), Catch::Contains("id,name,sector"));
+    }
+  }
+}
+
+SCENARIO("A person must belong to an agency on the board", "[board]") {
+  auto store = NewMemoryStore();
+  ManualClock clock(Instant{});
+  Engine engine(*store, clock);
+  REQUIRE(engine.CreateBoard({"b1", "Board One", "seed-2010", {}}).ok());
+  REQUIRE(engine.CreateBoard({"b1", "Again", "seed-2010", {}}).message() == "board b1 already exists");
+  Status s = engine.PutPerson({"p1", "b1", "Pat", "pat@example.org", "ghost", {"panel-member"}});
+  REQUIRE(s.code() == Status::Code::kNotFound);
+  REQUIRE(store->ListPeople("b1")->empty());
+}
