@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -9,14 +10,6 @@
 
 namespace casereview::cli {
 namespace {
-
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 const nlohmann::json* FieldHelp(std::string_view event, const std::string& name) {
   static const std::vector<EventHelp> kHelp = ScrEventHelp();
@@ -29,6 +22,22 @@ const nlohmann::json* FieldHelp(std::string_view event, const std::string& name)
 }
 
 }  // namespace
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
 
 Status Context::Open(bool create) {
   if (!create && !std::filesystem::exists(db_path))

@@ -32,6 +32,11 @@ struct Context {
 Result<nlohmann::json> FieldsFrom(std::string_view event, const std::vector<std::string>& sets,
                                   const std::string& json_fields);
 
+// "a,b,,c" -> {"a", "b", "c"}
+std::vector<std::string> SplitCommas(const std::string& s);
+// The whole file, or NotFound naming the path.
+Result<std::string> ReadFile(const std::string& path);
+
 // Prints an error (to stderr) and returns the process exit code for it.
 int Fail(const Status& s);
 

@@ -9,22 +9,6 @@
 namespace casereview::cli {
 namespace {
 
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 Result<BoardData> LoadBoard(Context& ctx, const std::string& board_id) {
   auto board = ctx.engine->FindBoard(board_id);
   if (!board.ok()) return board.status();
@@ -66,7 +50,9 @@ void PrintAgencies(const BoardData& d, bool json) {
   for (const auto& a : d.agencies) std::cout << a.id << "\t" << a.sector << "\t" << a.name << "\n";
 }
 
-void PrintPeople(const BoardData& d, bool json) {
+void PrintPeople(BoardData d, const std::string& role, bool json) {
+  if (!role.empty())
+    std::erase_if(d.people, [&](const Person& p) { return !p.HasRole(role); });
   if (json) {
     std::cout << BoardDataToJson(d)["people"].dump(2) << "\n";
     return;
@@ -155,13 +141,15 @@ void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (Status s = ctx.engine->PutPerson(p); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "person " << id << " saved\n";
   });
-  auto* person_list = people->add_subcommand("list", "List the people");
+  static std::string role;
+  auto* person_list = people->add_subcommand("list", "List the people (--role panel-member: the standing panel)");
   person_list->add_option("--board", board_id, "Board id (default: the only board)");
+  person_list->add_option("--role", role, "Only people holding this role");
   person_list->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     auto d = LoadBoard(ctx, board_id);
     if (!d.ok()) { exit_code = Fail(d.status()); return; }
-    PrintPeople(*d, ctx.json);
+    PrintPeople(*d, role, ctx.json);
   });
 }
 

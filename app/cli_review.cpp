@@ -11,14 +11,6 @@
 namespace casereview::cli {
 namespace {
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 nlohmann::json ReviewJson(const ReviewRecord& r) {
   nlohmann::json j = nlohmann::json::parse(r.projection, nullptr, false);
   j["board"] = r.board_id;

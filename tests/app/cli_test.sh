@@ -33,6 +33,9 @@ printf 'id,name,sector\nprobation,Northbridge Probation,probation\n' >"$work/age
 run import "$work/agencies.csv" | grep -q "imported 1 agencies" || fail "csv import"
 run person add --id p-probation --name "Lee Stroud" --email lee.stroud@example.org --agency probation --roles panel-member >/dev/null
 run --json person list | grep -q '"p-probation"' || fail "person list --json"
+panel=$(run person list --role panel-member | cut -f1 | tr '\n' ' ')
+[ "$panel" = "p-csc-lead p-family-liaison p-health-lead p-hospital-lead p-panel-chair p-police-lead p-probation p-schools-lead p-voluntary-lead " ] \
+  || fail "the standing panel: $panel"
 expect_refusal 1 "unknown sector 'space'" -- agency add --id moon --name Moon --sector space
 
 ref=$(run refer --by p-spoc --set referring_agency=police --set incident=death --set incident_date=2026-01-02 \
