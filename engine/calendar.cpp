@@ -225,7 +225,7 @@ const BusinessCalendar& BusinessCalendar::EnglandAndWales() {
   static const BusinessCalendar calendar = [] {
     Result<BusinessCalendar> shipped = FromBankHolidaysJson(BuiltInBankHolidaysJson());
     // The shipped file is tested; were it ever broken, the rules alone still give a calendar.
-    assert(shipped.ok() && "data/bank-holidays.json as compiled in does not parse");
+    assert(shipped.ok() && "engine/data/bank-holidays.json as compiled in does not parse");
     return shipped.ok() ? std::move(shipped).value() : BusinessCalendar{std::string(kEnglandAndWales)};
   }();
   return calendar;
@@ -292,9 +292,9 @@ Date BusinessCalendar::NextWorkingDay(Date d) const {
 Date BusinessCalendar::AddWorkingDays(Date anchor, int n) const {
   chr::sys_days day{anchor};
   if (n < 0) {  // backwards: never rolled; the |n|th working day strictly before the anchor
-    for (int left = -n; left > 0;) {
+    for (int left = n; left < 0;) {
       day -= chr::days{1};
-      if (IsWorkingDay(Date{day})) --left;
+      if (IsWorkingDay(Date{day})) ++left;
     }
     return Date{day};
   }

@@ -61,7 +61,9 @@ enum class DayZero {
 // How a board's procedures define a working day. The defaults are DESIGN.md's.
 struct CalendarOptions {
   bool exclude_christmas_eve = false;  // 24 December is not a working day
-  bool uk_wide = false;  // a bank holiday in any UK division (or any loaded) is not a working day
+  // A bank holiday in any UK division (England and Wales, Scotland, Northern Ireland, and any
+  // other division loaded from a file) is not a working day.
+  bool uk_wide = false;
   DayZero day_zero = DayZero::kNextWorkingDay;
   bool operator==(const CalendarOptions&) const = default;
 };
@@ -75,7 +77,7 @@ class BusinessCalendar {
   static Result<BusinessCalendar> FromBankHolidaysJson(std::string_view json,
                                                        std::string_view division = kEnglandAndWales);
 
-  // The shipped calendar (data/bank-holidays.json, compiled in), default options.
+  // The shipped calendar (engine/data/bank-holidays.json, compiled in), default options.
   static const BusinessCalendar& EnglandAndWales();
 
   // The recurring holidays of `division` in `year` by rule, with weekend substitutes: New
@@ -144,7 +146,7 @@ Instant LondonLocalTime(Date d, std::chrono::seconds time_of_day);
 // A clock in hours: elapsed time, whatever the wall clock does in between.
 inline Instant AddElapsedHours(Instant start, int hours) { return start + std::chrono::hours{hours}; }
 
-// The text of data/bank-holidays.json as shipped, compiled in by embed_bank_holidays.cmake.
+// The text of engine/data/bank-holidays.json as shipped, compiled in by embed_bank_holidays.cmake.
 std::string_view BuiltInBankHolidaysJson();
 
 }  // namespace casereview

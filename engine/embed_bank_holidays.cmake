@@ -1,8 +1,8 @@
 # Compiles the shipped bank holidays into the engine, so the calendar needs no file at run
 # time: writes a C++ source defining casereview::BuiltInBankHolidaysJson() (calendar.hpp)
-# with the bytes of data/bank-holidays.json. Run as a build step (engine/CMakeLists.txt):
+# with the bytes of engine/data/bank-holidays.json. Run as a build step (engine/CMakeLists.txt):
 #
-#   cmake -DINPUT=<data/bank-holidays.json> -DOUTPUT=<bank_holidays_data.cpp> -P embed_bank_holidays.cmake
+#   cmake -DINPUT=<engine/data/bank-holidays.json> -DOUTPUT=<bank_holidays_data.cpp> -P embed_bank_holidays.cmake
 #
 # Every byte is written as a \x escape, so the file's quotes, backslashes and UTF-8 (the U+2019 in
 # "New Year's Day") need no care and no raw-string delimiter can clash with the text.

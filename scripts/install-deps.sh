@@ -7,7 +7,8 @@ packages=(
   g++ cmake ninja-build ccache pkg-config python3
   libboost1.81-dev        # Boost.MSM (1.74's MSM does not compile as C++20)
   libsqlitecpp-dev libsqlite3-dev sqlite3
-  nlohmann-json3-dev libhowardhinnant-date-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev
+  libhowardhinnant-date-dev tzdata   # Europe/London with daylight saving
   libfccp-dev             # CSV import (fast-cpp-csv-parser)
   catch2                  # Catch2 v2
 )
