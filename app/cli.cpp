@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "calendar.hpp"
 #include "casereview/sqlite_store.hpp"
 
 namespace casereview::cli {
@@ -43,6 +44,7 @@ Status Context::Open(bool create) {
   if (!create && !std::filesystem::exists(db_path))
     return Status::NotFound("no database at " + db_path +
                             " (create a board first: casereview board create, or give --db)");
+  CR_RETURN_IF_ERROR(LondonTimeZoneAvailable());  // due dates are Europe/London
   SqliteStoreOptions options;
   options.create_if_missing = create;
   auto s = OpenSqliteStore(db_path, options);

@@ -4,7 +4,10 @@
 #include <iostream>
 #include <sstream>
 
+#include <algorithm>
+
 #include "board_import.hpp"
+#include "calendar.hpp"
 #include "cli.hpp"
 #include "scenario.hpp"
 
@@ -47,6 +50,13 @@ void PrintReview(const ReviewRecord& r, const std::vector<StoredEvent>& history)
   for (const auto& p : j["alongside"]["proceedings"])
     std::cout << "  proceeding " << p["id"].get<std::string>() << " (" << p["kind"].get<std::string>()
               << "): " << p["status"].get<std::string>() << "\n";
+  for (const auto& d : j.value("deadlines", nlohmann::json::array())) {
+    std::cout << "  due " << d["due_date"].get<std::string>() << "  " << d["what"].get<std::string>()
+              << " [" << d["status"].get<std::string>() << "]";
+    if (d["original_due_date"] != d["due_date"])
+      std::cout << " (originally " << d["original_due_date"].get<std::string>() << ")";
+    std::cout << "\n";
+  }
   for (const auto& a : j["actions"])
     std::cout << "  action " << a["id"].get<std::string>() << " (" << a["agency"].get<std::string>()
               << ", due " << a["due"].get<std::string>() << "): " << a["stage"].get<std::string>() << "\n";
@@ -106,10 +116,44 @@ int RunScenario(Context& ctx, const std::string& path, bool quiet) {
   return 0;
 }
 
+// Every deadline not yet met, across every review, soonest first, as at `at`.
+nlohmann::json OpenDeadlines(const std::vector<ReviewRecord>& reviews, Instant at) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : reviews) {
+    nlohmann::json p = nlohmann::json::parse(r.projection, nullptr, false);
+    for (auto d : p.value("deadlines", nlohmann::json::array())) {
+      if (d["status"] == "met") continue;
+      auto due = ParseInstant(d["due"].get<std::string>());
+      auto due_date = ParseDate(d["due_date"].get<std::string>());
+      if (!due.ok() || !due_date.ok()) continue;
+      auto days = std::chrono::sys_days(*due_date) - std::chrono::sys_days(LondonDate(at));
+      d["review"] = r.ref;
+      d["days_left"] = days.count();
+      d["overdue"] = at > *due;
+      out.push_back(d);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a["due"] < b["due"]; });
+  return out;
+}
+
+void PrintDeadlines(const nlohmann::json& deadlines) {
+  for (const auto& d : deadlines) {
+    std::string who = d["holder_role"].get<std::string>();
+    if (d.contains("holder")) who += " " + d["holder"].get<std::string>();
+    long long days = d["days_left"].get<long long>();
+    std::string when = d["overdue"].get<bool>() ? "OVERDUE by " + std::to_string(-days) + " days"
+                                                : std::to_string(days) + " days left";
+    if (d["status"] == "suspended") when = "suspended";
+    std::cout << d["review"].get<std::string>() << "\t" << d["due_date"].get<std::string>() << "\t"
+              << when << "\t" << who << "\t" << d["what"].get<std::string>() << "\n";
+  }
+}
+
 }  // namespace
 
 void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string ref, event, by, board_id, json_fields, path;
+  static std::string ref, event, by, board_id, json_fields, path, at;
   static std::vector<std::string> sets;
   static bool all = false, quiet = false;
 
@@ -171,6 +215,23 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
       j["history"].push_back({{"seq", e.seq}, {"type", e.type}, {"by", e.actor},
                               {"recorded_at", FormatInstant(e.recorded_at)}});
     std::cout << j.dump(2) << "\n";
+  });
+
+  auto* deadlines = app.add_subcommand("deadlines", "Every due date not yet met, soonest first: who holds it, days left, overdue");
+  deadlines->add_option("--at", at, "As at this date or time (e.g. 2026-06-01), instead of now; changes nothing");
+  deadlines->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    Instant when = ctx.clock.Now();
+    if (!at.empty()) {
+      auto parsed = ParseInstant(at);
+      if (!parsed.ok()) { exit_code = Fail(Status::InvalidArgument("--at: " + parsed.status().message())); return; }
+      when = *parsed;
+    }
+    auto rows = ctx.engine->ListReviews({std::nullopt, /*open_only=*/false});
+    if (!rows.ok()) { exit_code = Fail(rows.status()); return; }
+    nlohmann::json due = OpenDeadlines(*rows, when);
+    if (ctx.json) { std::cout << due.dump(2) << "\n"; return; }
+    PrintDeadlines(due);
   });
 
   auto* events = app.add_subcommand("events", "The events a review takes, with their fields");

@@ -146,7 +146,7 @@ Instant LondonLocalTime(Date d, std::chrono::seconds time_of_day);
 // A clock in hours: elapsed time, whatever the wall clock does in between.
 inline Instant AddElapsedHours(Instant start, int hours) { return start + std::chrono::hours{hours}; }
 
-// The text of engine/data/bank-holidays.json as shipped, compiled in by embed_bank_holidays.cmake.
+// The text of engine/data/bank-holidays.json as shipped, compiled in by embed_file.cmake.
 std::string_view BuiltInBankHolidaysJson();
 
 }  // namespace casereview

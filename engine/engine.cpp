@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "policy_profile.hpp"
 #include "replay.hpp"
 #include "resolve.hpp"
 #include "scr/scr_events.hpp"
@@ -54,8 +55,19 @@ std::string RefFor(Instant now, std::int64_t number) {
 
 Engine::Engine(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
+namespace {
+
+// A board's policy profile must be one casereview ships.
+Status CheckProfile(const Board& b) {
+  auto p = BuiltInProfile(b.policy_profile);
+  return p.ok() ? Status::Ok() : Status::InvalidArgument("board " + b.id + ": " + p.status().message());
+}
+
+}  // namespace
+
 Status Engine::CreateBoard(const Board& b) {
   CR_RETURN_IF_ERROR(Validate(BoardData{b, {}, {}}));
+  CR_RETURN_IF_ERROR(CheckProfile(b));
   auto boards = store_.ListBoards();
   if (!boards.ok()) return boards.status();
   for (const auto& existing : *boards)
@@ -112,6 +124,7 @@ Status Engine::ImportBoardData(const BoardData& d) {
   for (const auto& [id, p] : dir->people)
     if (!has(merged.people, id)) merged.people.push_back(p);
   CR_RETURN_IF_ERROR(Validate(merged));
+  CR_RETURN_IF_ERROR(CheckProfile(merged.board));
   return store_.ImportBoardData(merged);
 }
 
@@ -122,7 +135,9 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
   CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
   auto resolved = CheckAndResolve(store_, board->id, kCaseReferred, fields);
   if (!resolved.ok()) return Prefixed("referral: ", resolved.status());
-  ScrRules rules{board->policy_profile, board->quorum};
+  auto profile = BuiltInProfile(board->policy_profile);
+  if (!profile.ok()) return profile.status();
+  ReviewRules rules{{board->policy_profile, board->quorum}, std::move(*profile)};
   Instant now = clock_.Now();
   std::string prefix = RefFor(now, 0).substr(0, 9);  // "SCR-2026-"
   // Two processes may number a review at once; the loser's Commit conflicts and retries.
@@ -130,12 +145,12 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
     auto count = store_.CountReviewsWithPrefix(prefix);
     if (!count.ok()) return count.status();
     std::string ref = RefFor(now, *count + 1);
-    auto w = ScrWorkflow::Begin(ref, rules, *resolved);
-    if (!w.ok()) return Prefixed("referral: ", w.status());
+    auto state = BeginScr(ref, rules, *resolved, now);
+    if (!state.ok()) return Prefixed("referral: ", state.status());
     nlohmann::json payload = *resolved;
     payload["rules"] = RulesToJson(rules);
     ReviewChange change;
-    change.review = ScrRecord(*w, board->id, now, now, 1);
+    change.review = ScrRecord(*state, board->id, now, now, 1);
     change.events.push_back({ref, 1, std::string(kCaseReferred), payload.dump(), std::string(actor), now});
     change.expected_last_seq = 0;
     Status s = store_.Commit(change);
@@ -160,14 +175,19 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
   if (!resolved.ok()) return Prefixed(about, resolved.status());
   auto log = store_.LoadEvents(ref);
   if (!log.ok()) return log.status();
-  auto w = ReplayScr(*log);
-  if (!w.ok()) return w.status();
-  Status s = w->Apply(event, *resolved);
-  if (!s.ok()) return s;  // refused: the message names review, stage and what is missing
+  auto state = ReplayScr(*log);
+  if (!state.ok()) return state.status();
   Instant now = clock_.Now();
+  // An anchor event without its own due date (an IMR's) gets the profile's, stored with it.
+  if (auto due = state->deadlines.DefaultDueDate(event, *resolved, now)) {
+    for (const auto& r : state->deadlines.profile().deadlines)
+      if (r.anchor_event == event && !r.due_field.empty()) (*resolved)[r.due_field] = FormatDate(*due);
+  }
+  Status s = ApplyToReview(*state, event, *resolved, now);
+  if (!s.ok()) return s;  // refused: the message names review, stage and what is missing
   std::int64_t seq = record->last_seq + 1;
   ReviewChange change;
-  change.review = ScrRecord(*w, record->board_id, record->opened_at, now, seq);
+  change.review = ScrRecord(*state, record->board_id, record->opened_at, now, seq);
   change.events.push_back({record->ref, seq, std::string(event), resolved->dump(), std::string(actor), now});
   change.expected_last_seq = record->last_seq;
   CR_RETURN_IF_ERROR(store_.Commit(change));
@@ -198,9 +218,9 @@ Result<RecoveryReport> Engine::Recover(bool include_closed) {
   for (const auto& stored : *open) {
     auto log = store_.LoadEvents(stored.ref);
     if (!log.ok()) return log.status();
-    auto w = ReplayScr(*log);
-    if (!w.ok()) return w.status();
-    ReviewRecord rebuilt = ScrRecord(*w, stored.board_id, stored.opened_at, stored.updated_at,
+    auto state = ReplayScr(*log);
+    if (!state.ok()) return state.status();
+    ReviewRecord rebuilt = ScrRecord(*state, stored.board_id, stored.opened_at, stored.updated_at,
                                      static_cast<std::int64_t>(log->size()));
     if (rebuilt != stored)
       return Status::Corruption(stored.ref + ": replaying the log gives stage " + rebuilt.stage +

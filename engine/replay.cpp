@@ -4,29 +4,51 @@
 
 namespace casereview {
 
-nlohmann::json RulesToJson(const ScrRules& r) {
-  return {{"policy_profile", r.policy_profile},
+nlohmann::json RulesToJson(const ReviewRules& r) {
+  const QuorumRule& q = r.scr.quorum;
+  return {{"policy_profile", r.scr.policy_profile},
+          {"profile", PolicyProfileToJson(r.profile)},
           {"quorum",
-           {{"chair_required", r.quorum.chair_required},
-            {"min_agencies", r.quorum.min_agencies},
-            {"required_sectors", r.quorum.required_sectors}}}};
+           {{"chair_required", q.chair_required},
+            {"min_agencies", q.min_agencies},
+            {"required_sectors", q.required_sectors}}}};
 }
 
-Result<ScrRules> RulesFromJson(const nlohmann::json& j) {
+Result<ReviewRules> RulesFromJson(const nlohmann::json& j) {
   try {
-    ScrRules r;
-    r.policy_profile = j.at("policy_profile").get<std::string>();
+    ReviewRules r;
+    r.scr.policy_profile = j.at("policy_profile").get<std::string>();
     const auto& q = j.at("quorum");
-    r.quorum.chair_required = q.at("chair_required").get<bool>();
-    r.quorum.min_agencies = q.at("min_agencies").get<int>();
-    r.quorum.required_sectors = q.at("required_sectors").get<std::vector<std::string>>();
+    r.scr.quorum.chair_required = q.at("chair_required").get<bool>();
+    r.scr.quorum.min_agencies = q.at("min_agencies").get<int>();
+    r.scr.quorum.required_sectors = q.at("required_sectors").get<std::vector<std::string>>();
+    // Reviews referred before profiles were snapshotted name their profile only.
+    auto profile = j.contains("profile") ? PolicyProfileFromJson(j["profile"])
+                                         : BuiltInProfile(r.scr.policy_profile);
+    if (!profile.ok()) return Status::Corruption("the review's policy profile: " + profile.status().message());
+    r.profile = std::move(*profile);
     return r;
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(std::string("the review's stored rules are malformed: ") + e.what());
   }
 }
 
-Result<ScrWorkflow> ReplayScr(const std::vector<StoredEvent>& log) {
+Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
+                             const nlohmann::json& referral, Instant at) {
+  auto w = ScrWorkflow::Begin(ref, rules.scr, referral);
+  if (!w.ok()) return w.status();
+  ReviewState state{std::move(*w), DeadlineTracker(rules.profile, BusinessCalendar::EnglandAndWales())};
+  state.deadlines.Apply(kCaseReferred, referral, at);
+  return state;
+}
+
+Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at) {
+  CR_RETURN_IF_ERROR(state.workflow.Apply(event, fields));
+  state.deadlines.Apply(event, fields, at);  // only events the machine accepted
+  return Status::Ok();
+}
+
+Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log) {
   if (log.empty() || log.front().type != kCaseReferred)
     return Status::Corruption("the review's log does not start with CaseReferred");
   const std::string& ref = log.front().review_ref;
@@ -40,21 +62,22 @@ Result<ScrWorkflow> ReplayScr(const std::vector<StoredEvent>& log) {
   auto rules = RulesFromJson(referral["rules"]);
   if (!rules.ok()) return corrupt(log.front(), rules.status().message());
   referral.erase("rules");
-  auto w = ScrWorkflow::Begin(ref, *rules, referral);
-  if (!w.ok()) return corrupt(log.front(), w.status().message());
+  auto state = BeginScr(ref, *rules, referral, log.front().recorded_at);
+  if (!state.ok()) return corrupt(log.front(), state.status().message());
   for (std::size_t i = 1; i < log.size(); ++i) {
     const StoredEvent& e = log[i];
     if (e.seq != static_cast<std::int64_t>(i + 1)) return corrupt(e, "sequence has a gap");
     nlohmann::json fields = nlohmann::json::parse(e.payload, nullptr, false);
     if (fields.is_discarded()) return corrupt(e, "payload is not JSON");
-    Status s = w->Apply(e.type, fields);
+    Status s = ApplyToReview(*state, e.type, fields, e.recorded_at);
     if (!s.ok()) return corrupt(e, s.message());
   }
-  return w;
+  return state;
 }
 
-ReviewRecord ScrRecord(const ScrWorkflow& w, const std::string& board_id, Instant opened_at,
+ReviewRecord ScrRecord(const ReviewState& s, const std::string& board_id, Instant opened_at,
                        Instant updated_at, std::int64_t last_seq) {
+  const ScrWorkflow& w = s.workflow;
   ReviewRecord r;
   r.ref = w.Ref();
   r.board_id = board_id;
@@ -65,7 +88,9 @@ ReviewRecord ScrRecord(const ScrWorkflow& w, const std::string& board_id, Instan
   r.open = !w.IsFinal();
   r.opened_at = opened_at;
   r.updated_at = updated_at;
-  r.projection = ScrProjection(w).dump();
+  nlohmann::json projection = ScrProjection(w);
+  projection["deadlines"] = s.deadlines.ToJson();
+  r.projection = projection.dump();
   return r;
 }
 

@@ -1,4 +1,5 @@
-// Rebuilding a review's machine from its log, and the read model that goes with it.
+// Rebuilding a review from its log: its machine and its deadlines, and the read model
+// that goes with them.
 #pragma once
 
 #include <string>
@@ -6,20 +7,40 @@
 
 #include "casereview/board.hpp"
 #include "casereview/store.hpp"
+#include "deadlines.hpp"
+#include "policy_profile.hpp"
 #include "scr/scr_workflow.hpp"
 
 namespace casereview {
 
-// The rules object stored inside CaseReferred's payload under "rules".
-nlohmann::json RulesToJson(const ScrRules& r);
-Result<ScrRules> RulesFromJson(const nlohmann::json& j);
+// The rules a review began under, stored inside its CaseReferred payload under "rules":
+// the quorum rule and the whole policy profile (so a later change to a profile file
+// never changes an existing review's dates).
+struct ReviewRules {
+  ScrRules scr;
+  PolicyProfile profile;
+};
+nlohmann::json RulesToJson(const ReviewRules& r);
+Result<ReviewRules> RulesFromJson(const nlohmann::json& j);
+
+// A review as its log makes it.
+struct ReviewState {
+  ScrWorkflow workflow;
+  DeadlineTracker deadlines;
+};
+
+// Starts a review from its (resolved) referral, recorded at `at`.
+Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
+                             const nlohmann::json& referral, Instant at);
+// Applies one event to both the machine and the deadlines; a refusal changes neither.
+Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at);
 
 // Replays a whole SCR log (CaseReferred first). Corruption names the event that does not
-// replay; a log this build's machine cannot read is named as such.
-Result<ScrWorkflow> ReplayScr(const std::vector<StoredEvent>& log);
+// replay.
+Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log);
 
-// The review record after `w`'s latest event.
-ReviewRecord ScrRecord(const ScrWorkflow& w, const std::string& board_id, Instant opened_at,
+// The review record after the state's latest event.
+ReviewRecord ScrRecord(const ReviewState& s, const std::string& board_id, Instant opened_at,
                        Instant updated_at, std::int64_t last_seq);
 
 }  // namespace casereview

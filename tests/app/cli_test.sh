@@ -66,6 +66,15 @@ run review list --json | python3 -c 'import json,sys; j=json.load(sys.stdin); as
 if run review show "$ref" --json | grep -q "Zebedee"; then fail "review show printed the child's name"; fi
 if run review list | grep -q "Zebedee"; then fail "review list printed the child's name"; fi
 run events ImrCommissioned | grep -q "author_declares_independence (bool, required)" || fail "events help"
+
+# Deadlines: the board chair's decision is due a month after the referral (seed-2010).
+run deadlines --at 2000-01-01 | grep -q "days left	board-chair	board chair decides whether to hold an SCR" \
+  || fail "deadlines before the due date: $(run deadlines --at 2000-01-01)"
+run deadlines --at 2099-01-01 | grep -q "OVERDUE by" || fail "deadlines after the due date"
+run deadlines --at 2099-01-01 --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[0]["rule"]=="scr-decision" and d[0]["overdue"] is True, d' \
+  || fail "deadlines --json"
+expect_refusal 1 "is not a date-time" -- deadlines --at "next tuesday"
+expect_refusal 1 "no policy profile 'wt2099'" -- board create --id other --name Other --profile wt2099
 run verify | grep -q "verified 1 reviews" || fail "verify"
 run --help >/dev/null && run record --help | grep -q -- "--set" || fail "--help"
 echo "cli walkthrough: 1 passed, 0 failed"

@@ -98,6 +98,11 @@ struct ScrCase {
   std::vector<ParallelProceeding> proceedings;
   std::vector<std::string> single_agency_learning;  // agency ids, in order actioned
   std::string media_strategy_agreed_on;
+  std::string suspended_for;  // "" when the clock runs; else criminal-trial, inquest, other
+  int suspensions = 0;
+  std::vector<std::string> timeframe_warnings;  // agencies whose author warned early
+  std::string decision_reported_on;
+  std::map<std::string, std::string> national_panel;  // "notified", "rapid_review", ... -> date
 
   const Extension* PendingExtension() const;
   ParallelProceeding* FindProceeding(const std::string& id);

@@ -49,6 +49,8 @@ std::vector<EventSpec> BuildSpecs() {
        {Date("date", "the decision date"), Text("reasons", "the chair's reasons", false)}},
       {"ChairDecidedNotToProceed", "the board chair decides not to hold an SCR (final)",
        {Date("date", "the decision date"), Reasons("the chair's reasons")}},
+      {"DecisionReportedOnward", "the decision not to hold an SCR, and why, is reported onward",
+       {Date("date", "when reported"), Text("to", "to whom (e.g. Ofsted, the national panel)")}},
       // -- Commissioning (Appendix 2, para 6)
       {"AgencyInvolvementRecorded", "another agency is found to have been involved",
        {Agency()}},
@@ -66,7 +68,7 @@ std::vector<EventSpec> BuildSpecs() {
        {Agency("the agency writing the IMR"),
         {"author", F::kPerson, true, "the IMR author"},
         {"senior_manager", F::kPerson, true, "the senior manager who will sign it off"},
-        Date("due", "when the IMR is due"),
+        Date("due", "when the IMR is due (default: the policy profile's, e.g. 6 weeks)", false),
         {"author_declares_independence", F::kBool, true,
          "the author had no direct involvement with, or line management of, the case"}}},
       {"FamilyContactNamed", "the point of contact for the family is named",
@@ -79,6 +81,8 @@ std::vector<EventSpec> BuildSpecs() {
       {"ImrAccepted", "the panel accepts an IMR", {Agency("whose IMR")}},
       {"ImrSignedOff", "the agency's senior manager signs off its IMR",
        {Agency("whose IMR"), {"senior_manager", F::kPerson, true, "who signs it off"}}},
+      {"ImrTimeframeAtRisk", "an IMR author warns early that the timeframe cannot be met",
+       {Agency("whose IMR"), Text("reason", "why, and what would help")}},
       {"AuthorGroupMeetingHeld", "the IMR authors' group met with the overview writer",
        {Date("date", "when it met"), {"attendees", F::kPeople, true, "everyone present"}}},
       // -- Overview report, quality assurance, sign-off
@@ -137,6 +141,18 @@ std::vector<EventSpec> BuildSpecs() {
       {"SingleAgencyLearningActioned", "learning for one agency was actioned early",
        {Agency(), Text("learning", "what was actioned")}},
       {"MediaStrategyAgreed", "the media strategy is agreed", {Date("date", "when")}},
+      {"SuspensionStarted", "the review's clock is paused (criminal trial, inquest)",
+       {{"kind", F::kChoice, true, "what it waits for", {"criminal-trial", "inquest", "other"}},
+        Text("reason", "why the review cannot proceed")}},
+      {"SuspensionEnded", "the pause is over and the clock runs again", {Date("date", "when")}},
+      // -- Reporting to the national panel (Working Together 2018 profiles)
+      {"NationalPanelNotified", "the serious incident is notified to the national panel",
+       {Date("date", "when notified")}},
+      {"RapidReviewCompleted", "the rapid review is completed and sent to the national panel",
+       {Date("date", "when completed")}},
+      {"PublicationPlanned", "a publication date is planned", {Date("date", "the planned date")}},
+      {"FinalReportSentToNationalPanel", "the final report is sent to the national panel",
+       {Date("date", "when sent")}},
   };
 }
 

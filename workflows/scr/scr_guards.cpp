@@ -193,6 +193,22 @@ std::string IsNotFinal::WhyNot(const ScrCase&, const Json&, StageFlags s) {
   return s.final ? "the review is finished" : "";
 }
 
+std::string ClockCanBeSuspended::WhyNot(const ScrCase& c, const Json&, StageFlags s) {
+  if (!s.before_sign_off) return "a review is suspended only before its report is signed off";
+  return c.suspended_for.empty() ? "" : "the review is already suspended (" + c.suspended_for + ")";
+}
+
+std::string ClockIsSuspended::WhyNot(const ScrCase& c, const Json&, StageFlags) {
+  return c.suspended_for.empty() ? "the review is not suspended" : "";
+}
+
+std::string ImrIsOutstanding::WhyNot(const ScrCase& c, const Json& p, StageFlags) {
+  std::string agency = TextField(p, "agency");
+  const ImrWorkflow* imr = FindImr(c, agency);
+  if (!imr) return "no IMR has been commissioned from " + agency;
+  return imr->IsSignedOff() ? "the IMR from " + agency + " is already signed off" : "";
+}
+
 std::string ImrTakesEvent::WhyNot(const ScrCase& c, std::string_view event, const Json& p) {
   std::string agency = TextField(p, "agency");
   const ImrWorkflow* imr = FindImr(c, agency);

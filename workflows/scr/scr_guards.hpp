@@ -119,6 +119,21 @@ struct RecordEarlyLearning : CaseAction<RecordEarlyLearning> {
 struct RecordMediaStrategy : CaseAction<RecordMediaStrategy> {
   static void Do(ScrCase& c, const Json& p) { c.media_strategy_agreed_on = TextField(p, "date"); }
 };
+struct SuspendClock : CaseAction<SuspendClock> {
+  static void Do(ScrCase& c, const Json& p) {
+    c.suspended_for = TextField(p, "kind");
+    ++c.suspensions;
+  }
+};
+struct ResumeClock : CaseAction<ResumeClock> {
+  static void Do(ScrCase& c, const Json&) { c.suspended_for.clear(); }
+};
+struct RecordTimeframeWarning : CaseAction<RecordTimeframeWarning> {
+  static void Do(ScrCase& c, const Json& p) { c.timeframe_warnings.push_back(TextField(p, "agency")); }
+};
+struct RecordDecisionReported : CaseAction<RecordDecisionReported> {
+  static void Do(ScrCase& c, const Json& p) { c.decision_reported_on = TextField(p, "date"); }
+};
 
 // ---- Guards --------------------------------------------------------------------------------
 #define CR_SCR_GUARD(Name) \
@@ -139,6 +154,9 @@ CR_SCR_GUARD(ProceedingCanOpen);
 CR_SCR_GUARD(ProceedingIsOngoing);
 CR_SCR_GUARD(IsBeforeSignOff);
 CR_SCR_GUARD(IsNotFinal);
+CR_SCR_GUARD(ClockCanBeSuspended);
+CR_SCR_GUARD(ClockIsSuspended);
+CR_SCR_GUARD(ImrIsOutstanding);
 #undef CR_SCR_GUARD
 
 // ---- IMRs and actions: their own machines decide, and their refusals name everything --------
@@ -190,6 +208,13 @@ struct RecordRecommendation : EventAwareAction<RecordRecommendation> {
 };
 struct RecordDecision : EventAwareAction<RecordDecision> {
   static void Do(ScrCase& c, std::string_view event, const Json& p);
+};
+// NationalPanelNotified, RapidReviewCompleted, PublicationPlanned,
+// FinalReportSentToNationalPanel: the date of each, by event.
+struct RecordNationalPanelStep : EventAwareAction<RecordNationalPanelStep> {
+  static void Do(ScrCase& c, std::string_view event, const Json& p) {
+    c.national_panel[std::string(event)] = TextField(p, "date");
+  }
 };
 struct DecideExtension : EventAwareAction<DecideExtension> {
   static void Do(ScrCase& c, std::string_view event, const Json& p);

@@ -70,6 +70,14 @@ CR_SCR_EVENT(ParallelProceedingUpdated);
 CR_SCR_EVENT(ParallelProceedingConcluded);
 CR_SCR_EVENT(SingleAgencyLearningActioned);
 CR_SCR_EVENT(MediaStrategyAgreed);
+CR_SCR_EVENT(DecisionReportedOnward);
+CR_SCR_EVENT(ImrTimeframeAtRisk);
+CR_SCR_EVENT(SuspensionStarted);
+CR_SCR_EVENT(SuspensionEnded);
+CR_SCR_EVENT(NationalPanelNotified);
+CR_SCR_EVENT(RapidReviewCompleted);
+CR_SCR_EVENT(PublicationPlanned);
+CR_SCR_EVENT(FinalReportSentToNationalPanel);
 #undef CR_SCR_EVENT
 
 #define CR_STAGE(Name, ...)                                                  \
@@ -114,6 +122,7 @@ struct ScrMachine_ : msm::front::state_machine_def<ScrMachine_>, machine::Refusa
     // -- The board chair decides --------------------------------------------------------------------------------------------------
     Row< AwaitingChairDecision,   ChairDecidedToProceed,        Commissioning,           RecordDecision,           none                     >,
     Row< AwaitingChairDecision,   ChairDecidedNotToProceed,     NotToProceed,            RecordDecision,           none                     >,
+    Row< NotToProceed,            DecisionReportedOnward,       none,                    RecordDecisionReported,   none                     >,
     // -- Commissioning (para 5 "Establish a SCR ..."; para 6: scope, terms of reference, records, overview writer, family) ---------
     Row< Commissioning,           AgencyInvolvementRecorded,    none,                    RecordAgencyInvolvement,  AgencyIsNotYetInvolved   >,
     Row< Commissioning,           ReviewPanelFormed,            none,                    FormReviewPanel,          PanelHasUninvolvedMember >,
@@ -133,6 +142,8 @@ struct ScrMachine_ : msm::front::state_machine_def<ScrMachine_>, machine::Refusa
     Row< ImrsInProgress,          ImrSignedOff,                 none,                    UpdateImr,                SignOffLeavesImrsToDo    >,
     Row< ImrsInProgress,          ImrSignedOff,                 OverviewDrafting,        UpdateImr,                SignOffCompletesImrs     >,
     Row< ImrsInProgress,          AuthorGroupMeetingHeld,       none,                    RecordAuthorGroupMeeting, none                     >,
+    // para 6: "IMR authors indicate as early as possible if the work can not be completed in the timeframe"
+    Row< ImrsInProgress,          ImrTimeframeAtRisk,           none,                    RecordTimeframeWarning,   ImrIsOutstanding         >,
     // -- Overview report and quality assurance (para 6: "quality assure all the IMRS and the Overview Report") --------------------
     Row< OverviewDrafting,        OverviewReportSubmitted,      PanelQualityAssurance,   CountOverviewDraft,       none                     >,
     Row< PanelQualityAssurance,   OverviewReturnedForRevision,  OverviewDrafting,        CountOverviewReturn,      none                     >,
@@ -166,7 +177,15 @@ struct ScrMachine_ : msm::front::state_machine_def<ScrMachine_>, machine::Refusa
     Row< Alongside,               ParallelProceedingUpdated,    none,                    UpdateProceeding,         ProceedingIsOngoing      >,
     Row< Alongside,               ParallelProceedingConcluded,  none,                    UpdateProceeding,         ProceedingIsOngoing      >,
     Row< Alongside,               SingleAgencyLearningActioned, none,                    RecordEarlyLearning,      IsBeforeSignOff          >,
-    Row< Alongside,               MediaStrategyAgreed,          none,                    RecordMediaStrategy,      IsNotFinal               >
+    Row< Alongside,               MediaStrategyAgreed,          none,                    RecordMediaStrategy,      IsNotFinal               >,
+    // A criminal trial or inquest pauses the completion clock; the original date stays visible (DESIGN.md)
+    Row< Alongside,               SuspensionStarted,            none,                    SuspendClock,             ClockCanBeSuspended      >,
+    Row< Alongside,               SuspensionEnded,              none,                    ResumeClock,              ClockIsSuspended         >,
+    // Reporting to the national panel (Working Together 2018): recorded in any stage, timed by the profile
+    Row< Alongside,               NationalPanelNotified,        none,                    RecordNationalPanelStep,  none                     >,
+    Row< Alongside,               RapidReviewCompleted,         none,                    RecordNationalPanelStep,  none                     >,
+    Row< Alongside,               PublicationPlanned,           none,                    RecordNationalPanelStep,  none                     >,
+    Row< Alongside,               FinalReportSentToNationalPanel, none,                  RecordNationalPanelStep,  none                     >
   > {};
   // clang-format on
 

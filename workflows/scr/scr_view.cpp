@@ -76,7 +76,10 @@ nlohmann::json AlongsideJson(const ScrCase& c) {
     proc.push_back({{"id", p.id}, {"kind", p.kind}, {"status", p.status}, {"concluded", p.concluded}});
   return {{"extensions", ext}, {"proceedings", proc},
           {"single_agency_learning", c.single_agency_learning},
-          {"media_strategy_agreed_on", c.media_strategy_agreed_on}};
+          {"media_strategy_agreed_on", c.media_strategy_agreed_on},
+          {"suspended_for", c.suspended_for},
+          {"timeframe_warnings", c.timeframe_warnings},
+          {"national_panel", c.national_panel}};
 }
 
 }  // namespace
@@ -88,7 +91,8 @@ std::string_view ScrStageExpects(std::string_view stage) {
        "a quorate panel recommends to the board chair (ScrRecommended or NoScrRecommended)"},
       {"AwaitingChairDecision",
        "the board chair decides (ChairDecidedToProceed or ChairDecidedNotToProceed)"},
-      {"NotToProceed", "nothing: the board chair decided not to hold an SCR"},
+      {"NotToProceed",
+       "nothing: the board chair decided not to hold an SCR (report it onward: DecisionReportedOnward)"},
       {"Commissioning",
        "form the review panel, agree terms of reference, appoint the overview writer and "
        "commission an IMR from every involved agency, then CommissioningCompleted"},

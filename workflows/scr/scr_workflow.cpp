@@ -29,7 +29,9 @@ using Events = std::tuple<
     ActionStarted, ActionProgressRecorded, ActionCompleted, ActionImpactAssured, ActionClosed,
     ReviewClosed, ExtensionRequested, ExtensionGranted, ExtensionRefused, ParallelProceedingOpened,
     ParallelProceedingUpdated, ParallelProceedingConcluded, SingleAgencyLearningActioned,
-    MediaStrategyAgreed>;
+    MediaStrategyAgreed, DecisionReportedOnward, ImrTimeframeAtRisk, SuspensionStarted,
+    SuspensionEnded, NationalPanelNotified, RapidReviewCompleted, PublicationPlanned,
+    FinalReportSentToNationalPanel>;
 
 using DispatchFn = Status (*)(ScrMachine&, const nlohmann::json&, const std::string&);
 

@@ -1,0 +1,152 @@
+#include "deadlines.hpp"
+
+#include <algorithm>
+
+#include "common/event_spec.hpp"
+
+namespace casereview {
+namespace {
+
+std::string SubjectOf(const DeadlineRule& r, const nlohmann::json& payload) {
+  return r.per.empty() ? std::string() : TextField(payload, r.per);
+}
+
+Date FieldDate(const nlohmann::json& payload, const std::string& field) {
+  auto d = ParseDate(TextField(payload, field));
+  assert(d.ok() && "the event table guarantees date fields are dates");
+  return *d;
+}
+
+Instant EndOf(Date d) { return EndOfDayLondon(d); }
+
+}  // namespace
+
+DeadlineTracker::DeadlineTracker(PolicyProfile profile, const BusinessCalendar& calendar)
+    : profile_(std::move(profile)), calendar_(&calendar) {}
+
+Date DeadlineTracker::AnchorDate(const DeadlineRule& r, const nlohmann::json& payload,
+                                 Instant recorded_at) const {
+  return r.anchor_field.empty() ? LondonDate(recorded_at) : FieldDate(payload, r.anchor_field);
+}
+
+Instant DeadlineTracker::DueFor(const DeadlineRule& r, const nlohmann::json& payload,
+                                Instant recorded_at) const {
+  if (!r.due_field.empty() && payload.contains(r.due_field)) return EndOf(FieldDate(payload, r.due_field));
+  assert(r.length && "CheckRule requires a length or a due_field");
+  Date anchor = AnchorDate(r, payload, recorded_at);
+  int n = r.length->value;
+  switch (r.length->unit) {
+    case DurationUnit::kHours: {
+      Instant start = r.anchor_field.empty() ? recorded_at : LondonLocalTime(anchor, std::chrono::seconds{0});
+      return AddElapsedHours(start, n);
+    }
+    case DurationUnit::kWorkingDays: return EndOf(calendar_->AddWorkingDays(anchor, n));
+    case DurationUnit::kCalendarDays: return EndOf(AddDays(anchor, n));
+    case DurationUnit::kWeeks: return EndOf(AddDays(anchor, 7 * n));
+    case DurationUnit::kCalendarMonths: return EndOf(AddMonths(anchor, n));
+  }
+  return EndOf(anchor);
+}
+
+std::optional<Date> DeadlineTracker::DefaultDueDate(std::string_view event, const nlohmann::json& payload,
+                                                    Instant recorded_at) const {
+  for (const auto& r : profile_.deadlines) {
+    if (r.anchor_event != event || r.due_field.empty() || payload.contains(r.due_field) || !r.length)
+      continue;
+    nlohmann::json without_due = payload;
+    return LondonDate(DueFor(r, without_due, recorded_at));
+  }
+  return std::nullopt;
+}
+
+Deadline* DeadlineTracker::Find(const std::string& key) {
+  for (auto& d : deadlines_)
+    if (d.key == key) return &d;
+  return nullptr;
+}
+
+void DeadlineTracker::Open(const DeadlineRule& r, const nlohmann::json& payload, Instant recorded_at) {
+  Deadline d;
+  d.rule = r.id;
+  d.subject = SubjectOf(r, payload);
+  d.key = d.subject.empty() ? r.id : r.id + ":" + d.subject;
+  d.what = d.subject.empty() ? r.what : r.what + " (" + d.subject + ")";
+  d.holder_role = r.holder;
+  d.holder = r.holder_field.empty() ? "" : PersonId(payload, r.holder_field);
+  d.due = DueFor(r, payload, recorded_at);
+  d.due_date = LondonDate(d.due);
+  d.original_due_date = d.due_date;
+  if (Deadline* existing = Find(d.key)) {
+    if (existing->IsOpen()) *existing = d;  // re-anchored (e.g. a second notification)
+    return;
+  }
+  deadlines_.push_back(std::move(d));
+}
+
+void DeadlineTracker::Meet(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
+  for (auto& d : deadlines_) {
+    const DeadlineRule* r = profile_.Rule(d.rule);
+    if (!d.IsOpen() || !r || std::find(r->met_by.begin(), r->met_by.end(), event) == r->met_by.end()) continue;
+    if (!d.subject.empty() && SubjectOf(*r, payload) != d.subject) continue;
+    d.status = "met";
+    d.met_at = recorded_at;
+  }
+}
+
+void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
+  for (auto& d : deadlines_) {
+    const DeadlineRule* r = profile_.Rule(d.rule);
+    if (!d.IsOpen() || !r) continue;
+    if (event == "ExtensionGranted" && r->extendable) {
+      d.due_date = FieldDate(payload, "until");
+      d.due = EndOf(d.due_date);
+      d.changes.push_back("extended to " + FormatDate(d.due_date));
+    } else if (event == "SuspensionStarted" && r->suspendable && d.status == "open") {
+      d.status = "suspended";
+      d.suspended_since = recorded_at;
+    } else if (event == "SuspensionEnded" && d.status == "suspended") {
+      auto paused = std::chrono::sys_days(FieldDate(payload, "date")) - std::chrono::sys_days(LondonDate(d.suspended_since));
+      int days = std::max(0, static_cast<int>(paused.count()));
+      d.due_date = AddDays(d.due_date, days);
+      d.due = EndOf(d.due_date);
+      d.status = "open";
+      d.changes.push_back("paused " + std::to_string(days) + " days; now due " + FormatDate(d.due_date));
+    }
+  }
+}
+
+void DeadlineTracker::Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
+  Meet(event, payload, recorded_at);
+  MoveFor(event, payload, recorded_at);
+  for (const auto& r : profile_.deadlines)
+    if (r.anchor_event == event) Open(r, payload, recorded_at);
+}
+
+nlohmann::json DeadlineToJson(const Deadline& d) {
+  nlohmann::json j = {{"key", d.key},
+                      {"rule", d.rule},
+                      {"what", d.what},
+                      {"holder_role", d.holder_role},
+                      {"due", FormatInstant(d.due)},
+                      {"due_date", FormatDate(d.due_date)},
+                      {"original_due_date", FormatDate(d.original_due_date)},
+                      {"status", d.status},
+                      {"changes", d.changes}};
+  if (!d.subject.empty()) j["subject"] = d.subject;
+  if (!d.holder.empty()) j["holder"] = d.holder;
+  if (d.status == "met") {
+    j["met_at"] = FormatInstant(d.met_at);
+    // Slippage, for the board: whole days past the due date, by the London calendar.
+    auto late = std::chrono::sys_days(LondonDate(d.met_at)) - std::chrono::sys_days(d.due_date);
+    j["late_days"] = d.met_at > d.due ? static_cast<int>(late.count()) : 0;
+  }
+  return j;
+}
+
+nlohmann::json DeadlineTracker::ToJson() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& d : deadlines_) out.push_back(DeadlineToJson(d));
+  return out;
+}
+
+}  // namespace casereview
