@@ -103,9 +103,14 @@ int RunScenario(Context& ctx, const std::string& path, bool quiet) {
   if (!quiet) std::cout << scenario->title << "\n";
   for (std::size_t i = 0; i < scenario->steps.size(); ++i) {
     const ScenarioStep& step = scenario->steps[i];
-    auto out = runner.RunStep(i, engine, clock);
+    auto out = runner.RunStep(i, engine, clock, ctx.store.get());
     if (!out.ok()) return Fail(out.status());
     if (quiet) continue;
+    if (step.is_tick) {
+      std::cout << FormatDate(DateOf(step.at)) << "  scheduler fired " << out->fired << " timers\n";
+      if (!step.note.empty()) std::cout << "            " << step.note << "\n";
+      continue;
+    }
     std::cout << FormatDate(DateOf(step.at)) << "  " << out->review_ref << "  "
               << (step.is_referral ? "CaseReferred" : step.event)
               << (step.expect_refused ? "  REFUSED, stays " : " -> ") << out->stage << "\n";
@@ -230,8 +235,22 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
     auto rows = ctx.engine->ListReviews({std::nullopt, /*open_only=*/false});
     if (!rows.ok()) { exit_code = Fail(rows.status()); return; }
     nlohmann::json due = OpenDeadlines(*rows, when);
-    if (ctx.json) { std::cout << due.dump(2) << "\n"; return; }
+    // What the scheduler would fire by then (read only: nothing fires here).
+    auto timers = ctx.store->DueTimers(when, 1000);
+    if (!timers.ok()) { exit_code = Fail(timers.status()); return; }
+    nlohmann::json would_fire = nlohmann::json::array();
+    for (const auto& t : *timers)
+      would_fire.push_back({{"timer", t.id}, {"review", t.review_ref}, {"due", FormatInstant(t.due)},
+                            {"event", t.event}, {"fields", nlohmann::json::parse(t.payload, nullptr, false)}});
+    if (ctx.json) {
+      std::cout << nlohmann::json{{"deadlines", due}, {"would_fire", would_fire}}.dump(2) << "\n";
+      return;
+    }
     PrintDeadlines(due);
+    for (const auto& t : would_fire)
+      std::cout << "would fire " << t["due"].get<std::string>() << "\t" << t["review"].get<std::string>() << "\t"
+                << t["event"].get<std::string>() << "\t" << t["fields"].value("deadline", "") << " "
+                << t["fields"].value("step", "") << "\n";
   });
 
   auto* events = app.add_subcommand("events", "The events a review takes, with their fields");

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", ctx.json, "Print JSON instead of text");
   casereview::cli::AddBoardCommands(app, ctx, exit_code);
   casereview::cli::AddReviewCommands(app, ctx, exit_code);
+  casereview::cli::AddSchedulerCommands(app, ctx, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

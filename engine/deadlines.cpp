@@ -73,6 +73,9 @@ void DeadlineTracker::Open(const DeadlineRule& r, const nlohmann::json& payload,
   d.what = d.subject.empty() ? r.what : r.what + " (" + d.subject + ")";
   d.holder_role = r.holder;
   d.holder = r.holder_field.empty() ? "" : PersonId(payload, r.holder_field);
+  if (!r.holder_field.empty() && payload.contains(r.holder_field) && payload[r.holder_field].is_object())
+    d.holder_agency = payload[r.holder_field].value("agency", "");
+  d.opened_at = recorded_at;
   d.due = DueFor(r, payload, recorded_at);
   d.due_date = LondonDate(d.due);
   d.original_due_date = d.due_date;

@@ -26,6 +26,8 @@ struct Deadline {
   std::string subject;  // agency or action id; "" for the review's own deadlines
   std::string holder_role;
   std::string holder;   // person id, where the anchor event names one
+  std::string holder_agency;  // that person's agency, for the senior-manager step
+  Instant opened_at{};  // when its anchor event was recorded
   Date due_date{};
   Instant due{};        // when it falls due
   Date original_due_date{};

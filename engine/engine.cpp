@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "notices.hpp"
 #include "policy_profile.hpp"
 #include "replay.hpp"
+#include "timers.hpp"
 #include "resolve.hpp"
 #include "scr/scr_events.hpp"
 
@@ -153,6 +155,7 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
     change.review = ScrRecord(*state, board->id, now, now, 1);
     change.events.push_back({ref, 1, std::string(kCaseReferred), payload.dump(), std::string(actor), now});
     change.expected_last_seq = 0;
+    change.timers = PlanTimers(ref, state->deadlines, BusinessCalendar::EnglandAndWales());
     Status s = store_.Commit(change);
     if (s.ok()) return ref;
     if (s.code() != Status::Code::kConflict) return s;
@@ -169,6 +172,9 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
     return Status::Corruption(about + "recorded under machine version " +
                               std::to_string(record->machine_version) + "; this build reads version " +
                               std::to_string(ScrWorkflow::kDefinitionVersion));
+  if (event == "DeadlineReminderDue" || event == "DeadlineEscalated")
+    return Status::InvalidArgument(about + std::string(event) +
+                                   " is recorded by the scheduler when a timer falls due, not by hand");
   Status actor_ok = CheckActor(store_, record->board_id, actor);
   if (!actor_ok.ok()) return Prefixed(about, actor_ok);
   auto resolved = CheckAndResolve(store_, record->board_id, event, fields);
@@ -185,13 +191,40 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
   }
   Status s = ApplyToReview(*state, event, *resolved, now);
   if (!s.ok()) return s;  // refused: the message names review, stage and what is missing
-  std::int64_t seq = record->last_seq + 1;
+  CR_RETURN_IF_ERROR(CommitAccepted(*record, *state, event, *resolved, actor, now, nullptr));
+  return GetReview(ref);
+}
+
+Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, std::string_view event,
+                              const nlohmann::json& fields, std::string_view actor, Instant now,
+                              const Timer* firing) {
+  auto dir = BoardDirectory::Load(store_, record.board_id);
+  if (!dir.ok()) return dir.status();
+  std::int64_t seq = record.last_seq + 1;
   ReviewChange change;
-  change.review = ScrRecord(*state, record->board_id, record->opened_at, now, seq);
-  change.events.push_back({record->ref, seq, std::string(event), resolved->dump(), std::string(actor), now});
-  change.expected_last_seq = record->last_seq;
-  CR_RETURN_IF_ERROR(store_.Commit(change));
-  return change.review;
+  change.review = ScrRecord(state, record.board_id, record.opened_at, now, seq);
+  change.events.push_back({record.ref, seq, std::string(event), fields.dump(), std::string(actor), now});
+  change.expected_last_seq = record.last_seq;
+  change.timers = PlanTimers(record.ref, state.deadlines, BusinessCalendar::EnglandAndWales());
+  change.notices = NoticesFor(state, event, fields, seq, now, *dir);
+  if (firing) change.firing = *firing;
+  return store_.Commit(change);
+}
+
+Status Engine::FireTimer(const Timer& timer) {
+  auto record = GetReview(timer.review_ref);
+  if (!record.ok()) return record.status();
+  auto log = store_.LoadEvents(timer.review_ref);
+  if (!log.ok()) return log.status();
+  auto state = ReplayScr(*log);
+  if (!state.ok()) return state.status();
+  nlohmann::json fields = nlohmann::json::parse(timer.payload, nullptr, false);
+  if (fields.is_discarded())
+    return Status::Corruption("timer " + timer.id + " has a payload that is not JSON");
+  Instant now = clock_.Now();
+  Status s = ApplyToReview(*state, timer.event, fields, now);
+  if (!s.ok()) return Status::Corruption("timer " + timer.id + " was refused by its review: " + s.message());
+  return CommitAccepted(*record, *state, timer.event, fields, kSchedulerActor, now, &timer);
 }
 
 Result<ReviewRecord> Engine::GetReview(std::string_view ref) {

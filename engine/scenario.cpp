@@ -1,5 +1,7 @@
 #include "scenario.hpp"
 
+#include "scheduler.hpp"
+
 namespace casereview {
 namespace {
 
@@ -12,6 +14,9 @@ Result<ScenarioStep> ParseStep(const Json& j, std::size_t n) {
   auto at = ParseInstant(j.value("at", ""));
   if (!at.ok()) return Status::InvalidArgument(where + "'at' " + at.status().message());
   step.at = *at;
+  step.note = j.value("note", "");
+  step.is_tick = j.value("tick", false);
+  if (step.is_tick) return step;
   step.by = j.value("by", "");
   if (step.by.empty()) return Status::InvalidArgument(where + "'by' (who records it) is required");
   step.is_referral = j.contains("refer");
@@ -28,7 +33,6 @@ Result<ScenarioStep> ParseStep(const Json& j, std::size_t n) {
     return Status::InvalidArgument(where + "'expect' is 'recorded' or 'refused'");
   step.expect_refused = expect == "refused";
   step.expect_stage = j.value("expect_stage", "");
-  step.note = j.value("note", "");
   return step;
 }
 
@@ -57,14 +61,21 @@ Result<Scenario> ParseScenario(std::string_view text) {
   }
 }
 
-Result<StepOutcome> ScenarioRunner::RunStep(std::size_t index, Engine& engine, ManualClock& clock) {
+Result<StepOutcome> ScenarioRunner::RunStep(std::size_t index, Engine& engine, ManualClock& clock,
+                                            Store* store) {
   const ScenarioStep& step = scenario_.steps.at(index);
-  std::string where = "scenario step " + std::to_string(index + 1) + " (" +
-                      (step.is_referral ? std::string("referral") : step.event) + "): ";
+  std::string what = step.is_referral ? "referral" : step.is_tick ? "tick" : step.event;
+  std::string where = "scenario step " + std::to_string(index + 1) + " (" + what + "): ";
   clock.Set(step.at);
   StepOutcome out;
   Status s;
-  if (step.is_referral) {
+  if (step.is_tick) {
+    if (store == nullptr) return Status::InvalidArgument(where + "a tick needs the store to find due timers");
+    Scheduler scheduler(*store, engine, clock);
+    auto report = scheduler.FireDue();
+    if (!report.ok()) return Status::InvalidArgument(where + report.status().message());
+    out.fired = report->fired;
+  } else if (step.is_referral) {
     auto ref = engine.ReferCase("", step.fields, step.by);
     if (ref.ok()) review_ref_ = *ref;
     s = ref.status();

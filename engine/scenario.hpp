@@ -6,7 +6,8 @@
 //  "steps": [{"at": "2026-01-05T09:00:00Z", "by": "p-spoc", "refer": {...fields}},
 //            {"at": "...", "by": "...", "event": "PanelMeetingHeld", "fields": {...},
 //             "expect": "refused" | "recorded" (default), "expect_stage": "Commissioning",
-//             "note": "why this step is here"}]}
+//             "note": "why this step is here"},
+//            {"at": "...", "tick": true}]}   // the scheduler fires every timer due by then
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include "casereview/clock.hpp"
 #include "casereview/engine.hpp"
 #include "casereview/status.hpp"
+#include "casereview/store.hpp"
 
 namespace casereview {
 
@@ -24,6 +26,7 @@ struct ScenarioStep {
   Instant at{};
   std::string by;
   bool is_referral = false;
+  bool is_tick = false;  // run the scheduler: fire every timer due at `at`
   std::string event;  // empty for a referral
   nlohmann::json fields = nlohmann::json::object();
   bool expect_refused = false;
@@ -44,6 +47,7 @@ struct StepOutcome {
   std::string review_ref;
   std::string stage;    // after the step
   std::string refusal;  // the refusal message, for a step expected to be refused
+  std::int64_t fired = 0;  // timers fired, for a tick
 };
 
 // Runs a scenario's steps one at a time. Holds the reference of the review the scenario's
@@ -52,8 +56,9 @@ class ScenarioRunner {
  public:
   explicit ScenarioRunner(const Scenario& s) : scenario_(s) {}
   // Sets `clock` to the step's time and applies it. A step whose outcome differs from its
-  // expectation is an error naming the step.
-  Result<StepOutcome> RunStep(std::size_t index, Engine& engine, ManualClock& clock);
+  // expectation is an error naming the step. A tick needs the engine's `store`.
+  Result<StepOutcome> RunStep(std::size_t index, Engine& engine, ManualClock& clock,
+                              Store* store = nullptr);
   const std::string& review_ref() const { return review_ref_; }
 
  private:

@@ -1,10 +1,13 @@
 // The in-memory Store for tests: the SQLite store's contract, held in std::map, nothing
 // durable. It checks the same rules with the same messages (sqlite_rows.hpp), so a test
 // that passes here says something about the real store.
+#include <algorithm>
 #include <cassert>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "casereview/store.hpp"
@@ -57,6 +60,15 @@ std::vector<T> OnBoard(const ById<T>& table, std::string_view board_id) {
     if (row.board_id == board_id) rows.push_back(row);
   return rows;
 }
+
+// A stored timer: what it fires and whether it still may.
+struct TimerRow {
+  Timer timer;
+  TimerStatus status = TimerStatus::kPending;
+};
+
+// Soonest first, ties by id: the order of DueTimers and PendingTimers.
+bool SoonerThan(const Timer& a, const Timer& b) { return std::tie(a.due, a.id) < std::tie(b.due, b.id); }
 
 class MemoryStore final : public Store {
  public:
@@ -116,23 +128,111 @@ class MemoryStore final : public Store {
 
   Status Commit(const ReviewChange& c) override {
     assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
+    CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));
     const std::string& ref = c.review.ref;
     auto it = reviews_.find(ref);
     std::int64_t found = it == reviews_.end() ? 0 : it->second.last_seq;
     if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
     if (!tables_.boards.count(c.review.board_id))
       return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
+    CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainstStored(c));
     // Every check is done: from here nothing can refuse, so the change is all or nothing.
     reviews_[ref] = c.review;
     auto& log = events_[ref];
     log.insert(log.end(), c.events.begin(), c.events.end());
+    if (c.firing) timers_[c.firing->id].status = TimerStatus::kFired;  // before reconciling, as SQLite
+    if (c.timers) ReconcileTimers(ref, *c.timers);
+    for (const Notice& n : c.notices) notices_[n.id] = n;
     return Status::Ok();
   }
 
+  Result<std::vector<Timer>> DueTimers(Instant now, std::size_t limit) override {
+    auto due = Pending([&](const Timer& t) { return t.due <= now; });
+    if (due.size() > limit) due.resize(limit);
+    return due;
+  }
+
+  Result<std::optional<Instant>> NextTimerDue() override {
+    auto pending = Pending([](const Timer&) { return true; });
+    if (pending.empty()) return std::optional<Instant>{};
+    return std::optional<Instant>{pending.front().due};
+  }
+
+  Result<std::vector<Timer>> PendingTimers(std::string_view ref) override {
+    return Pending([&](const Timer& t) { return t.review_ref == ref; });
+  }
+
+  Result<TimerStatus> GetTimerStatus(std::string_view timer_id) override {
+    auto it = timers_.find(timer_id);
+    if (it == timers_.end()) return Status::NotFound("no timer " + std::string(timer_id));
+    return it->second.status;
+  }
+
+  Result<std::vector<Notice>> ListNotices(const NoticeFilter& f) override {
+    std::vector<Notice> rows;
+    for (const auto& [id, n] : notices_) {
+      if (f.review_ref && n.review_ref != *f.review_ref) continue;
+      if (f.status && n.status != *f.status) continue;
+      rows.push_back(n);
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Notice& a, const Notice& b) {
+      return a.created_at < b.created_at;  // ties stay in id order
+    });
+    return rows;
+  }
+
  private:
+  // The checks SqliteStore makes in CheckTimersAndNoticesAgainst, in the same order.
+  Status CheckTimersAndNoticesAgainstStored(const ReviewChange& c) const {
+    if (c.firing) {
+      auto it = timers_.find(c.firing->id);
+      if (it == timers_.end() || it->second.status != TimerStatus::kPending ||
+          it->second.timer.review_ref != c.firing->review_ref || it->second.timer.due != c.firing->due)
+        return TimerMovedMeanwhile(*c.firing);
+    }
+    if (c.timers) {
+      for (const Timer& t : *c.timers) {
+        auto it = timers_.find(t.id);
+        if (it != timers_.end() && it->second.timer.review_ref != t.review_ref)
+          return TimerOfAnotherReview(t, it->second.timer.review_ref);
+      }
+    }
+    std::set<std::string, std::less<>> queued;
+    for (const Notice& n : c.notices)
+      if (!queued.insert(n.id).second || notices_.count(n.id)) return NoticeAlreadyQueued(n);
+    return Status::Ok();
+  }
+
+  // Pending timers not listed are cancelled; listed ones are added, or moved while pending;
+  // fired and cancelled ones stay as they are.
+  void ReconcileTimers(const std::string& ref, const std::vector<Timer>& listed) {
+    std::set<std::string, std::less<>> ids;
+    for (const Timer& t : listed) ids.insert(t.id);
+    for (auto& [id, row] : timers_) {
+      if (row.timer.review_ref == ref && row.status == TimerStatus::kPending && !ids.count(id))
+        row.status = TimerStatus::kCancelled;
+    }
+    for (const Timer& t : listed) {
+      auto [it, added] = timers_.try_emplace(t.id, TimerRow{t, TimerStatus::kPending});
+      if (!added && it->second.status == TimerStatus::kPending) it->second.timer = t;
+    }
+  }
+
+  // Pending timers that `keep` accepts, soonest first.
+  template <class Predicate>
+  std::vector<Timer> Pending(Predicate keep) const {
+    std::vector<Timer> rows;
+    for (const auto& [id, row] : timers_)
+      if (row.status == TimerStatus::kPending && keep(row.timer)) rows.push_back(row.timer);
+    std::sort(rows.begin(), rows.end(), SoonerThan);
+    return rows;
+  }
+
   BoardTables tables_;
   ById<ReviewRecord> reviews_;
   ById<std::vector<StoredEvent>> events_;
+  ById<TimerRow> timers_;
+  ById<Notice> notices_;
 };
 
 }  // namespace

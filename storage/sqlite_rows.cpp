@@ -2,16 +2,11 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <chrono>
+#include <cassert>
 #include <cstdint>
+#include <set>
 
 namespace casereview::storage {
-namespace {
-
-std::int64_t Seconds(Instant t) { return t.time_since_epoch().count(); }
-Instant InstantAt(std::int64_t seconds) { return Instant{std::chrono::seconds{seconds}}; }
-
-}  // namespace
 
 // ---------------------------------------------------------------------------------------
 const char* const kUpsertBoard =
@@ -107,8 +102,8 @@ void BindReview(SQLite::Statement& s, const ReviewRecord& r) {
   s.bind(5, r.machine_version);
   s.bind(6, r.last_seq);
   s.bind(7, r.open ? 1 : 0);
-  s.bind(8, Seconds(r.opened_at));
-  s.bind(9, Seconds(r.updated_at));
+  s.bind(8, SecondsOf(r.opened_at));
+  s.bind(9, SecondsOf(r.updated_at));
   s.bind(10, r.projection);
 }
 
@@ -138,7 +133,7 @@ void BindEvent(SQLite::Statement& s, const StoredEvent& e) {
   s.bind(3, e.type);
   s.bind(4, e.payload);
   s.bind(5, e.actor);
-  s.bind(6, Seconds(e.recorded_at));
+  s.bind(6, SecondsOf(e.recorded_at));
 }
 
 StoredEvent ReadEvent(const SQLite::Statement& s) {
@@ -150,6 +145,75 @@ StoredEvent ReadEvent(const SQLite::Statement& s) {
   e.actor = s.getColumn(4).getString();
   e.recorded_at = InstantAt(s.getColumn(5).getInt64());
   return e;
+}
+
+// ---------------------------------------------------------------------------------------
+const char* const kInsertTimer =
+    "INSERT INTO timers (id, review_ref, due, event, payload, status, changed_at)"
+    " VALUES (?, ?, ?, ?, ?, 'pending', NULL)";
+
+void BindTimer(SQLite::Statement& s, const Timer& t) {
+  s.bind(1, t.id);
+  s.bind(2, t.review_ref);
+  s.bind(3, SecondsOf(t.due));
+  s.bind(4, t.event);
+  s.bind(5, t.payload);
+}
+
+Timer ReadTimer(const SQLite::Statement& s) {
+  Timer t;
+  t.id = s.getColumn(0).getString();
+  t.review_ref = s.getColumn(1).getString();
+  t.due = InstantAt(s.getColumn(2).getInt64());
+  t.event = s.getColumn(3).getString();
+  t.payload = s.getColumn(4).getString();
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------
+const char* const kInsertNotice =
+    "INSERT INTO outbox (id, review_ref, kind, recipients, payload, created_at, status)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+void BindNotice(SQLite::Statement& s, const Notice& n) {
+  s.bind(1, n.id);
+  s.bind(2, n.review_ref);
+  s.bind(3, n.kind);
+  s.bind(4, JoinList(n.recipients));
+  s.bind(5, n.payload);
+  s.bind(6, SecondsOf(n.created_at));
+  s.bind(7, n.status);
+}
+
+Notice ReadNotice(const SQLite::Statement& s) {
+  Notice n;
+  n.id = s.getColumn(0).getString();
+  n.review_ref = s.getColumn(1).getString();
+  n.kind = s.getColumn(2).getString();
+  n.recipients = SplitList(s.getColumn(3).getString());
+  n.payload = s.getColumn(4).getString();
+  n.created_at = InstantAt(s.getColumn(5).getInt64());
+  n.status = s.getColumn(6).getString();
+  return n;
+}
+
+const char* TimerStatusName(TimerStatus status) {
+  switch (status) {
+    case TimerStatus::kPending:
+      return "pending";
+    case TimerStatus::kFired:
+      return "fired";
+    case TimerStatus::kCancelled:
+      return "cancelled";
+  }
+  assert(false && "every TimerStatus has a name");
+  return "pending";
+}
+
+std::optional<TimerStatus> ParseTimerStatus(const std::string& name) {
+  for (TimerStatus s : {TimerStatus::kPending, TimerStatus::kFired, TimerStatus::kCancelled})
+    if (name == TimerStatusName(s)) return s;
+  return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -174,6 +238,44 @@ Status ReviewChangedMeanwhile(const std::string& ref, std::int64_t expected, std
 
 Status MissingReference(const std::string& who, const std::string& missing) {
   return Status::NotFound(who + " refers to " + missing + ", which is not stored; nothing was recorded");
+}
+
+Status CheckTimersAndNoticesOf(const ReviewChange& c) {
+  const std::string& ref = c.review.ref;
+  auto elsewhere = [&](const std::string& what, const std::string& its_ref) {
+    return Status::InvalidArgument(what + " belongs to review '" + its_ref + "', not to " + ref +
+                                   "; nothing was recorded");
+  };
+  if (c.firing && c.firing->review_ref != ref) return elsewhere("timer " + c.firing->id, c.firing->review_ref);
+  if (c.timers) {
+    std::set<std::string, std::less<>> listed;
+    for (const Timer& t : *c.timers) {
+      if (t.review_ref != ref) return elsewhere("timer " + t.id, t.review_ref);
+      if (!listed.insert(t.id).second)
+        return Status::InvalidArgument("timer " + t.id + " is listed twice for " + ref + "; nothing was recorded");
+    }
+  }
+  for (const Notice& n : c.notices) {
+    if (n.review_ref != ref) return elsewhere("notice " + n.id, n.review_ref);
+    Status recipients = CheckListItems(n.recipients, "notice " + n.id + ": recipient");
+    if (!recipients.ok()) return Status::InvalidArgument(recipients.message() + "; nothing was recorded");
+  }
+  return Status::Ok();
+}
+
+Status TimerMovedMeanwhile(const Timer& firing) {
+  return Status::Conflict("timer " + firing.id + " on " + firing.review_ref +
+                          " was moved, cancelled or fired meanwhile; nothing was recorded");
+}
+
+Status NoticeAlreadyQueued(const Notice& n) {
+  return Status::Conflict("notice " + n.id + " on " + n.review_ref +
+                          " is already in the outbox; nothing was recorded");
+}
+
+Status TimerOfAnotherReview(const Timer& t, const std::string& stored_ref) {
+  return Status::InvalidArgument("timer " + t.id + " cannot be set on " + t.review_ref + ": that id is review " +
+                                 stored_ref + "'s timer; nothing was recorded");
 }
 
 Status CheckListItems(const std::vector<std::string>& items, const std::string& what) {

@@ -7,7 +7,9 @@
 // Bind* and Read* throw SQLite::Exception on a database error; the caller translates it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,10 @@ class Statement;
 }  // namespace SQLite
 
 namespace casereview::storage {
+
+// Instants are stored as Unix seconds.
+inline std::int64_t SecondsOf(Instant t) { return t.time_since_epoch().count(); }
+inline Instant InstantAt(std::int64_t seconds) { return Instant{std::chrono::seconds{seconds}}; }
 
 inline constexpr const char* kBoardColumns =
     "id, name, policy_profile, quorum_chair_required, quorum_min_agencies, quorum_required_sectors";
@@ -50,6 +56,23 @@ extern const char* const kInsertEvent;
 void BindEvent(SQLite::Statement& s, const StoredEvent& e);
 StoredEvent ReadEvent(const SQLite::Statement& s);
 
+// A timer row also holds its status and changed_at, which kInsertTimer sets to 'pending'
+// and NULL; Commit changes them with its own UPDATEs (sqlite_timers.cpp).
+inline constexpr const char* kTimerColumns = "id, review_ref, due, event, payload";
+extern const char* const kInsertTimer;
+void BindTimer(SQLite::Statement& s, const Timer& t);
+Timer ReadTimer(const SQLite::Statement& s);
+
+// Notices are only ever inserted by Commit: kInsertNotice fails on an existing id.
+inline constexpr const char* kNoticeColumns = "id, review_ref, kind, recipients, payload, created_at, status";
+extern const char* const kInsertNotice;
+void BindNotice(SQLite::Statement& s, const Notice& n);
+Notice ReadNotice(const SQLite::Statement& s);
+
+// The text stored in timers.status: "pending", "fired", "cancelled".
+const char* TimerStatusName(TimerStatus status);
+std::optional<TimerStatus> ParseTimerStatus(const std::string& name);
+
 // ---------------------------------------------------------------------------------------
 // Rules every Store keeps. The memory store uses them too, so both give the same answers.
 
@@ -64,6 +87,22 @@ Status ReviewChangedMeanwhile(const std::string& ref, std::int64_t expected, std
 // The NotFound a write returns when a row refers to one that is not stored, e.g.
 // MissingReference("agency police", "board 'demo'").
 Status MissingReference(const std::string& who, const std::string& missing);
+
+// What Commit can tell about a change's timers and notices without reading the store:
+// every timer listed, the timer being fired and every notice belong to change.review.ref;
+// no timer is listed twice; every recipient is a storable list item. InvalidArgument if not.
+Status CheckTimersAndNoticesOf(const ReviewChange& c);
+
+// The Conflict Commit returns when the timer it was asked to fire is no longer pending
+// with the due time the caller saw.
+Status TimerMovedMeanwhile(const Timer& firing);
+
+// The Conflict Commit returns when a notice with this id is already in the outbox (or is
+// listed twice in the change).
+Status NoticeAlreadyQueued(const Notice& n);
+
+// The InvalidArgument Commit returns when a listed timer's id is stored for another review.
+Status TimerOfAnotherReview(const Timer& t, const std::string& stored_ref);
 
 // Lists are stored comma-separated, so an item can be neither empty nor hold a comma.
 // Returns InvalidArgument naming `what` (e.g. "person p1: role") if one does.

@@ -61,6 +61,38 @@ const Migration kBoardsAndReviews{
         " PRIMARY KEY (review_ref, seq))",
     }};
 
+// Version 2: durable timers and the outbox of notices, both written by Commit in the same
+// transaction as the events they come from. Times are Unix seconds in BIGINT (a 32-bit
+// INTEGER would end in 2038 on PostgreSQL).
+// timers.changed_at: when the timer stopped being pending (fired or cancelled), NULL before.
+// The scheduler reads pending timers by due; a commit reads one review's timers.
+// outbox.recipients: comma-separated person ids. outbox.status is left unchecked: the
+// notifier will add states of its own.
+const Migration kTimersAndOutbox{
+    2,
+    {
+        "CREATE TABLE timers ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " review_ref TEXT NOT NULL REFERENCES reviews (ref),"
+        " due BIGINT NOT NULL,"
+        " event TEXT NOT NULL,"
+        " payload TEXT NOT NULL,"
+        " status TEXT NOT NULL CHECK (status IN ('pending', 'fired', 'cancelled')),"
+        " changed_at BIGINT NULL)",
+        "CREATE INDEX timers_by_status_due ON timers (status, due, id)",
+        "CREATE INDEX timers_by_review ON timers (review_ref, status)",
+
+        "CREATE TABLE outbox ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " review_ref TEXT NOT NULL REFERENCES reviews (ref),"
+        " kind TEXT NOT NULL,"
+        " recipients TEXT NOT NULL,"
+        " payload TEXT NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " status TEXT NOT NULL)",
+        "CREATE INDEX outbox_by_status ON outbox (status, created_at, id)",
+    }};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -94,7 +126,7 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kAll = {kBoardsAndReviews};
+  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox};
   return kAll;
 }
 

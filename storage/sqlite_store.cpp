@@ -19,6 +19,7 @@
 
 #include "sqlite_rows.hpp"
 #include "sqlite_schema.hpp"
+#include "sqlite_timers.hpp"
 
 namespace casereview {
 namespace {
@@ -69,6 +70,12 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override;
   Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) override;
   Status Commit(const ReviewChange& change) override;
+
+  Result<std::vector<Timer>> DueTimers(Instant now, std::size_t limit) override;
+  Result<std::optional<Instant>> NextTimerDue() override;
+  Result<std::vector<Timer>> PendingTimers(std::string_view ref) override;
+  Result<TimerStatus> GetTimerStatus(std::string_view timer_id) override;
+  Result<std::vector<Notice>> ListNotices(const NoticeFilter& f) override;
 
  private:
   // Runs `read` (which returns T) and translates a database error about `what`.
@@ -245,13 +252,16 @@ std::int64_t SqliteStore::StoredLastSeq(const std::string& ref) {
 Status SqliteStore::Commit(const ReviewChange& c) {
   assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
   const std::string& ref = c.review.ref;
+  CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));  // needs no lock: it reads nothing stored
   std::string what = "record " + std::to_string(c.events.size()) + " event(s) on review " + ref;
   return Write(what, [&] {
-    // Under the write lock, so nobody can move the review on between check and write.
+    // Under the write lock, so nobody can move the review or fire its timers between check
+    // and write. Every check comes before the first write.
     std::int64_t found = StoredLastSeq(ref);
     if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
     if (!Exists(kBoardExists, {c.review.board_id}))
       return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
+    CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainst(db_, c));
     SQLite::Statement upsert(db_, kUpsertReview);  // first: the events' foreign key needs it
     BindReview(upsert, c.review);
     upsert.exec();
@@ -261,8 +271,50 @@ Status SqliteStore::Commit(const ReviewChange& c) {
       BindEvent(insert, e);
       insert.exec();
     }
+    WriteTimersAndNotices(db_, c);
     return Status::Ok();
   });
+}
+
+// ---------------------------------------------------------------------------------------
+// Timers and the outbox
+
+Result<std::vector<Timer>> SqliteStore::DueTimers(Instant now, std::size_t limit) {
+  return Read<std::vector<Timer>>("list the timers that are due", [&] { return SelectDueTimers(db_, now, limit); });
+}
+
+Result<std::optional<Instant>> SqliteStore::NextTimerDue() {
+  return Read<std::optional<Instant>>("find when the next timer falls due", [&] { return SelectNextTimerDue(db_); });
+}
+
+Result<std::vector<Timer>> SqliteStore::PendingTimers(std::string_view ref) {
+  std::string key(ref);
+  return Read<std::vector<Timer>>("list the pending timers of review " + key,
+                                  [&] { return SelectPendingTimers(db_, key); });
+}
+
+Result<TimerStatus> SqliteStore::GetTimerStatus(std::string_view timer_id) {
+  std::string id(timer_id);
+  auto stored = Read<std::optional<std::string>>("read timer " + id, [&] { return SelectTimerStatus(db_, id); });
+  if (!stored.ok()) return stored.status();
+  if (!*stored) return Status::NotFound("no timer " + id);
+  auto status = ParseTimerStatus(**stored);
+  if (!status) return Status::Corruption("timer " + id + " has the unknown status '" + **stored + "'");
+  return *status;
+}
+
+Result<std::vector<Notice>> SqliteStore::ListNotices(const NoticeFilter& f) {
+  return Read<std::vector<Notice>>("list the outbox", [&] { return SelectNotices(db_, f); });
+}
+
+// Brings an older file's schema up to date, saying so if that fails (it is rolled back).
+Status Upgrade(SQLite::Database& db, const std::string& path, std::chrono::milliseconds busy_timeout) {
+  try {
+    return MigrateToLatest(db, path);
+  } catch (const std::exception& e) {
+    return Translate("upgrade the database to schema version " + std::to_string(LatestSchemaVersion()), path,
+                     busy_timeout, e, /*writing=*/true);
+  }
 }
 
 }  // namespace
@@ -278,7 +330,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Sq
     // Before any setting is changed: switching another program's file to WAL would alter it.
     CR_RETURN_IF_ERROR(CheckOwnership(db, path));
     CR_RETURN_IF_ERROR(ConfigureConnection(db, path));
-    CR_RETURN_IF_ERROR(MigrateToLatest(db, path));
+    CR_RETURN_IF_ERROR(Upgrade(db, path, options.busy_timeout));
     return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), path, options.busy_timeout));
   } catch (const std::exception& e) {
     return Translate("open the database", path, options.busy_timeout, e, /*writing=*/false);

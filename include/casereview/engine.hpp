@@ -20,6 +20,8 @@
 
 namespace casereview {
 
+struct ReviewState;  // engine/replay.hpp: a review's machine and deadlines
+
 struct RecoveryReport {
   std::int64_t reviews_checked = 0;
   std::int64_t events_replayed = 0;
@@ -27,6 +29,9 @@ struct RecoveryReport {
 
 class Engine {
  public:
+  // Who records the events a timer fires.
+  static constexpr std::string_view kSchedulerActor = "casereview-scheduler";
+
   // REQUIRES: store and clock outlive the Engine.
   Engine(Store& store, const Clock& clock);
 
@@ -48,6 +53,11 @@ class Engine {
   Result<ReviewRecord> Record(std::string_view ref, std::string_view event,
                               const nlohmann::json& fields, std::string_view actor);
 
+  // Fires one due timer as its event on its review, in one transaction with the timer's
+  // firing and the notices it causes. Conflict when the timer was moved, cancelled or
+  // fired meanwhile (then nothing is written and the caller moves on).
+  Status FireTimer(const Timer& timer);
+
   Result<ReviewRecord> GetReview(std::string_view ref);
   Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f);
   Result<std::vector<StoredEvent>> History(std::string_view ref);
@@ -58,6 +68,11 @@ class Engine {
   Result<RecoveryReport> Recover(bool include_closed = false);
 
  private:
+  // Appends one accepted event to the review, with its re-planned timers and notices.
+  Status CommitAccepted(const ReviewRecord& record, ReviewState& state, std::string_view event,
+                        const nlohmann::json& fields, std::string_view actor, Instant now,
+                        const Timer* firing);
+
   Store& store_;
   const Clock& clock_;
 };

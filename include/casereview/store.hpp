@@ -51,6 +51,36 @@ struct ReviewRecord {
   bool operator==(const ReviewRecord&) const = default;
 };
 
+// A durable timer: when it falls due it fires once, as an ordinary event on its review
+// (a reminder before a due date, an escalation after it). Derived from the review's
+// deadlines; the id names the deadline, the step and the due date it was made for, so a
+// deadline moved by an extension gets timers of its own.
+struct Timer {
+  std::string id;  // "SCR-2026-001/imr-due:csc/reminder-1@2026-03-16"
+  std::string review_ref;
+  Instant due{};
+  std::string event;    // the event it fires, e.g. "DeadlineReminderDue"
+  std::string payload;  // that event's fields, JSON object
+
+  bool operator==(const Timer&) const = default;
+};
+
+enum class TimerStatus { kPending, kFired, kCancelled };
+
+// A notice to people, waiting in the outbox for the notifier. Never carries a child's
+// name or identifying detail: only the review reference, stage, task, due date.
+struct Notice {
+  std::string id;  // stable: review ref, event seq and index ("SCR-2026-001#12.0")
+  std::string review_ref;
+  std::string kind;                     // "deadline-reminder", "deadline-overdue", ...
+  std::vector<std::string> recipients;  // person ids
+  std::string payload;                  // JSON object: what the message needs
+  Instant created_at{};
+  std::string status = "pending";  // pending (the notifier issue adds sent, failed)
+
+  bool operator==(const Notice&) const = default;
+};
+
 // What one accepted command changes, written in ONE transaction.
 struct ReviewChange {
   // The record after the change. REQUIRES: review.last_seq == events.back().seq.
@@ -60,6 +90,21 @@ struct ReviewChange {
   // The last_seq the caller loaded; 0 for a new review. If the stored review has moved on
   // (another process recorded an event meanwhile) Commit returns Conflict and writes nothing.
   std::int64_t expected_last_seq = 0;
+  // The review's pending timers after the change, when it changes them: pending timers not
+  // listed are cancelled, listed ones are added or moved, and a timer that has fired or
+  // been cancelled is never armed again under the same id. nullopt: timers untouched.
+  std::optional<std::vector<Timer>> timers;
+  // Notices to put in the outbox.
+  std::vector<Notice> notices;
+  // The timer this change fires. Commit marks it fired only if it is still pending with
+  // this due time; if it was moved, cancelled or fired meanwhile, Commit returns Conflict
+  // and writes nothing (so a timer never fires stale or twice).
+  std::optional<Timer> firing;
+};
+
+struct NoticeFilter {
+  std::optional<std::string> review_ref;
+  std::optional<std::string> status;
 };
 
 struct ReviewFilter {
@@ -87,8 +132,20 @@ class Store {
   virtual Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) = 0;  // by seq
   // How many reviews have a ref starting with `prefix` (to number the next one).
   virtual Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) = 0;
-  // Appends the events and writes the record, atomically and durably.
+  // Appends the events and writes the record, timers and notices, atomically and durably.
   virtual Status Commit(const ReviewChange& change) = 0;
+
+  // Timers.
+  // Pending timers due at or before `now`, soonest first (ties by id), at most `limit`.
+  virtual Result<std::vector<Timer>> DueTimers(Instant now, std::size_t limit) = 0;
+  // When the soonest pending timer falls due; nullopt when none is pending.
+  virtual Result<std::optional<Instant>> NextTimerDue() = 0;
+  // One review's pending timers, soonest first.
+  virtual Result<std::vector<Timer>> PendingTimers(std::string_view ref) = 0;
+  virtual Result<TimerStatus> GetTimerStatus(std::string_view timer_id) = 0;  // NotFound if unknown
+
+  // The outbox, oldest first.
+  virtual Result<std::vector<Notice>> ListNotices(const NoticeFilter& f) = 0;
 };
 
 // An in-memory Store for tests. Same contract, nothing durable.

@@ -5,7 +5,8 @@
 set -euo pipefail
 cr=$1 examples=$2
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+serve_pid=""
+trap 'if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 db="$work/board.db"
 run() { "$cr" --db "$db" "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -71,9 +72,24 @@ run events ImrCommissioned | grep -q "author_declares_independence (bool, requir
 run deadlines --at 2000-01-01 | grep -q "days left	board-chair	board chair decides whether to hold an SCR" \
   || fail "deadlines before the due date: $(run deadlines --at 2000-01-01)"
 run deadlines --at 2099-01-01 | grep -q "OVERDUE by" || fail "deadlines after the due date"
-run deadlines --at 2099-01-01 --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[0]["rule"]=="scr-decision" and d[0]["overdue"] is True, d' \
+run deadlines --at 2099-01-01 --json | python3 -c 'import json,sys; d=json.load(sys.stdin)["deadlines"]; assert d[0]["rule"]=="scr-decision" and d[0]["overdue"] is True, d' \
   || fail "deadlines --json"
 expect_refusal 1 "is not a date-time" -- deadlines --at "next tuesday"
+run deadlines --at 2099-01-01 | grep -q "^would fire .*DeadlineReminderDue	scr-decision reminder-1" || fail "deadlines --at preview"
+
+# Timers: nothing is due yet today, so the scheduler fires nothing and the outbox is empty;
+# the preview above fired nothing either.
+run scheduler run | grep -q "^fired 0 timers" || fail "scheduler run"
+[ "$(run outbox --json)" = "[]" ] || fail "outbox after a preview: $(run outbox --json)"
+# The long-running scheduler sleeps until the next timer and stops cleanly on SIGTERM.
+"$cr" --db "$db" scheduler serve >"$work/serve.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 50); do grep -q "scheduler running" "$work/serve.log" && break; sleep 0.1; done
+grep -q "scheduler running" "$work/serve.log" || fail "scheduler serve did not start: $(cat "$work/serve.log")"
+kill -TERM "$serve_pid"
+wait "$serve_pid" || fail "scheduler serve exited non-zero"
+serve_pid=""
+grep -q "scheduler stopped" "$work/serve.log" || fail "scheduler serve did not stop cleanly"
 expect_refusal 1 "no policy profile 'wt2099'" -- board create --id other --name Other --profile wt2099
 run verify | grep -q "verified 1 reviews" || fail "verify"
 run --help >/dev/null && run record --help | grep -q -- "--set" || fail "--help"

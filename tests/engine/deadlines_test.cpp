@@ -65,7 +65,7 @@ struct Fixture {
 
 }  // namespace
 
-SCENARIO("seed-2010: the chair decides within a month; the SCR completes within 4 months", "[deadline][profile]") {
+SCENARIO("seed-2010: the chair decides within a month and the SCR completes within 4 months", "[deadline][profile]") {
   Fixture f("seed-2010");
   THEN("the decision is due a calendar month after the referral, at the end of that London day") {
     REQUIRE(f.Deadline("scr-decision")["due_date"] == "2026-02-05");

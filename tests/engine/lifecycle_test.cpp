@@ -35,16 +35,18 @@ std::unique_ptr<Store> OpenFile(const std::string& path) {
   return std::move(*s);
 }
 
-// Runs the whole scenario on `store`; returns the review's reference.
-std::string RunAll(Store& store, const Scenario& sc) {
+// Runs the whole scenario on `store`; returns the review's reference and adds the timers
+// its ticks fired to `fired`.
+std::string RunAll(Store& store, const Scenario& sc, std::int64_t* fired = nullptr) {
   ManualClock clock(sc.steps.front().at);
   Engine engine(store, clock);
   REQUIRE(engine.ImportBoardData(DemoBoard()).ok());
   ScenarioRunner runner(sc);
   for (std::size_t i = 0; i < sc.steps.size(); ++i) {
-    auto out = runner.RunStep(i, engine, clock);
+    auto out = runner.RunStep(i, engine, clock, &store);
     INFO(out.status().message());
     REQUIRE(out.ok());
+    if (fired) *fired += out->fired;
   }
   return runner.review_ref();
 }
@@ -55,18 +57,25 @@ SCENARIO("The example SCR runs from referral to closure", "[engine][scr][lifecyc
   GIVEN("the demo board and the example scenario on an in-memory store") {
     auto store = NewMemoryStore();
     Scenario sc = ExampleScenario();
-    std::string ref = RunAll(*store, sc);
-    THEN("the review is closed, with every accepted event in its log") {
+    std::int64_t fired = 0;
+    std::string ref = RunAll(*store, sc, &fired);
+    THEN("the review is closed, with every accepted event and fired timer in its log") {
       auto record = store->GetReview(ref);
       REQUIRE(record.ok());
       REQUIRE(record->stage == "Closed");
       REQUIRE_FALSE(record->open);
-      std::size_t refused = 0;
-      for (const auto& step : sc.steps) refused += step.expect_refused;
+      std::size_t refused = 0, ticks = 0;
+      for (const auto& step : sc.steps) {
+        refused += step.expect_refused;
+        ticks += step.is_tick;
+      }
       REQUIRE(refused >= 6);
+      REQUIRE(fired >= 7);  // the police IMR's reminders and escalations, action A2's reminder
       auto log = store->LoadEvents(ref);
       REQUIRE(log.ok());
-      REQUIRE(log->size() == sc.steps.size() - refused);
+      REQUIRE(log->size() == sc.steps.size() - refused - ticks + static_cast<std::size_t>(fired));
+      REQUIRE_FALSE(store->ListNotices({})->empty());
+      REQUIRE(store->PendingTimers(ref)->empty());  // closed: nothing left to fire
       auto projection = nlohmann::json::parse(record->projection);
       REQUIRE(projection["imrs"].size() == 3);
       REQUIRE(projection["alongside"]["extensions"][0]["status"] == "granted");
@@ -104,7 +113,7 @@ SCENARIO("A review survives closing and reopening the database at every stage", 
         INFO(recovered.status().message());
         REQUIRE(recovered.ok());
       }
-      auto out = runner.RunStep(i, engine, clock);
+      auto out = runner.RunStep(i, engine, clock, store.get());
       INFO(out.status().message());
       REQUIRE(out.ok());
     }
@@ -115,6 +124,7 @@ SCENARIO("A review survives closing and reopening the database at every stage", 
       REQUIRE(reopened.ok());
       REQUIRE(*reopened == *uninterrupted);
       REQUIRE(*store->LoadEvents(ref) == *reference_store->LoadEvents(ref));
+      REQUIRE(*store->ListNotices({}) == *reference_store->ListNotices({}));
     }
   }
 }
@@ -137,7 +147,7 @@ SCENARIO("A refused event leaves the database byte-for-byte unchanged", "[engine
       auto store = OpenFile(path);
       ManualClock clock(sc.steps[i].at);
       Engine engine(*store, clock);
-      REQUIRE(runner.RunStep(i, engine, clock).ok());
+      REQUIRE(runner.RunStep(i, engine, clock, store.get()).ok());
       if (i == 0 || i + 1 == sc.steps.size()) continue;
       // Bad input of every kind, at this stage, before the step's own outcome is checked.
       std::string ref = runner.review_ref();

@@ -1,6 +1,7 @@
 // What only the SQLite store promises: durability across reopen, the connection settings
-// it rests on, an untouched file when only reading, a clear failure when another process
-// holds the database, and clear refusals for files it cannot use.
+// it rests on, an untouched file when only reading, an older file upgraded all or nothing,
+// a clear failure when another process holds the database, and clear refusals for files
+// it cannot use.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -13,11 +14,16 @@
 
 #include "../../storage/sqlite_schema.hpp"  // private to storage/: the connection settings
 #include "casereview/sqlite_store.hpp"
+#include "older_files.hpp"
+#include "store_fixtures.hpp"
 #include "support/test_support.hpp"
 
 using namespace casereview;
+using casereview::testing::NoticeOn;
 using casereview::testing::ReadBytes;
 using casereview::testing::TempDir;
+using casereview::testing::TimerOn;
+using casereview::testing::WriteVersion1File;
 
 namespace {
 
@@ -48,8 +54,10 @@ ReviewChange Referral(const std::string& ref) {
   return c;
 }
 
+// The next event on the review `before` left, touching neither timers nor notices.
 ReviewChange Next(const ReviewChange& before, const std::string& type) {
-  ReviewChange c = before;
+  ReviewChange c;
+  c.review = before.review;
   c.expected_last_seq = before.review.last_seq;
   c.review.last_seq += 1;
   c.review.stage = type;
@@ -57,6 +65,13 @@ ReviewChange Next(const ReviewChange& before, const std::string& type) {
   c.events = {{c.review.ref, c.review.last_seq, type, "{}", "p-chair", c.review.updated_at}};
   return c;
 }
+
+int SchemaObjectsNamed(SQLite::Database& db, const std::string& names) {
+  return db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name IN (" + names + ")").getInt();
+}
+
+constexpr const char* kVersion2Objects =
+    "'timers', 'timers_by_status_due', 'timers_by_review', 'outbox', 'outbox_by_status'";
 
 void WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
@@ -71,7 +86,16 @@ SCENARIO("A board and its review survive closing and reopening the database", "[
   ReviewChange referral = Referral("SCR-2026-001");
   ReviewChange meeting = Next(referral, "PanelMeetingHeld");
 
-  GIVEN("a database with a board and a review two events long, then closed") {
+  Timer fired = TimerOn("SCR-2026-001", "fired", 1), moved = TimerOn("SCR-2026-001", "moved", 10);
+  Timer cancelled = TimerOn("SCR-2026-001", "cancelled", 20);
+  referral.timers = std::vector<Timer>{fired, moved, cancelled};
+  referral.notices = {NoticeOn("SCR-2026-001", 1, 0, 0)};
+  moved.due += std::chrono::days{7};
+  meeting.timers = std::vector<Timer>{moved};
+  meeting.firing = fired;
+  meeting.notices = {NoticeOn("SCR-2026-001", 2, 0, 0)};
+
+  GIVEN("a database with a board and a review two events long, with timers and notices, then closed") {
     {
       auto store = Open(path);
       REQUIRE(store->ImportBoardData(Board1()).ok());
@@ -89,6 +113,15 @@ SCENARIO("A board and its review survive closing and reopening the database", "[
         REQUIRE(*store->GetReview("SCR-2026-001") == meeting.review);
         REQUIRE(*store->LoadEvents("SCR-2026-001") ==
                 std::vector<StoredEvent>{referral.events[0], meeting.events[0]});
+      }
+      THEN("the timers are as the second commit left them: one fired, one moved, one cancelled") {
+        REQUIRE(*store->PendingTimers("SCR-2026-001") == std::vector<Timer>{moved});
+        REQUIRE(*store->GetTimerStatus(fired.id) == TimerStatus::kFired);
+        REQUIRE(*store->GetTimerStatus(cancelled.id) == TimerStatus::kCancelled);
+        REQUIRE(*store->NextTimerDue() == std::optional<Instant>{moved.due});
+      }
+      THEN("both notices are still in the outbox") {
+        REQUIRE(*store->ListNotices({}) == std::vector<Notice>{referral.notices[0], meeting.notices[0]});
       }
       THEN("the log carries on from where it stopped") {
         REQUIRE(store->Commit(Next(meeting, "ScrAgreed")).ok());
@@ -125,6 +158,9 @@ SCENARIO("Opening and reading leave the database file byte-for-byte unchanged", 
   TempDir dir;
   std::string path = dir.File("read.db");
   ReviewChange referral = Referral("SCR-2026-001");
+  Timer reminder = TimerOn("SCR-2026-001", "reminder", 10);
+  referral.timers = std::vector<Timer>{reminder};
+  referral.notices = {NoticeOn("SCR-2026-001", 1, 0, 0)};
   {
     auto store = Open(path);
     REQUIRE(store->ImportBoardData(Board1()).ok());
@@ -143,13 +179,137 @@ SCENARIO("Opening and reading leave the database file byte-for-byte unchanged", 
         REQUIRE(store->ListReviews({"b1", true})->size() == 1);
         REQUIRE(store->LoadEvents("SCR-2026-001")->size() == 1);
         REQUIRE(*store->CountReviewsWithPrefix("SCR-2026-") == 1);
+        REQUIRE(store->DueTimers(reminder.due, 10)->size() == 1);
+        REQUIRE(store->NextTimerDue()->has_value());
+        REQUIRE(store->PendingTimers("SCR-2026-001")->size() == 1);
+        REQUIRE(*store->GetTimerStatus(reminder.id) == TimerStatus::kPending);
+        REQUIRE(store->GetTimerStatus("no-such-timer").status().code() == Status::Code::kNotFound);
+        REQUIRE(store->ListNotices({"SCR-2026-001", "pending"})->size() == 1);
         REQUIRE(store->Commit(referral).code() == Status::Code::kConflict);
+        ReviewChange stale = Next(referral, "DeadlineReminderDue");
+        stale.firing = reminder;
+        stale.firing->due += std::chrono::days{1};
+        REQUIRE(store->Commit(stale).code() == Status::Code::kConflict);
+        ReviewChange again = Next(referral, "DeadlineReminderDue");
+        again.notices = referral.notices;
+        REQUIRE(store->Commit(again).code() == Status::Code::kConflict);  // the same notice id
         ReviewChange elsewhere = Referral("SCR-2026-002");
         elsewhere.review.board_id = "nowhere";
         REQUIRE(store->Commit(elsewhere).code() == Status::Code::kNotFound);
         REQUIRE(ReadBytes(path + "-wal") == wal);
       }
       THEN("the file is exactly as it was") { REQUIRE(ReadBytes(path) == before); }
+    }
+  }
+}
+
+SCENARIO("A version-1 database is upgraded when opened, all or nothing, its data intact",
+         "[store][sqlite][migration]") {
+  TempDir dir;
+  std::string path = dir.File("v1.db");
+  ReviewChange referral = Referral("SCR-2026-001");
+  THEN("the migrations are numbered 1, 2, ... in order") {
+    for (std::size_t i = 0; i < storage::Migrations().size(); ++i)
+      REQUIRE(storage::Migrations()[i].version == static_cast<int>(i + 1));
+    REQUIRE(storage::LatestSchemaVersion() == 2);
+  }
+  GIVEN("a database written with the version-1 schema, holding a board and a review") {
+    WriteVersion1File(path, Board1(), referral);
+    WHEN("the store opens it") {
+      auto store = Open(path, /*create_if_missing=*/false);
+      THEN("it is at version 2, with the timers and outbox tables and their indexes") {
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == 2);
+        REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM schema_version").getInt() == 1);
+        REQUIRE(SchemaObjectsNamed(raw, kVersion2Objects) == 5);
+      }
+      THEN("the board, the review and its log are as they were") {
+        REQUIRE(store->ListBoards()->at(0) == Board1().board);
+        REQUIRE(*store->ListPeople("b1") == Board1().people);
+        REQUIRE(*store->GetReview("SCR-2026-001") == referral.review);
+        REQUIRE(*store->LoadEvents("SCR-2026-001") == referral.events);
+        REQUIRE(store->PendingTimers("SCR-2026-001")->empty());
+      }
+      THEN("the old review takes timers and notices, and reopening the upgraded file changes nothing") {
+        ReviewChange next = Next(referral, "ImrsCommissioned");
+        next.timers = std::vector<Timer>{TimerOn("SCR-2026-001", "imr-due", 30)};
+        next.notices = {NoticeOn("SCR-2026-001", 2, 0, 0)};
+        REQUIRE(store->Commit(next).ok());
+        store.reset();
+        std::string upgraded = ReadBytes(path);
+        auto reopened = Open(path, /*create_if_missing=*/false);
+        REQUIRE(*reopened->PendingTimers("SCR-2026-001") == *next.timers);
+        REQUIRE(*reopened->ListNotices({}) == next.notices);
+        reopened.reset();
+        REQUIRE(ReadBytes(path) == upgraded);
+      }
+    }
+  }
+  GIVEN("a version-1 database whose upgrade cannot finish (someone made a table named outbox)") {
+    WriteVersion1File(path, Board1(), referral);
+    { SQLite::Database(path, SQLite::OPEN_READWRITE).exec("CREATE TABLE outbox (note TEXT)"); }
+    auto opened = OpenSqliteStore(path);
+    THEN("opening fails with a StorageError, and no part of version 2 was applied") {
+      REQUIRE(opened.status().code() == Status::Code::kStorageError);
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 2") &&
+                                                    Catch::Contains("outbox") && Catch::Contains(path));
+      SQLite::Database raw(path, SQLite::OPEN_READONLY);
+      REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == 1);
+      REQUIRE(SchemaObjectsNamed(raw, kVersion2Objects) == 1);  // only the stray outbox
+      REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM review_events").getInt() == 1);
+    }
+  }
+}
+
+SCENARIO("A timer's row records when it stopped being pending, and is never rewritten after",
+         "[store][sqlite][timers]") {
+  TempDir dir;
+  std::string path = dir.File("timers.db");
+  auto store = Open(path);
+  REQUIRE(store->ImportBoardData(Board1()).ok());
+  Timer fired = TimerOn("SCR-2026-001", "fired", 10), cancelled = TimerOn("SCR-2026-001", "cancelled", 20);
+  Timer pending = TimerOn("SCR-2026-001", "pending", 30);
+  ReviewChange referral = Referral("SCR-2026-001");
+  referral.timers = std::vector<Timer>{fired, cancelled, pending};
+  REQUIRE(store->Commit(referral).ok());
+  ReviewChange reminded = Next(referral, "DeadlineReminderDue");
+  reminded.firing = fired;
+  reminded.timers = std::vector<Timer>{pending};
+  REQUIRE(store->Commit(reminded).ok());
+  SQLite::Database raw(path, SQLite::OPEN_READONLY);
+  auto row = [&](const Timer& t) {
+    SQLite::Statement q(raw, "SELECT due, event, payload, status, COALESCE(changed_at, -1) FROM timers"
+                             " WHERE id = ?");
+    q.bind(1, t.id);
+    REQUIRE(q.executeStep());
+    return std::to_string(q.getColumn(0).getInt64()) + "|" + q.getColumn(1).getString() + "|" +
+           q.getColumn(2).getString() + "|" + q.getColumn(3).getString() + "|" +
+           std::to_string(q.getColumn(4).getInt64());
+  };
+  std::string when = std::to_string(reminded.events.back().recorded_at.time_since_epoch().count());
+
+  THEN("the fired and cancelled rows say when, from the change's event; the pending one says nothing yet") {
+    REQUIRE(row(fired) == std::to_string(fired.due.time_since_epoch().count()) + "|DeadlineReminderDue|" +
+                              fired.payload + "|fired|" + when);
+    REQUIRE(row(cancelled).ends_with("|cancelled|" + when));
+    REQUIRE(row(pending).ends_with("|pending|-1"));
+  }
+  WHEN("a later change lists the fired and cancelled timers again, with other times, events and payloads") {
+    std::string fired_row = row(fired), cancelled_row = row(cancelled);
+    ReviewChange relisted = Next(reminded, "ExtensionGranted");
+    relisted.timers.emplace();
+    for (Timer t : {fired, cancelled, pending}) {
+      t.due += std::chrono::days{30};
+      t.event = "DeadlineOverdue";
+      t.payload = "{}";
+      relisted.timers->push_back(t);
+    }
+    REQUIRE(store->Commit(relisted).ok());
+    THEN("their rows are exactly as they were; only the pending one moved") {
+      REQUIRE(row(fired) == fired_row);
+      REQUIRE(row(cancelled) == cancelled_row);
+      Instant moved_to = pending.due + std::chrono::days{30};
+      REQUIRE(row(pending) == std::to_string(moved_to.time_since_epoch().count()) + "|DeadlineOverdue|{}|pending|-1");
     }
   }
 }

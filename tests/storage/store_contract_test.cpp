@@ -1,96 +1,15 @@
 // The Store contract (include/casereview/store.hpp), run over every implementation: each
 // scenario runs once on the in-memory store and once on a SQLite store in a temp file.
+// Boards, reviews and their logs here; timers and the outbox in store_timers_contract_test.cpp.
 #include <catch2/catch.hpp>
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "casereview/sqlite_store.hpp"
-#include "casereview/store.hpp"
-#include "support/test_support.hpp"
+#include "store_fixtures.hpp"
 
 using namespace casereview;
-using casereview::testing::TempDir;
-
-namespace {
-
-// One implementation under test, with what it needs to live. `dir` outlives `store`.
-struct StoreUnderTest {
-  std::unique_ptr<TempDir> dir;
-  std::unique_ptr<Store> store;
-};
-
-StoreUnderTest MakeStore(const std::string& kind) {
-  if (kind == "memory") return {nullptr, NewMemoryStore()};
-  auto dir = std::make_unique<TempDir>();
-  auto opened = OpenSqliteStore(dir->File("contract.db"));
-  INFO(opened.status().message());
-  REQUIRE(opened.ok());
-  return {std::move(dir), std::move(*opened)};
-}
-
-Instant At(std::int64_t seconds) { return Instant{std::chrono::seconds{seconds}}; }
-constexpr std::int64_t kJan5 = 1767605400;  // 2026-01-05T09:30:00Z
-
-Board DemoBoard() { return {"demo", "Demo Local Safeguarding Children Board", "seed-2010", {}}; }
-Board OtherBoard() { return {"other", "Other Board", "seed-2010", {false, 3, {}}}; }
-
-std::vector<Agency> DemoAgencies() {
-  return {{"csc", "demo", "Children's Social Care", "childrens-social-care"},
-          {"health", "demo", "Community Health Trust", "health"},
-          {"police", "demo", "Police, Borough Command", "police"}};
-}
-
-std::vector<Person> DemoPeople() {
-  return {{"p-chair", "demo", "Alex Chair", "chair@example.org", "", {"panel-chair"}},
-          {"p-nobody", "demo", "No Roles", "nobody@example.org", "health", {}},
-          {"p-spoc", "demo", "Sam Spoc", "sam@example.org", "police", {"spoc", "panel-member", "lead-officer"}}};
-}
-
-BoardData DemoBoardData() { return {DemoBoard(), DemoAgencies(), DemoPeople()}; }
-
-StoredEvent Event(const std::string& ref, std::int64_t seq, const std::string& type, std::int64_t at) {
-  return {ref, seq, type, R"({"note":"café \"quoted\"","n":)" + std::to_string(seq) + "}", "p-spoc", At(at)};
-}
-
-// A change that opens review `ref` on `board` with its first event.
-ReviewChange Referral(const std::string& ref, const std::string& board = "demo", bool open = true) {
-  ReviewChange c;
-  c.review = {ref, board, "scr", open ? "Referred" : "NotToProceed", 1, 1, open, At(kJan5), At(kJan5),
-              R"({"stage":"Referred"})"};
-  c.events = {Event(ref, 1, "CaseReferred", kJan5)};
-  c.expected_last_seq = 0;
-  return c;
-}
-
-// A change that appends `types` to the review as `loaded`.
-ReviewChange Append(const ReviewRecord& loaded, const std::vector<std::string>& types, std::int64_t at) {
-  ReviewChange c;
-  c.review = loaded;
-  c.expected_last_seq = loaded.last_seq;
-  for (const auto& type : types) c.events.push_back(Event(loaded.ref, ++c.review.last_seq, type, at));
-  c.review.stage = types.back();
-  c.review.updated_at = At(at);
-  return c;
-}
-
-template <class T>
-std::vector<std::string> Ids(const std::vector<T>& rows) {
-  std::vector<std::string> ids;
-  for (const auto& r : rows) ids.push_back(r.id);
-  return ids;
-}
-
-std::vector<std::string> Refs(const std::vector<ReviewRecord>& rows) {
-  std::vector<std::string> refs;
-  for (const auto& r : rows) refs.push_back(r.ref);
-  return refs;
-}
-
-using Names = std::vector<std::string>;
-
-}  // namespace
+using namespace casereview::testing;
 
 SCENARIO("Boards, agencies and people are kept and listed in id order", "[store][contract][board]") {
   const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");

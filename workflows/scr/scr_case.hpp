@@ -103,6 +103,8 @@ struct ScrCase {
   std::vector<std::string> timeframe_warnings;  // agencies whose author warned early
   std::string decision_reported_on;
   std::map<std::string, std::string> national_panel;  // "notified", "rapid_review", ... -> date
+  int reminders_fired = 0;
+  std::vector<std::string> escalations;  // "deadline -> to", in the order they fired
 
   const Extension* PendingExtension() const;
   ParallelProceeding* FindProceeding(const std::string& id);

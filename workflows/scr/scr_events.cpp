@@ -145,6 +145,14 @@ std::vector<EventSpec> BuildSpecs() {
        {{"kind", F::kChoice, true, "what it waits for", {"criminal-trial", "inquest", "other"}},
         Text("reason", "why the review cannot proceed")}},
       {"SuspensionEnded", "the pause is over and the clock runs again", {Date("date", "when")}},
+      // -- Fired by the scheduler when a deadline's timer falls due (never recorded by hand)
+      {"DeadlineReminderDue", "a reminder before a due date (fired by a timer)",
+       {Text("deadline", "the deadline's key"), Text("step", "which reminder"),
+        Date("due_date", "the due date it reminds of")}},
+      {"DeadlineEscalated", "an overdue deadline is escalated one step up the ladder (fired by a timer)",
+       {Text("deadline", "the deadline's key"), Text("step", "which escalation step"),
+        Date("due_date", "the due date that was missed"),
+        {"to", F::kChoice, true, "who hears", {"holder", "senior-manager", "panel-chair", "board-chair"}}}},
       // -- Reporting to the national panel (Working Together 2018 profiles)
       {"NationalPanelNotified", "the serious incident is notified to the national panel",
        {Date("date", "when notified")}},

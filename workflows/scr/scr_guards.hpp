@@ -131,6 +131,14 @@ struct ResumeClock : CaseAction<ResumeClock> {
 struct RecordTimeframeWarning : CaseAction<RecordTimeframeWarning> {
   static void Do(ScrCase& c, const Json& p) { c.timeframe_warnings.push_back(TextField(p, "agency")); }
 };
+struct CountReminder : CaseAction<CountReminder> {
+  static void Do(ScrCase& c, const Json&) { ++c.reminders_fired; }
+};
+struct RecordEscalation : CaseAction<RecordEscalation> {
+  static void Do(ScrCase& c, const Json& p) {
+    c.escalations.push_back(TextField(p, "deadline") + " -> " + TextField(p, "to"));
+  }
+};
 struct RecordDecisionReported : CaseAction<RecordDecisionReported> {
   static void Do(ScrCase& c, const Json& p) { c.decision_reported_on = TextField(p, "date"); }
 };

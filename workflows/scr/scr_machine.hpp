@@ -78,6 +78,8 @@ CR_SCR_EVENT(NationalPanelNotified);
 CR_SCR_EVENT(RapidReviewCompleted);
 CR_SCR_EVENT(PublicationPlanned);
 CR_SCR_EVENT(FinalReportSentToNationalPanel);
+CR_SCR_EVENT(DeadlineReminderDue);
+CR_SCR_EVENT(DeadlineEscalated);
 #undef CR_SCR_EVENT
 
 #define CR_STAGE(Name, ...)                                                  \
@@ -185,7 +187,10 @@ struct ScrMachine_ : msm::front::state_machine_def<ScrMachine_>, machine::Refusa
     Row< Alongside,               NationalPanelNotified,        none,                    RecordNationalPanelStep,  none                     >,
     Row< Alongside,               RapidReviewCompleted,         none,                    RecordNationalPanelStep,  none                     >,
     Row< Alongside,               PublicationPlanned,           none,                    RecordNationalPanelStep,  none                     >,
-    Row< Alongside,               FinalReportSentToNationalPanel, none,                  RecordNationalPanelStep,  none                     >
+    Row< Alongside,               FinalReportSentToNationalPanel, none,                  RecordNationalPanelStep,  none                     >,
+    // Timers are events (STYLE.md rule 4): a deadline's reminders and escalations, in any stage
+    Row< Alongside,               DeadlineReminderDue,          none,                    CountReminder,            none                     >,
+    Row< Alongside,               DeadlineEscalated,            none,                    RecordEscalation,         none                     >
   > {};
   // clang-format on
 

@@ -79,7 +79,9 @@ nlohmann::json AlongsideJson(const ScrCase& c) {
           {"media_strategy_agreed_on", c.media_strategy_agreed_on},
           {"suspended_for", c.suspended_for},
           {"timeframe_warnings", c.timeframe_warnings},
-          {"national_panel", c.national_panel}};
+          {"national_panel", c.national_panel},
+          {"reminders_fired", c.reminders_fired},
+          {"escalations", c.escalations}};
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ using Events = std::tuple<
     ParallelProceedingUpdated, ParallelProceedingConcluded, SingleAgencyLearningActioned,
     MediaStrategyAgreed, DecisionReportedOnward, ImrTimeframeAtRisk, SuspensionStarted,
     SuspensionEnded, NationalPanelNotified, RapidReviewCompleted, PublicationPlanned,
-    FinalReportSentToNationalPanel>;
+    FinalReportSentToNationalPanel, DeadlineReminderDue, DeadlineEscalated>;
 
 using DispatchFn = Status (*)(ScrMachine&, const nlohmann::json&, const std::string&);
 

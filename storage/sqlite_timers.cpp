@@ -1,0 +1,161 @@
+#include "sqlite_timers.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "sqlite_rows.hpp"
+
+namespace casereview::storage {
+namespace {
+
+constexpr const char* kPending = "pending";
+
+// When a timer stopped being pending: the moment the change was recorded.
+std::int64_t ChangedAt(const ReviewChange& c) { return SecondsOf(c.events.back().recorded_at); }
+
+template <class Row>
+std::vector<Row> SelectRows(SQLite::Statement& q, Row (*read)(const SQLite::Statement&)) {
+  std::vector<Row> rows;
+  while (q.executeStep()) rows.push_back(read(q));
+  return rows;
+}
+
+// The timer of that id still is the one the caller saw, waiting to fire.
+bool StillPending(SQLite::Database& db, const Timer& firing) {
+  SQLite::Statement q(db, "SELECT review_ref, due, status FROM timers WHERE id = ?");
+  q.bind(1, firing.id);
+  if (!q.executeStep()) return false;
+  return q.getColumn(0).getString() == firing.review_ref && q.getColumn(1).getInt64() == SecondsOf(firing.due) &&
+         q.getColumn(2).getString() == kPending;
+}
+
+// The review a stored timer belongs to; nullopt if the id is new.
+std::optional<std::string> StoredTimerReview(SQLite::Database& db, const std::string& id) {
+  SQLite::Statement q(db, "SELECT review_ref FROM timers WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getString();
+}
+
+bool NoticeStored(SQLite::Database& db, const std::string& id) {
+  SQLite::Statement q(db, "SELECT 1 FROM outbox WHERE id = ?");
+  q.bind(1, id);
+  return q.executeStep();
+}
+
+void SetStatus(SQLite::Database& db, const std::string& id, const char* status, std::int64_t at) {
+  SQLite::Statement update(db, "UPDATE timers SET status = ?, changed_at = ? WHERE id = ?");
+  update.bind(1, status);
+  update.bind(2, at);
+  update.bind(3, id);
+  update.exec();
+}
+
+// Pending timers not listed are cancelled; listed ones are added, or moved while pending.
+// A timer that fired or was cancelled keeps its row as it is, listed or not.
+void ReconcileTimers(SQLite::Database& db, const ReviewChange& c) {
+  std::map<std::string, std::string, std::less<>> stored;  // id -> status
+  SQLite::Statement q(db, "SELECT id, status FROM timers WHERE review_ref = ?");
+  q.bind(1, c.review.ref);
+  while (q.executeStep()) stored[q.getColumn(0).getString()] = q.getColumn(1).getString();
+
+  std::set<std::string, std::less<>> listed;
+  for (const Timer& t : *c.timers) listed.insert(t.id);
+  for (const auto& [id, status] : stored) {
+    if (status == kPending && !listed.count(id))
+      SetStatus(db, id, TimerStatusName(TimerStatus::kCancelled), ChangedAt(c));
+  }
+
+  SQLite::Statement insert(db, kInsertTimer);
+  SQLite::Statement move(db, "UPDATE timers SET due = ?, event = ?, payload = ? WHERE id = ?");
+  for (const Timer& t : *c.timers) {
+    auto found = stored.find(t.id);
+    if (found == stored.end()) {
+      insert.reset();
+      BindTimer(insert, t);
+      insert.exec();
+    } else if (found->second == kPending) {
+      move.reset();
+      move.bind(1, SecondsOf(t.due));
+      move.bind(2, t.event);
+      move.bind(3, t.payload);
+      move.bind(4, t.id);
+      move.exec();
+    }
+  }
+}
+
+}  // namespace
+
+Status CheckTimersAndNoticesAgainst(SQLite::Database& db, const ReviewChange& c) {
+  if (c.firing && !StillPending(db, *c.firing)) return TimerMovedMeanwhile(*c.firing);
+  if (c.timers) {
+    for (const Timer& t : *c.timers) {
+      auto owner = StoredTimerReview(db, t.id);
+      if (owner && *owner != t.review_ref) return TimerOfAnotherReview(t, *owner);
+    }
+  }
+  std::set<std::string, std::less<>> queued;
+  for (const Notice& n : c.notices)
+    if (!queued.insert(n.id).second || NoticeStored(db, n.id)) return NoticeAlreadyQueued(n);
+  return Status::Ok();
+}
+
+void WriteTimersAndNotices(SQLite::Database& db, const ReviewChange& c) {
+  // First, so that reconciling sees the fired timer as fired and leaves it so.
+  if (c.firing) SetStatus(db, c.firing->id, TimerStatusName(TimerStatus::kFired), ChangedAt(c));
+  if (c.timers) ReconcileTimers(db, c);
+  SQLite::Statement insert(db, kInsertNotice);
+  for (const Notice& n : c.notices) {
+    insert.reset();
+    BindNotice(insert, n);
+    insert.exec();
+  }
+}
+
+std::vector<Timer> SelectDueTimers(SQLite::Database& db, Instant now, std::size_t limit) {
+  SQLite::Statement q(db, std::string("SELECT ") + kTimerColumns +
+                              " FROM timers WHERE status = 'pending' AND due <= ? ORDER BY due, id LIMIT ?");
+  q.bind(1, SecondsOf(now));
+  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  q.bind(2, static_cast<std::int64_t>(limit < kMax ? limit : kMax));
+  return SelectRows(q, ReadTimer);
+}
+
+std::optional<Instant> SelectNextTimerDue(SQLite::Database& db) {
+  SQLite::Column due = db.execAndGet("SELECT MIN(due) FROM timers WHERE status = 'pending'");
+  if (due.isNull()) return std::nullopt;
+  return InstantAt(due.getInt64());
+}
+
+std::vector<Timer> SelectPendingTimers(SQLite::Database& db, const std::string& ref) {
+  SQLite::Statement q(db, std::string("SELECT ") + kTimerColumns +
+                              " FROM timers WHERE review_ref = ? AND status = 'pending' ORDER BY due, id");
+  q.bind(1, ref);
+  return SelectRows(q, ReadTimer);
+}
+
+std::optional<std::string> SelectTimerStatus(SQLite::Database& db, const std::string& id) {
+  SQLite::Statement q(db, "SELECT status FROM timers WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getString();
+}
+
+std::vector<Notice> SelectNotices(SQLite::Database& db, const NoticeFilter& f) {
+  std::string sql = std::string("SELECT ") + kNoticeColumns + " FROM outbox WHERE 1 = 1";
+  if (f.review_ref) sql += " AND review_ref = ?";
+  if (f.status) sql += " AND status = ?";
+  sql += " ORDER BY created_at, id";
+  SQLite::Statement q(db, sql);
+  int index = 0;
+  if (f.review_ref) q.bind(++index, *f.review_ref);
+  if (f.status) q.bind(++index, *f.status);
+  return SelectRows(q, ReadNotice);
+}
+
+}  // namespace casereview::storage

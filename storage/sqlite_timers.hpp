@@ -1,0 +1,44 @@
+// What Commit writes besides the log — a review's durable timers and its notices in the
+// outbox — and the reads the scheduler and the notifier make of them. Private to storage/.
+//
+// Every function throws SQLite::Exception on a database error; the caller (SqliteStore)
+// translates it. The rules are store.hpp's, with the messages of sqlite_rows.hpp, so the
+// memory store gives the same answers.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "casereview/status.hpp"
+#include "casereview/store.hpp"
+
+namespace SQLite {
+class Database;
+}  // namespace SQLite
+
+namespace casereview::storage {
+
+// Reads only. Conflict if the timer being fired is no longer pending with the due time the
+// caller saw, or a notice id is already in the outbox (or listed twice); InvalidArgument if
+// a listed timer's id is another review's timer.
+// REQUIRES: inside Commit's write transaction, CheckTimersAndNoticesOf(c) is Ok.
+Status CheckTimersAndNoticesAgainst(SQLite::Database& db, const ReviewChange& c);
+
+// Marks the fired timer fired, reconciles the review's timers with c.timers (store.hpp)
+// and queues the notices.
+// REQUIRES: CheckTimersAndNoticesAgainst(db, c) was Ok in this transaction, and the
+// review's row is written (the foreign keys point at it).
+void WriteTimersAndNotices(SQLite::Database& db, const ReviewChange& c);
+
+// Pending timers due at or before `now`, by due then id, at most `limit`.
+std::vector<Timer> SelectDueTimers(SQLite::Database& db, Instant now, std::size_t limit);
+std::optional<Instant> SelectNextTimerDue(SQLite::Database& db);
+std::vector<Timer> SelectPendingTimers(SQLite::Database& db, const std::string& ref);
+// The stored status text of timer `id`; nullopt if there is no such timer.
+std::optional<std::string> SelectTimerStatus(SQLite::Database& db, const std::string& id);
+// By created_at then id.
+std::vector<Notice> SelectNotices(SQLite::Database& db, const NoticeFilter& f);
+
+}  // namespace casereview::storage
