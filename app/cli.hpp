@@ -43,5 +43,6 @@ int Fail(const Status& s);
 void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace casereview::cli

@@ -80,6 +80,7 @@ run deadlines --at 2099-01-01 | grep -q "^would fire .*DeadlineReminderDue	scr-d
 # Timers: nothing is due yet today, so the scheduler fires nothing and the outbox is empty;
 # the preview above fired nothing either.
 run scheduler run | grep -q "^fired 0 timers" || fail "scheduler run"
+[ "$(run report slippage --json)" = "[]" ] || fail "slippage before any decision"
 [ "$(run outbox --json)" = "[]" ] || fail "outbox after a preview: $(run outbox --json)"
 # The long-running scheduler sleeps until the next timer and stops cleanly on SIGTERM.
 "$cr" --db "$db" scheduler serve >"$work/serve.log" 2>&1 &
