@@ -44,5 +44,6 @@ void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddCalendarCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace casereview::cli

@@ -53,6 +53,7 @@ class DeadlineTracker {
 
   const std::vector<Deadline>& deadlines() const { return deadlines_; }
   const PolicyProfile& profile() const { return profile_; }
+  const BusinessCalendar* calendar() const { return calendar_; }
   nlohmann::json ToJson() const;
 
  private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "calendar.hpp"
 #include "notices.hpp"
 #include "policy_profile.hpp"
 #include "replay.hpp"
@@ -140,6 +141,8 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
   auto profile = BuiltInProfile(board->policy_profile);
   if (!profile.ok()) return profile.status();
   ReviewRules rules{{board->policy_profile, board->quorum}, std::move(*profile)};
+  auto calendar = Calendar();
+  if (!calendar.ok()) return calendar.status();
   Instant now = clock_.Now();
   std::string prefix = RefFor(now, 0).substr(0, 9);  // "SCR-2026-"
   // Two processes may number a review at once; the loser's Commit conflicts and retries.
@@ -147,7 +150,7 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
     auto count = store_.CountReviewsWithPrefix(prefix);
     if (!count.ok()) return count.status();
     std::string ref = RefFor(now, *count + 1);
-    auto state = BeginScr(ref, rules, *resolved, now);
+    auto state = BeginScr(ref, rules, *resolved, now, **calendar);
     if (!state.ok()) return Prefixed("referral: ", state.status());
     nlohmann::json payload = *resolved;
     payload["rules"] = RulesToJson(rules);
@@ -155,7 +158,7 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
     change.review = ScrRecord(*state, board->id, now, now, 1);
     change.events.push_back({ref, 1, std::string(kCaseReferred), payload.dump(), std::string(actor), now});
     change.expected_last_seq = 0;
-    change.timers = PlanTimers(ref, state->deadlines, BusinessCalendar::EnglandAndWales());
+    change.timers = PlanTimers(ref, state->deadlines, **calendar);
     Status s = store_.Commit(change);
     if (s.ok()) return ref;
     if (s.code() != Status::Code::kConflict) return s;
@@ -179,9 +182,11 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
   if (!actor_ok.ok()) return Prefixed(about, actor_ok);
   auto resolved = CheckAndResolve(store_, record->board_id, event, fields);
   if (!resolved.ok()) return Prefixed(about, resolved.status());
+  auto calendar = Calendar();
+  if (!calendar.ok()) return calendar.status();
   auto log = store_.LoadEvents(ref);
   if (!log.ok()) return log.status();
-  auto state = ReplayScr(*log);
+  auto state = ReplayScr(*log, **calendar);
   if (!state.ok()) return state.status();
   Instant now = clock_.Now();
   // An anchor event without its own due date (an IMR's) gets the profile's, stored with it.
@@ -205,7 +210,7 @@ Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, st
   change.review = ScrRecord(state, record.board_id, record.opened_at, now, seq);
   change.events.push_back({record.ref, seq, std::string(event), fields.dump(), std::string(actor), now});
   change.expected_last_seq = record.last_seq;
-  change.timers = PlanTimers(record.ref, state.deadlines, BusinessCalendar::EnglandAndWales());
+  change.timers = PlanTimers(record.ref, state.deadlines, *state.deadlines.calendar());
   change.notices = NoticesFor(state, event, fields, seq, now, *dir);
   if (firing) change.firing = *firing;
   return store_.Commit(change);
@@ -214,9 +219,11 @@ Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, st
 Status Engine::FireTimer(const Timer& timer) {
   auto record = GetReview(timer.review_ref);
   if (!record.ok()) return record.status();
+  auto calendar = Calendar();
+  if (!calendar.ok()) return calendar.status();
   auto log = store_.LoadEvents(timer.review_ref);
   if (!log.ok()) return log.status();
-  auto state = ReplayScr(*log);
+  auto state = ReplayScr(*log, **calendar);
   if (!state.ok()) return state.status();
   nlohmann::json fields = nlohmann::json::parse(timer.payload, nullptr, false);
   if (fields.is_discarded())
@@ -247,11 +254,13 @@ Result<std::vector<StoredEvent>> Engine::History(std::string_view ref) {
 Result<RecoveryReport> Engine::Recover(bool include_closed) {
   auto open = store_.ListReviews({std::nullopt, /*open_only=*/!include_closed});
   if (!open.ok()) return open.status();
+  auto calendar = Calendar();
+  if (!calendar.ok()) return calendar.status();
   RecoveryReport report;
   for (const auto& stored : *open) {
     auto log = store_.LoadEvents(stored.ref);
     if (!log.ok()) return log.status();
-    auto state = ReplayScr(*log);
+    auto state = ReplayScr(*log, **calendar);
     if (!state.ok()) return state.status();
     ReviewRecord rebuilt = ScrRecord(*state, stored.board_id, stored.opened_at, stored.updated_at,
                                      static_cast<std::int64_t>(log->size()));
@@ -264,6 +273,55 @@ Result<RecoveryReport> Engine::Recover(bool include_closed) {
     report.events_replayed += static_cast<std::int64_t>(log->size());
   }
   return report;
+}
+
+namespace {
+
+constexpr std::string_view kBankHolidaysSetting = "bank-holidays";
+
+Result<BusinessCalendar> CalendarWith(std::optional<std::string> update) {
+  BusinessCalendar calendar = BusinessCalendar::EnglandAndWales();
+  if (update) CR_RETURN_IF_ERROR(calendar.Merge(*update));
+  return calendar;
+}
+
+}  // namespace
+
+Result<const BusinessCalendar*> Engine::Calendar() {
+  auto update = store_.GetSetting(kBankHolidaysSetting);
+  if (!update.ok()) return update.status();
+  if (!calendar_ || *update != calendar_update_) {
+    auto calendar = CalendarWith(*update);
+    if (!calendar.ok())
+      return Status::Corruption("the stored bank holidays update no longer loads: " + calendar.status().message());
+    calendar_ = std::make_shared<const BusinessCalendar>(std::move(*calendar));
+    calendar_update_ = std::move(*update);
+  }
+  return calendar_.get();
+}
+
+Result<std::int64_t> Engine::UpdateBankHolidays(std::string_view json) {
+  auto checked = CalendarWith(std::string(json));
+  if (!checked.ok()) return Status::InvalidArgument("bank holidays file: " + checked.status().message());
+  CR_RETURN_IF_ERROR(store_.PutSetting(kBankHolidaysSetting, json, clock_.Now()));
+  calendar_ = std::make_shared<const BusinessCalendar>(std::move(*checked));
+  calendar_update_ = std::string(json);
+  auto reviews = store_.ListReviews({});
+  if (!reviews.ok()) return reviews.status();
+  std::int64_t done = 0;
+  for (const auto& stored : *reviews) {
+    auto log = store_.LoadEvents(stored.ref);
+    if (!log.ok()) return log.status();
+    auto state = ReplayScr(*log, *calendar_);
+    if (!state.ok()) return state.status();
+    ReviewChange change;
+    change.review = ScrRecord(*state, stored.board_id, stored.opened_at, stored.updated_at, stored.last_seq);
+    change.expected_last_seq = stored.last_seq;
+    change.timers = PlanTimers(stored.ref, state->deadlines, *calendar_);
+    CR_RETURN_IF_ERROR(store_.Commit(change));
+    ++done;
+  }
+  return done;
 }
 
 std::vector<EventHelp> ScrEventHelp() {

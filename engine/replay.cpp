@@ -34,10 +34,10 @@ Result<ReviewRules> RulesFromJson(const nlohmann::json& j) {
 }
 
 Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
-                             const nlohmann::json& referral, Instant at) {
+                             const nlohmann::json& referral, Instant at, const BusinessCalendar& calendar) {
   auto w = ScrWorkflow::Begin(ref, rules.scr, referral);
   if (!w.ok()) return w.status();
-  ReviewState state{std::move(*w), DeadlineTracker(rules.profile, BusinessCalendar::EnglandAndWales())};
+  ReviewState state{std::move(*w), DeadlineTracker(rules.profile, calendar)};
   state.deadlines.Apply(kCaseReferred, referral, at);
   return state;
 }
@@ -48,7 +48,7 @@ Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann:
   return Status::Ok();
 }
 
-Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log) {
+Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log, const BusinessCalendar& calendar) {
   if (log.empty() || log.front().type != kCaseReferred)
     return Status::Corruption("the review's log does not start with CaseReferred");
   const std::string& ref = log.front().review_ref;
@@ -62,7 +62,7 @@ Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log) {
   auto rules = RulesFromJson(referral["rules"]);
   if (!rules.ok()) return corrupt(log.front(), rules.status().message());
   referral.erase("rules");
-  auto state = BeginScr(ref, *rules, referral, log.front().recorded_at);
+  auto state = BeginScr(ref, *rules, referral, log.front().recorded_at, calendar);
   if (!state.ok()) return corrupt(log.front(), state.status().message());
   for (std::size_t i = 1; i < log.size(); ++i) {
     const StoredEvent& e = log[i];

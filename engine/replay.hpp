@@ -29,15 +29,16 @@ struct ReviewState {
   DeadlineTracker deadlines;
 };
 
-// Starts a review from its (resolved) referral, recorded at `at`.
+// Starts a review from its (resolved) referral, recorded at `at`. REQUIRES: `calendar`
+// outlives the returned state.
 Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
-                             const nlohmann::json& referral, Instant at);
+                             const nlohmann::json& referral, Instant at, const BusinessCalendar& calendar);
 // Applies one event to both the machine and the deadlines; a refusal changes neither.
 Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at);
 
 // Replays a whole SCR log (CaseReferred first). Corruption names the event that does not
 // replay.
-Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log);
+Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log, const BusinessCalendar& calendar);
 
 // The review record after the state's latest event.
 ReviewRecord ScrRecord(const ReviewState& s, const std::string& board_id, Instant opened_at,

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -132,6 +133,7 @@ class MemoryStore final : public Store {
     const std::string& ref = c.review.ref;
     auto it = reviews_.find(ref);
     std::int64_t found = it == reviews_.end() ? 0 : it->second.last_seq;
+    if (c.events.empty() && found == 0) return NoReviewToReproject(ref);
     if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
     if (!tables_.boards.count(c.review.board_id))
       return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
@@ -179,6 +181,18 @@ class MemoryStore final : public Store {
       return a.created_at < b.created_at;  // ties stay in id order
     });
     return rows;
+  }
+
+  Status PutSetting(std::string_view key, std::string_view value, Instant) override {
+    CR_RETURN_IF_ERROR(CheckSettingKey(key));
+    settings_.insert_or_assign(std::string(key), std::string(value));
+    return Status::Ok();
+  }
+
+  Result<std::optional<std::string>> GetSetting(std::string_view key) override {
+    auto it = settings_.find(key);
+    if (it == settings_.end()) return std::optional<std::string>{};
+    return std::optional<std::string>{it->second};
   }
 
  private:
@@ -233,6 +247,7 @@ class MemoryStore final : public Store {
   ById<std::vector<StoredEvent>> events_;
   ById<TimerRow> timers_;
   ById<Notice> notices_;
+  ById<std::string> settings_;
 };
 
 }  // namespace

@@ -197,6 +197,11 @@ Notice ReadNotice(const SQLite::Statement& s) {
   return n;
 }
 
+// ---------------------------------------------------------------------------------------
+const char* const kUpsertSetting =
+    "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+
 const char* TimerStatusName(TimerStatus status) {
   switch (status) {
     case TimerStatus::kPending:
@@ -218,7 +223,8 @@ std::optional<TimerStatus> ParseTimerStatus(const std::string& name) {
 
 // ---------------------------------------------------------------------------------------
 bool ContinuesLog(const ReviewChange& c) {
-  if (c.events.empty() || c.review.last_seq != c.events.back().seq) return false;
+  if (c.events.empty()) return c.review.last_seq == c.expected_last_seq;  // a re-projection
+  if (c.review.last_seq != c.events.back().seq) return false;
   for (std::size_t i = 0; i < c.events.size(); ++i) {
     const StoredEvent& e = c.events[i];
     if (e.review_ref != c.review.ref) return false;
@@ -236,6 +242,10 @@ Status ReviewChangedMeanwhile(const std::string& ref, std::int64_t expected, std
                           "); nothing was recorded");
 }
 
+Status NoReviewToReproject(const std::string& ref) {
+  return Status::Conflict("review " + ref + " cannot be re-projected: it is not stored; nothing was recorded");
+}
+
 Status MissingReference(const std::string& who, const std::string& missing) {
   return Status::NotFound(who + " refers to " + missing + ", which is not stored; nothing was recorded");
 }
@@ -246,6 +256,9 @@ Status CheckTimersAndNoticesOf(const ReviewChange& c) {
     return Status::InvalidArgument(what + " belongs to review '" + its_ref + "', not to " + ref +
                                    "; nothing was recorded");
   };
+  if (c.firing && c.events.empty())
+    return Status::InvalidArgument("timer " + c.firing->id + " cannot fire on " + ref +
+                                   ": a re-projection cannot fire a timer; nothing was recorded");
   if (c.firing && c.firing->review_ref != ref) return elsewhere("timer " + c.firing->id, c.firing->review_ref);
   if (c.timers) {
     std::set<std::string, std::less<>> listed;
@@ -276,6 +289,11 @@ Status NoticeAlreadyQueued(const Notice& n) {
 Status TimerOfAnotherReview(const Timer& t, const std::string& stored_ref) {
   return Status::InvalidArgument("timer " + t.id + " cannot be set on " + t.review_ref + ": that id is review " +
                                  stored_ref + "'s timer; nothing was recorded");
+}
+
+Status CheckSettingKey(std::string_view key) {
+  if (key.empty()) return Status::InvalidArgument("a setting needs a name: the key is empty; nothing was recorded");
+  return Status::Ok();
 }
 
 Status CheckListItems(const std::vector<std::string>& items, const std::string& what) {

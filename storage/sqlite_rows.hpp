@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "casereview/board.hpp"
@@ -69,6 +70,9 @@ extern const char* const kInsertNotice;
 void BindNotice(SQLite::Statement& s, const Notice& n);
 Notice ReadNotice(const SQLite::Statement& s);
 
+// Settings are a key and its text. kUpsertSetting binds key, value, updated_at (seconds).
+extern const char* const kUpsertSetting;
+
 // The text stored in timers.status: "pending", "fired", "cancelled".
 const char* TimerStatusName(TimerStatus status);
 std::optional<TimerStatus> ParseTimerStatus(const std::string& name);
@@ -76,20 +80,26 @@ std::optional<TimerStatus> ParseTimerStatus(const std::string& name);
 // ---------------------------------------------------------------------------------------
 // Rules every Store keeps. The memory store uses them too, so both give the same answers.
 
-// The REQUIRES of ReviewChange (store.hpp): at least one event, each for review.ref, seq
-// continuing from expected_last_seq + 1 without gaps, the last one equal to review.last_seq.
+// The REQUIRES of ReviewChange (store.hpp): each event for review.ref, seq continuing from
+// expected_last_seq + 1 without gaps, the last one equal to review.last_seq; with no events
+// (a re-projection), review.last_seq == expected_last_seq.
 bool ContinuesLog(const ReviewChange& c);
 
 // The Conflict that Commit returns when the stored review's last_seq is `found`, not the
 // `expected` the caller loaded (0: the caller thought the review did not exist yet).
 Status ReviewChangedMeanwhile(const std::string& ref, std::int64_t expected, std::int64_t found);
 
+// The Conflict Commit returns for a re-projection (a change with no events) of a review
+// that is not stored: there is no log to project. (A stored review has last_seq >= 1.)
+Status NoReviewToReproject(const std::string& ref);
+
 // The NotFound a write returns when a row refers to one that is not stored, e.g.
 // MissingReference("agency police", "board 'demo'").
 Status MissingReference(const std::string& who, const std::string& missing);
 
 // What Commit can tell about a change's timers and notices without reading the store:
-// every timer listed, the timer being fired and every notice belong to change.review.ref;
+// a re-projection fires no timer; every timer listed, the timer being fired and every
+// notice belong to change.review.ref;
 // no timer is listed twice; every recipient is a storable list item. InvalidArgument if not.
 Status CheckTimersAndNoticesOf(const ReviewChange& c);
 
@@ -103,6 +113,9 @@ Status NoticeAlreadyQueued(const Notice& n);
 
 // The InvalidArgument Commit returns when a listed timer's id is stored for another review.
 Status TimerOfAnotherReview(const Timer& t, const std::string& stored_ref);
+
+// InvalidArgument if a setting's key is empty.
+Status CheckSettingKey(std::string_view key);
 
 // Lists are stored comma-separated, so an item can be neither empty nor hold a comma.
 // Returns InvalidArgument naming `what` (e.g. "person p1: role") if one does.

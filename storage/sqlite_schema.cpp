@@ -93,6 +93,17 @@ const Migration kTimersAndOutbox{
         "CREATE INDEX outbox_by_status ON outbox (status, created_at, id)",
     }};
 
+// Version 3: deployment settings (an updated bank-holidays.json, say), one text value per
+// key. updated_at: when it was last put, Unix seconds.
+const Migration kSettings{
+    3,
+    {
+        "CREATE TABLE settings ("
+        " key TEXT NOT NULL PRIMARY KEY,"
+        " value TEXT NOT NULL,"
+        " updated_at BIGINT NOT NULL)",
+    }};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -126,7 +137,7 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox};
+  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings};
   return kAll;
 }
 

@@ -77,6 +77,9 @@ class SqliteStore final : public Store {
   Result<TimerStatus> GetTimerStatus(std::string_view timer_id) override;
   Result<std::vector<Notice>> ListNotices(const NoticeFilter& f) override;
 
+  Status PutSetting(std::string_view key, std::string_view value, Instant at) override;
+  Result<std::optional<std::string>> GetSetting(std::string_view key) override;
+
  private:
   // Runs `read` (which returns T) and translates a database error about `what`.
   template <class T, class F>
@@ -253,11 +256,13 @@ Status SqliteStore::Commit(const ReviewChange& c) {
   assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
   const std::string& ref = c.review.ref;
   CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));  // needs no lock: it reads nothing stored
-  std::string what = "record " + std::to_string(c.events.size()) + " event(s) on review " + ref;
+  std::string what = c.events.empty() ? "re-project review " + ref
+                                      : "record " + std::to_string(c.events.size()) + " event(s) on review " + ref;
   return Write(what, [&] {
     // Under the write lock, so nobody can move the review or fire its timers between check
     // and write. Every check comes before the first write.
     std::int64_t found = StoredLastSeq(ref);
+    if (c.events.empty() && found == 0) return NoReviewToReproject(ref);
     if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
     if (!Exists(kBoardExists, {c.review.board_id}))
       return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
@@ -305,6 +310,32 @@ Result<TimerStatus> SqliteStore::GetTimerStatus(std::string_view timer_id) {
 
 Result<std::vector<Notice>> SqliteStore::ListNotices(const NoticeFilter& f) {
   return Read<std::vector<Notice>>("list the outbox", [&] { return SelectNotices(db_, f); });
+}
+
+// ---------------------------------------------------------------------------------------
+// Settings
+
+Status SqliteStore::PutSetting(std::string_view key, std::string_view value, Instant at) {
+  CR_RETURN_IF_ERROR(CheckSettingKey(key));
+  std::string k(key);
+  return Write("save setting " + k, [&] {
+    SQLite::Statement upsert(db_, kUpsertSetting);
+    upsert.bind(1, k);
+    upsert.bind(2, std::string(value));
+    upsert.bind(3, SecondsOf(at));
+    upsert.exec();
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {
+  std::string k(key);
+  return Read<std::optional<std::string>>("read setting " + k, [&]() -> std::optional<std::string> {
+    SQLite::Statement q(db_, "SELECT value FROM settings WHERE key = ?");
+    q.bind(1, k);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+  });
 }
 
 // Brings an older file's schema up to date, saying so if that fails (it is rolled back).

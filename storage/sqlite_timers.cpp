@@ -14,8 +14,11 @@ namespace {
 
 constexpr const char* kPending = "pending";
 
-// When a timer stopped being pending: the moment the change was recorded.
-std::int64_t ChangedAt(const ReviewChange& c) { return SecondsOf(c.events.back().recorded_at); }
+// When a timer stopped being pending: the moment the change was recorded (a re-projection
+// records no event: the moment it rewrote the review).
+std::int64_t ChangedAt(const ReviewChange& c) {
+  return SecondsOf(c.events.empty() ? c.review.updated_at : c.events.back().recorded_at);
+}
 
 template <class Row>
 std::vector<Row> SelectRows(SQLite::Statement& q, Row (*read)(const SQLite::Statement&)) {

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -20,7 +22,8 @@
 
 namespace casereview {
 
-struct ReviewState;  // engine/replay.hpp: a review's machine and deadlines
+struct ReviewState;       // engine/replay.hpp: a review's machine and deadlines
+class BusinessCalendar;   // engine/calendar.hpp: working days and bank holidays
 
 struct RecoveryReport {
   std::int64_t reviews_checked = 0;
@@ -62,6 +65,15 @@ class Engine {
   Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f);
   Result<std::vector<StoredEvent>> History(std::string_view ref);
 
+  // ---- The calendar ----
+  // Loads an updated bank-holidays.json (gov.uk's format; its years replace the shipped
+  // ones), keeps it in the store, and re-projects every review's deadlines and timers on
+  // the new calendar. Returns how many reviews were re-projected. A bad file changes
+  // nothing and says what is wrong. Idempotent: run it again if it was interrupted.
+  Result<std::int64_t> UpdateBankHolidays(std::string_view json);
+  // The calendar in force: the shipped one with the stored update over it.
+  Result<const BusinessCalendar*> Calendar();
+
   // Rebuilds every open review's machine (every review, with include_closed) from its log
   // and checks it reaches the stored stage and read model. Corruption names the first
   // review that disagrees.
@@ -75,6 +87,10 @@ class Engine {
 
   Store& store_;
   const Clock& clock_;
+  // The calendar in force and the stored update it was built from: rebuilt when another
+  // process has stored a different update.
+  std::shared_ptr<const BusinessCalendar> calendar_;
+  std::optional<std::string> calendar_update_;
 };
 
 // The kinds of event a review takes, with their fields, for help and documentation.

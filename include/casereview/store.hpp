@@ -82,8 +82,13 @@ struct Notice {
 };
 
 // What one accepted command changes, written in ONE transaction.
+//
+// A change with no events is a re-projection: the review's read model and timers rebuilt
+// (after the board's calendar changed, say) with its log untouched. It requires
+// review.last_seq == expected_last_seq == the stored last_seq, and may not fire a timer.
 struct ReviewChange {
-  // The record after the change. REQUIRES: review.last_seq == events.back().seq.
+  // The record after the change. REQUIRES: review.last_seq == events.back().seq (or, with
+  // no events, == expected_last_seq).
   ReviewRecord review;
   // The new events, seq continuing from expected_last_seq + 1.
   std::vector<StoredEvent> events;
@@ -146,6 +151,11 @@ class Store {
 
   // The outbox, oldest first.
   virtual Result<std::vector<Notice>> ListNotices(const NoticeFilter& f) = 0;
+
+  // Deployment settings, e.g. "bank-holidays" (an updated bank-holidays.json). Put
+  // inserts or replaces.
+  virtual Status PutSetting(std::string_view key, std::string_view value, Instant at) = 0;
+  virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;  // nullopt if unset
 };
 
 // An in-memory Store for tests. Same contract, nothing durable.

@@ -81,6 +81,11 @@ run deadlines --at 2099-01-01 | grep -q "^would fire .*DeadlineReminderDue	scr-d
 # the preview above fired nothing either.
 run scheduler run | grep -q "^fired 0 timers" || fail "scheduler run"
 [ "$(run report slippage --json)" = "[]" ] || fail "slippage before any decision"
+
+# The calendar: Boxing Day 2026 is a Saturday, so the holiday is Monday 28 December.
+run calendar show --year 2026 | grep -q "^2026-12-28	Boxing Day" || fail "calendar show: $(run calendar show --year 2026)"
+echo '{"england-and-wales": {"division": "england-and-wales", "events": [{"title": "x", "date": "2026-13-01"}]}}' >"$work/bad-holidays.json"
+expect_refusal 1 "bank holidays file" -- calendar update "$work/bad-holidays.json"
 [ "$(run outbox --json)" = "[]" ] || fail "outbox after a preview: $(run outbox --json)"
 # The long-running scheduler sleeps until the next timer and stops cleanly on SIGTERM.
 "$cr" --db "$db" scheduler serve >"$work/serve.log" 2>&1 &

@@ -7,6 +7,9 @@
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
 #include "scheduler.hpp"
+#include "support/example_run.hpp"
+
+#include <set>
 #include "support/test_support.hpp"
 
 using namespace casereview;
@@ -288,5 +291,56 @@ SCENARIO("The running scheduler sleeps until the next timer, never longer than i
     THEN("it looks again after an hour, in case another process armed an earlier timer") {
       REQUIRE(capped.wakes == std::vector<Instant>{At("2026-01-22T07:30:00Z"), At("2026-01-22T08:30:00Z")});
     }
+  }
+}
+
+SCENARIO("Through a whole review, every reminder and escalation is produced exactly once", "[timers][lifecycle]") {
+  casereview::testing::ExampleRun run;
+  auto& store = run.store;
+  const Scenario* sc = &run.scenario;
+  ManualClock& clock = run.clock;
+  Engine& engine = run.engine;
+  Scheduler scheduler(*store, engine, clock);
+  // As if the scheduler ran all along: everything due by each step's moment fires before
+  // the step, and again after it; a second run at the same moment must find nothing.
+  for (std::size_t i = 0; i < sc->steps.size(); ++i) {
+    clock.Set(sc->steps[i].at);
+    REQUIRE(scheduler.FireDue().ok());
+    run.RunStep(i);
+    REQUIRE(scheduler.FireDue().ok());
+    REQUIRE(scheduler.FireDue()->fired == 0);
+  }
+  const std::string ref = run.runner.review_ref();
+  auto log = store->LoadEvents(ref);
+  REQUIRE(log.ok());
+  std::set<std::string> fired_ids;
+  std::size_t timer_events = 0;
+  for (const auto& e : *log) {
+    if (e.type != "DeadlineReminderDue" && e.type != "DeadlineEscalated") continue;
+    ++timer_events;
+    Json f = Json::parse(e.payload);
+    std::string id = ref + "/" + f["deadline"].get<std::string>() + "/" + f["step"].get<std::string>() + "@" +
+                     f["due_date"].get<std::string>();
+    INFO(id);
+    REQUIRE(fired_ids.insert(id).second);  // never twice
+    REQUIRE(*store->GetTimerStatus(id) == TimerStatus::kFired);
+    REQUIRE(e.actor == std::string(Engine::kSchedulerActor));
+  }
+  THEN("timers fired for the IMRs, the completion date and the actions, each once, each with its notice") {
+    REQUIRE(timer_events >= 10);
+    auto has = [&](const std::string& part) {
+      return std::any_of(fired_ids.begin(), fired_ids.end(), [&](const std::string& id) { return id.find(part) != std::string::npos; });
+    };
+    REQUIRE(has("/imr-due:police/escalation-1@2026-03-13"));
+    REQUIRE(has("/scr-completion/reminder-1@2026-07-26"));  // reminders for the extended date
+    REQUIRE_FALSE(has("/scr-completion/reminder-1@2026-05-26"));  // the old date's were cancelled first
+    REQUIRE(has("/action-due:A2/reminder-1@2026-11-30"));
+    auto notices = *store->ListNotices({});
+    std::size_t timer_notices = static_cast<std::size_t>(std::count_if(notices.begin(), notices.end(), [](const Notice& n) {
+      return n.kind.rfind("deadline-", 0) == 0;
+    }));
+    REQUIRE(timer_notices == timer_events);
+    REQUIRE(store->PendingTimers(ref)->empty());
+    REQUIRE(engine.Recover(/*include_closed=*/true).ok());
   }
 }

@@ -5,8 +5,10 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "../../storage/sqlite_rows.hpp"    // private to storage/
 #include "../../storage/sqlite_schema.hpp"  // private to storage/
@@ -22,21 +24,39 @@ void InsertRow(SQLite::Database& db, const char* sql, void (*bind)(SQLite::State
   insert.exec();
 }
 
-// A file as a version-1 casereview left it: WAL, the version-1 tables, a board and a
-// review (its record and events; a version-1 change has no timers or notices).
-inline void WriteVersion1File(const std::string& path, const BoardData& board, const ReviewChange& review) {
+// A file as casereview at schema `version` left it: WAL, the tables of migrations 1 to
+// `version`, a board and a review (its record and events, and from version 2 on its timers
+// as pending and its notices).
+inline void WriteOlderFile(const std::string& path, int version, const BoardData& board, const ReviewChange& review) {
   SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   raw.exec("PRAGMA journal_mode = WAL");
   SQLite::Transaction tx(raw);
   raw.exec("CREATE TABLE schema_version (version INTEGER NOT NULL)");
-  raw.exec("INSERT INTO schema_version (version) VALUES (1)");
-  for (std::string_view sql : storage::Migrations().at(0).statements) raw.exec(std::string(sql));
+  raw.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(version) + ")");
+  for (int v = 1; v <= version; ++v)
+    for (std::string_view sql : storage::Migrations().at(static_cast<std::size_t>(v - 1)).statements)
+      raw.exec(std::string(sql));
   InsertRow(raw, storage::kUpsertBoard, storage::BindBoard, board.board);
   for (const Agency& a : board.agencies) InsertRow(raw, storage::kUpsertAgency, storage::BindAgency, a);
   for (const Person& p : board.people) InsertRow(raw, storage::kUpsertPerson, storage::BindPerson, p);
   InsertRow(raw, storage::kUpsertReview, storage::BindReview, review.review);
   for (const StoredEvent& e : review.events) InsertRow(raw, storage::kInsertEvent, storage::BindEvent, e);
+  if (version >= 2) {
+    for (const Timer& t : review.timers.value_or(std::vector<Timer>{}))
+      InsertRow(raw, storage::kInsertTimer, storage::BindTimer, t);
+    for (const Notice& n : review.notices) InsertRow(raw, storage::kInsertNotice, storage::BindNotice, n);
+  }
   tx.commit();
+}
+
+// A version-1 change has no timers or notices.
+inline void WriteVersion1File(const std::string& path, const BoardData& board, const ReviewChange& review) {
+  WriteOlderFile(path, 1, board, review);
+}
+
+// Version 2 added timers and the outbox.
+inline void WriteVersion2File(const std::string& path, const BoardData& board, const ReviewChange& review) {
+  WriteOlderFile(path, 2, board, review);
 }
 
 }  // namespace casereview::testing

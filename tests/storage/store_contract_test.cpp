@@ -1,6 +1,7 @@
 // The Store contract (include/casereview/store.hpp), run over every implementation: each
 // scenario runs once on the in-memory store and once on a SQLite store in a temp file.
-// Boards, reviews and their logs here; timers and the outbox in store_timers_contract_test.cpp.
+// Boards, reviews, their logs and settings here; timers and the outbox in
+// store_timers_contract_test.cpp; re-projections in store_reprojection_contract_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -249,6 +250,39 @@ SCENARIO("Reviews are counted by reference prefix and listed with filters", "[st
     THEN("open_only leaves out closed reviews, with or without a board") {
       REQUIRE(Refs(*store.ListReviews({std::nullopt, true})) == Names{"SCR-2025-007", "SCR-2026-002", "SCR-2026-003"});
       REQUIRE(Refs(*store.ListReviews({"demo", true})) == Names{"SCR-2025-007", "SCR-2026-002"});
+    }
+  }
+}
+
+SCENARIO("Settings are put, replaced and read back by key", "[store][contract][settings]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with one setting put") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    const std::string holidays = R"({"england-and-wales":{"events":[{"date":"2026-12-25"}]}})";
+    REQUIRE(store.PutSetting("bank-holidays", holidays, At(kJan5)).ok());
+
+    THEN("it reads back exactly, and a key never put is unset") {
+      REQUIRE(*store.GetSetting("bank-holidays") == holidays);
+      auto unset = store.GetSetting("no-such-setting");
+      REQUIRE(unset.ok());
+      REQUIRE_FALSE(unset->has_value());
+    }
+    WHEN("it is put again, and an empty value under another key") {
+      REQUIRE(store.PutSetting("bank-holidays", "{}", At(kJan5 + kDay)).ok());
+      REQUIRE(store.PutSetting("note", "", At(kJan5 + kDay)).ok());
+      THEN("the value is replaced, and an empty value is set, not unset") {
+        REQUIRE(*store.GetSetting("bank-holidays") == std::string("{}"));
+        REQUIRE(*store.GetSetting("note") == std::string());
+      }
+    }
+    WHEN("a setting with an empty key is put") {
+      Status s = store.PutSetting("", "x", At(kJan5));
+      THEN("it is refused as invalid") {
+        REQUIRE(s.code() == Status::Code::kInvalidArgument);
+        REQUIRE_THAT(s.message(), Catch::Contains("key is empty"));
+        REQUIRE_FALSE(store.GetSetting("")->has_value());
+      }
     }
   }
 }

@@ -1,0 +1,141 @@
+// The SQLite store's settings and schema version 3: settings survive reopening, a
+// version-2 file is upgraded with its timers and outbox intact, and an up-to-date file is
+// opened without being changed.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../../storage/sqlite_schema.hpp"  // private to storage/: the migrations
+#include "casereview/sqlite_store.hpp"
+#include "older_files.hpp"
+#include "store_fixtures.hpp"
+#include "support/test_support.hpp"
+
+using namespace casereview;
+using namespace casereview::testing;
+
+namespace {
+
+constexpr const char* kRef = "SCR-2026-001";
+
+std::unique_ptr<Store> OpenExisting(const std::string& path) {
+  SqliteStoreOptions options;
+  options.create_if_missing = false;
+  auto opened = OpenSqliteStore(path, options);
+  INFO(opened.status().message());
+  REQUIRE(opened.ok());
+  return std::move(*opened);
+}
+
+int SchemaVersionOf(const std::string& path) {
+  SQLite::Database raw(path, SQLite::OPEN_READONLY);
+  return raw.execAndGet("SELECT version FROM schema_version").getInt();
+}
+
+}  // namespace
+
+SCENARIO("The migrations are numbered 1, 2, 3 in order, settings last", "[store][sqlite][migration]") {
+  const auto& migrations = storage::Migrations();
+  for (std::size_t i = 0; i < migrations.size(); ++i) REQUIRE(migrations[i].version == static_cast<int>(i + 1));
+  REQUIRE(storage::LatestSchemaVersion() == 3);
+}
+
+SCENARIO("Settings survive closing and reopening the database", "[store][sqlite][settings][durability]") {
+  TempDir dir;
+  std::string path = dir.File("settings.db");
+  GIVEN("a setting put, then replaced, and the store closed") {
+    {
+      auto store = OpenSqliteStore(path);
+      REQUIRE(store.ok());
+      REQUIRE((*store)->PutSetting("bank-holidays", R"({"v":1})", At(kJan5)).ok());
+      REQUIRE((*store)->PutSetting("bank-holidays", R"({"v":2})", At(kJan5 + kDay)).ok());
+    }
+    WHEN("the database is reopened") {
+      auto store = OpenExisting(path);
+      THEN("the setting has its last value, and one row records when it was put") {
+        REQUIRE(*store->GetSetting("bank-holidays") == std::string(R"({"v":2})"));
+        REQUIRE_FALSE(store->GetSetting("other")->has_value());
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM settings").getInt() == 1);
+        REQUIRE(raw.execAndGet("SELECT updated_at FROM settings").getInt64() == kJan5 + kDay);
+      }
+    }
+  }
+}
+
+SCENARIO("A version-2 database is upgraded to version 3 when opened, its timers and outbox intact",
+         "[store][sqlite][migration][settings]") {
+  TempDir dir;
+  std::string path = dir.File("v2.db");
+  ReviewChange referral = Referral(kRef);
+  Timer reminder = TimerOn(kRef, "reminder", 10);
+  Timer due = TimerOn(kRef, "imr-due", 30);
+  referral.timers = std::vector<Timer>{reminder, due};
+  referral.notices = {NoticeOn(kRef, 1, 0, 0)};
+  GIVEN("a database written with the version-2 schema: a review, its timers and a notice") {
+    WriteVersion2File(path, DemoBoardData(), referral);
+    { SQLite::Database(path, SQLite::OPEN_READWRITE).exec("UPDATE timers SET status = 'fired' WHERE id = '" +
+                                                          reminder.id + "'"); }
+    WHEN("the store opens it") {
+      auto store = OpenExisting(path);
+      THEN("it is at version 3, with an empty settings table") {
+        REQUIRE(SchemaVersionOf(path) == 3);
+        REQUIRE_FALSE(store->GetSetting("bank-holidays")->has_value());
+      }
+      THEN("the review, its log, its timers and the outbox are as they were") {
+        REQUIRE(*store->GetReview(kRef) == referral.review);
+        REQUIRE(*store->LoadEvents(kRef) == referral.events);
+        REQUIRE(*store->PendingTimers(kRef) == std::vector<Timer>{due});
+        REQUIRE(*store->GetTimerStatus(reminder.id) == TimerStatus::kFired);
+        REQUIRE(*store->ListNotices({}) == referral.notices);
+      }
+      THEN("settings can be put, and reopening the upgraded file changes nothing") {
+        REQUIRE(store->PutSetting("bank-holidays", "{}", At(kJan5)).ok());
+        store.reset();
+        std::string upgraded = ReadBytes(path);
+        auto reopened = OpenExisting(path);
+        REQUIRE(*reopened->GetSetting("bank-holidays") == std::string("{}"));
+        reopened.reset();
+        REQUIRE(ReadBytes(path) == upgraded);
+      }
+    }
+  }
+  GIVEN("a version-1 database") {
+    ReviewChange v1 = Referral(kRef);
+    WriteVersion1File(path, DemoBoardData(), v1);
+    WHEN("the store opens it") {
+      auto store = OpenExisting(path);
+      THEN("it goes straight to version 3, its review intact, settings and timers usable") {
+        REQUIRE(SchemaVersionOf(path) == 3);
+        REQUIRE(*store->LoadEvents(kRef) == v1.events);
+        REQUIRE(store->PutSetting("bank-holidays", "{}", At(kJan5)).ok());
+        REQUIRE(store->PendingTimers(kRef)->empty());
+      }
+    }
+  }
+}
+
+SCENARIO("Opening an up-to-date version-3 database and reading its settings leave it unchanged",
+         "[store][sqlite][readonly][settings]") {
+  TempDir dir;
+  std::string path = dir.File("v3.db");
+  {
+    auto store = OpenSqliteStore(path);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->PutSetting("bank-holidays", "{}", At(kJan5)).ok());
+  }
+  std::string before = ReadBytes(path);
+  {
+    auto store = OpenExisting(path);
+    REQUIRE(*store->GetSetting("bank-holidays") == std::string("{}"));
+    REQUIRE_FALSE(store->GetSetting("unset")->has_value());
+  }
+  REQUIRE(SchemaVersionOf(path) == 3);
+  REQUIRE(ReadBytes(path) == before);
+}
