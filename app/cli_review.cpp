@@ -14,6 +14,25 @@
 namespace casereview::cli {
 namespace {
 
+// The soonest deadline not yet met, and how many are overdue, as at `now`.
+void AddDueSummary(nlohmann::json& j, Instant now) {
+  nlohmann::json next;
+  int overdue = 0;
+  for (const auto& d : j.value("deadlines", nlohmann::json::array())) {
+    if (d.value("status", "") == "met") continue;
+    auto due = ParseInstant(d.value("due", ""));
+    if (!due.ok()) continue;
+    if (*due < now) ++overdue;
+    if (next.is_null() || d["due"] < next["due"]) next = d;
+  }
+  if (!next.is_null()) {
+    auto due_date = ParseDate(next["due_date"].get<std::string>());
+    auto days = std::chrono::sys_days(*due_date) - std::chrono::sys_days(LondonDate(now));
+    j["next_due"] = {{"what", next["what"]}, {"due_date", next["due_date"]}, {"days_left", days.count()}};
+  }
+  j["overdue"] = overdue;
+}
+
 nlohmann::json ReviewJson(const ReviewRecord& r) {
   nlohmann::json j = nlohmann::json::parse(r.projection, nullptr, false);
   j["board"] = r.board_id;
@@ -199,11 +218,22 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
     auto rows = ctx.engine->ListReviews({std::nullopt, !all});
     if (!rows.ok()) { exit_code = Fail(rows.status()); return; }
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : *rows) out.push_back(ReviewJson(r));
+    Instant now = ctx.clock.Now();
+    for (const auto& r : *rows) {
+      out.push_back(ReviewJson(r));
+      AddDueSummary(out.back(), now);
+    }
     if (ctx.json) { std::cout << out.dump(2) << "\n"; return; }
-    for (const auto& j : out)
-      std::cout << j["ref"].get<std::string>() << "\t" << j["stage"].get<std::string>() << "\t"
-                << Holders(j["next_step"]["holders"]) << "\t" << j["next_step"]["what"].get<std::string>() << "\n";
+    // One line a review: what the panel chair scans (DESIGN.md, "every review on one page").
+    for (const auto& j : out) {
+      std::string due = "-";
+      if (j.contains("next_due"))
+        due = j["next_due"]["due_date"].get<std::string>() + " (" + std::to_string(j["next_due"]["days_left"].get<long long>()) + " days)";
+      std::string overdue = j["overdue"].get<int>() > 0 ? std::to_string(j["overdue"].get<int>()) + " OVERDUE" : "";
+      std::cout << j["ref"].get<std::string>() << "\t" << j["stage"].get<std::string>() << "\tnext due " << due
+                << (overdue.empty() ? "" : "\t" + overdue) << "\t" << Holders(j["next_step"]["holders"]) << "\t"
+                << j["next_step"]["what"].get<std::string>() << "\n";
+    }
   });
   auto* show = review->add_subcommand("show", "One review: stage, next step, IMRs, actions, history");
   show->add_option("review", ref, "The review, e.g. SCR-2026-001")->required();

@@ -63,6 +63,10 @@ run review show "$ref" --json | python3 -c 'import json,sys; j=json.load(sys.std
   || fail "review show --json"
 run review list --json | python3 -c 'import json,sys; j=json.load(sys.stdin); assert [r["ref"] for r in j]==[sys.argv[1]]' "$ref" \
   || fail "review list --json"
+# The chair's one line: stage, the next due date with days left, who holds the next step.
+run review list --json | python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; assert r["next_due"]["what"]=="board chair decides whether to hold an SCR" and 27<=r["next_due"]["days_left"]<=31 and r["overdue"]==0, r' \
+  || fail "review list next_due: $(run review list --json)"
+run review list | grep -q "	AwaitingChairDecision	next due 20..-..-.. (.. days)	board-chair	" || fail "review list text: $(run review list)"
 # The child's name is in the case record only: never in what the CLI shows.
 if run review show "$ref" --json | grep -q "Zebedee"; then fail "review show printed the child's name"; fi
 if run review list | grep -q "Zebedee"; then fail "review list printed the child's name"; fi
