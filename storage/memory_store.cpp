@@ -175,12 +175,94 @@ class MemoryStore final : public Store {
     for (const auto& [id, n] : notices_) {
       if (f.review_ref && n.review_ref != *f.review_ref) continue;
       if (f.status && n.status != *f.status) continue;
+      if (f.board_id && n.board_id != *f.board_id) continue;
       rows.push_back(n);
     }
     std::stable_sort(rows.begin(), rows.end(), [](const Notice& a, const Notice& b) {
       return a.created_at < b.created_at;  // ties stay in id order
     });
     return rows;
+  }
+
+  // The checks of InsertNoticeOnce (sqlite_outbox.cpp), in the same order.
+  Result<bool> QueueNotice(const Notice& n) override {
+    CR_RETURN_IF_ERROR(CheckNewNotice(n));
+    if (!tables_.boards.count(n.board_id)) return MissingReference("notice " + n.id, "board '" + n.board_id + "'");
+    if (!n.review_ref.empty()) {
+      auto review = reviews_.find(n.review_ref);
+      if (review == reviews_.end()) return MissingReference("notice " + n.id, "review " + n.review_ref);
+      if (review->second.board_id != n.board_id) return NoticeOfAnotherBoard(n, review->second.board_id);
+    }
+    return notices_.try_emplace(n.id, n).second;
+  }
+
+  Result<std::vector<Notice>> DueNotices(Instant now, std::size_t limit) override {
+    std::vector<Notice> due;
+    for (const auto& [id, n] : notices_)
+      if (n.status == kNoticePending && n.next_attempt_at <= now) due.push_back(n);
+    std::stable_sort(due.begin(), due.end(), [](const Notice& a, const Notice& b) {
+      return a.next_attempt_at < b.next_attempt_at;  // ties stay in id order
+    });
+    if (due.size() > limit) due.resize(limit);
+    return due;
+  }
+
+  Result<std::optional<Instant>> NextNoticeDue() override {
+    std::optional<Instant> next;
+    for (const auto& [id, n] : notices_)
+      if (n.status == kNoticePending && (!next || n.next_attempt_at < *next)) next = n.next_attempt_at;
+    return next;
+  }
+
+  // The delivery steps check as UpdateAttempt and the others do (sqlite_outbox.cpp).
+  Status RecordAttempt(std::string_view id, int attempts_before, Instant at, Instant retry_at) override {
+    auto it = notices_.find(id);
+    if (it == notices_.end()) return NoSuchNotice(std::string(id));
+    Notice& n = it->second;
+    if (n.status != kNoticePending || n.attempts != attempts_before)
+      return NoticeClaimedMeanwhile(n.id, attempts_before, n.status, n.attempts);
+    ++n.attempts;
+    n.last_attempt_at = at;
+    n.next_attempt_at = retry_at;
+    n.last_error.clear();
+    return Status::Ok();
+  }
+
+  Status RecordSent(std::string_view id, Instant at) override {
+    auto it = notices_.find(id);
+    if (it == notices_.end()) return NoSuchNotice(std::string(id));
+    Notice& n = it->second;
+    if (n.status == kNoticeSent) return Status::Ok();  // left as it is
+    n.status = kNoticeSent;
+    n.sent_at = at;
+    return Status::Ok();
+  }
+
+  Status RecordFailure(std::string_view id, std::string_view error, bool give_up) override {
+    auto it = notices_.find(id);
+    if (it == notices_.end()) return NoSuchNotice(std::string(id));
+    Notice& n = it->second;
+    if (n.status != kNoticePending) return Status::Ok();  // left as it is
+    n.last_error = error;
+    if (give_up) n.status = kNoticeFailed;
+    return Status::Ok();
+  }
+
+  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at) override {
+    if (id) {
+      auto it = notices_.find(*id);
+      if (it == notices_.end()) return NoSuchNotice(*id);
+      if (it->second.status != kNoticeFailed) return NoticeNotFailed(*id, it->second.status);
+    }
+    std::size_t requeued = 0;
+    for (auto& [key, n] : notices_) {
+      if (n.status != kNoticeFailed || (id && key != *id)) continue;
+      n.status = kNoticePending;
+      n.attempts = 0;
+      n.next_attempt_at = at;
+      ++requeued;
+    }
+    return requeued;
   }
 
   Status PutSetting(std::string_view key, std::string_view value, Instant) override {

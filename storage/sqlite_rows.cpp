@@ -172,28 +172,65 @@ Timer ReadTimer(const SQLite::Statement& s) {
 
 // ---------------------------------------------------------------------------------------
 const char* const kInsertNotice =
-    "INSERT INTO outbox (id, review_ref, kind, recipients, payload, created_at, status)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO outbox (id, review_ref, kind, recipients, payload, created_at, status, board_id, attempts,"
+    " next_attempt_at, last_attempt_at, sent_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+namespace {
+
+void BindOptionalText(SQLite::Statement& s, int index, const std::string& text) {
+  if (text.empty()) {
+    s.bind(index);  // NULL
+  } else {
+    s.bind(index, text);
+  }
+}
+
+void BindOptionalInstant(SQLite::Statement& s, int index, const std::optional<Instant>& t) {
+  if (t) {
+    s.bind(index, SecondsOf(*t));
+  } else {
+    s.bind(index);  // NULL
+  }
+}
+
+std::optional<Instant> ReadOptionalInstant(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return InstantAt(c.getInt64());
+}
+
+}  // namespace
 
 void BindNotice(SQLite::Statement& s, const Notice& n) {
   s.bind(1, n.id);
-  s.bind(2, n.review_ref);
+  BindOptionalText(s, 2, n.review_ref);
   s.bind(3, n.kind);
   s.bind(4, JoinList(n.recipients));
   s.bind(5, n.payload);
   s.bind(6, SecondsOf(n.created_at));
   s.bind(7, n.status);
+  s.bind(8, n.board_id);
+  s.bind(9, n.attempts);
+  s.bind(10, SecondsOf(n.next_attempt_at));
+  BindOptionalInstant(s, 11, n.last_attempt_at);
+  BindOptionalInstant(s, 12, n.sent_at);
+  s.bind(13, n.last_error);
 }
 
 Notice ReadNotice(const SQLite::Statement& s) {
   Notice n;
   n.id = s.getColumn(0).getString();
-  n.review_ref = s.getColumn(1).getString();
+  n.review_ref = s.getColumn(1).getString();  // NULL reads as ""
   n.kind = s.getColumn(2).getString();
   n.recipients = SplitList(s.getColumn(3).getString());
   n.payload = s.getColumn(4).getString();
   n.created_at = InstantAt(s.getColumn(5).getInt64());
   n.status = s.getColumn(6).getString();
+  n.board_id = s.getColumn(7).getString();
+  n.attempts = s.getColumn(8).getInt();
+  n.next_attempt_at = InstantAt(s.getColumn(9).getInt64());
+  n.last_attempt_at = ReadOptionalInstant(s.getColumn(10));
+  n.sent_at = ReadOptionalInstant(s.getColumn(11));
+  n.last_error = s.getColumn(12).getString();
   return n;
 }
 
@@ -270,10 +307,32 @@ Status CheckTimersAndNoticesOf(const ReviewChange& c) {
   }
   for (const Notice& n : c.notices) {
     if (n.review_ref != ref) return elsewhere("notice " + n.id, n.review_ref);
-    Status recipients = CheckListItems(n.recipients, "notice " + n.id + ": recipient");
-    if (!recipients.ok()) return Status::InvalidArgument(recipients.message() + "; nothing was recorded");
+    if (n.board_id != c.review.board_id) return NoticeOfAnotherBoard(n, c.review.board_id);
+    CR_RETURN_IF_ERROR(CheckNewNotice(n));
   }
   return Status::Ok();
+}
+
+Status CheckNewNotice(const Notice& n) {
+  auto refused = [&](const std::string& why) {
+    return Status::InvalidArgument("notice " + n.id + " cannot be queued: " + why + "; nothing was recorded");
+  };
+  if (n.id.empty()) return Status::InvalidArgument("a notice needs an id: its id is empty; nothing was recorded");
+  if (n.status != kNoticePending) return refused("its status is '" + n.status + "', and a new notice is pending");
+  if (n.attempts != 0)
+    return refused("it has " + std::to_string(n.attempts) + " delivery attempt(s), and a new notice has none");
+  if (n.last_attempt_at || !n.last_error.empty())
+    return refused("it has a last delivery attempt or error recorded, and a new notice has none");
+  if (n.sent_at) return refused("it has a time it was sent, and a new notice is not sent");
+  if (n.next_attempt_at != n.created_at) return refused("its first attempt must be due when it was created");
+  Status recipients = CheckListItems(n.recipients, "notice " + n.id + ": recipient");
+  if (!recipients.ok()) return Status::InvalidArgument(recipients.message() + "; nothing was recorded");
+  return Status::Ok();
+}
+
+Status NoticeOfAnotherBoard(const Notice& n, const std::string& review_board) {
+  return Status::InvalidArgument("notice " + n.id + " is for board '" + n.board_id + "', not for board '" +
+                                 review_board + "' of review " + n.review_ref + "; nothing was recorded");
 }
 
 Status TimerMovedMeanwhile(const Timer& firing) {
@@ -284,6 +343,21 @@ Status TimerMovedMeanwhile(const Timer& firing) {
 Status NoticeAlreadyQueued(const Notice& n) {
   return Status::Conflict("notice " + n.id + " on " + n.review_ref +
                           " is already in the outbox; nothing was recorded");
+}
+
+Status NoSuchNotice(const std::string& id) {
+  return Status::NotFound("no notice " + id + " in the outbox; nothing was recorded");
+}
+
+Status NoticeClaimedMeanwhile(const std::string& id, int attempts_before, const std::string& status, int attempts) {
+  return Status::Conflict("notice " + id + " was claimed by another dispatcher first (expected pending with " +
+                          std::to_string(attempts_before) + " attempt(s), found " + status + " with " +
+                          std::to_string(attempts) + "); nothing was recorded");
+}
+
+Status NoticeNotFailed(const std::string& id, const std::string& status) {
+  return Status::InvalidArgument("notice " + id + " cannot be queued again: it is " + status +
+                                 ", not failed; nothing was recorded");
 }
 
 Status TimerOfAnotherReview(const Timer& t, const std::string& stored_ref) {

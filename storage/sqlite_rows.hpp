@@ -64,11 +64,20 @@ extern const char* const kInsertTimer;
 void BindTimer(SQLite::Statement& s, const Timer& t);
 Timer ReadTimer(const SQLite::Statement& s);
 
-// Notices are only ever inserted by Commit: kInsertNotice fails on an existing id.
-inline constexpr const char* kNoticeColumns = "id, review_ref, kind, recipients, payload, created_at, status";
+// Notices are inserted by Commit and QueueNotice (kInsertNotice fails on an existing id),
+// then only their delivery columns change (sqlite_outbox.cpp). An empty review_ref (a
+// board's own notice) is stored as NULL; an unset time too.
+inline constexpr const char* kNoticeColumns =
+    "id, review_ref, kind, recipients, payload, created_at, status, board_id, attempts, next_attempt_at,"
+    " last_attempt_at, sent_at, last_error";
 extern const char* const kInsertNotice;
 void BindNotice(SQLite::Statement& s, const Notice& n);
 Notice ReadNotice(const SQLite::Statement& s);
+
+// The text stored in outbox.status.
+inline constexpr const char* kNoticePending = "pending";
+inline constexpr const char* kNoticeSent = "sent";
+inline constexpr const char* kNoticeFailed = "failed";
 
 // Settings are a key and its text. kUpsertSetting binds key, value, updated_at (seconds).
 extern const char* const kUpsertSetting;
@@ -99,9 +108,18 @@ Status MissingReference(const std::string& who, const std::string& missing);
 
 // What Commit can tell about a change's timers and notices without reading the store:
 // a re-projection fires no timer; every timer listed, the timer being fired and every
-// notice belong to change.review.ref;
-// no timer is listed twice; every recipient is a storable list item. InvalidArgument if not.
+// notice belong to change.review.ref; every notice is for the review's board and is new
+// (CheckNewNotice); no timer is listed twice. InvalidArgument if not.
 Status CheckTimersAndNoticesOf(const ReviewChange& c);
+
+// What a notice put in the outbox (ReviewChange::notices, QueueNotice) must be, apart from
+// its board and review: it has an id; it is pending with no delivery behind it (no attempts,
+// no last attempt or error, not sent); its first attempt is due when it was created; every
+// recipient is a storable list item. InvalidArgument naming the notice if not.
+Status CheckNewNotice(const Notice& n);
+
+// The InvalidArgument for a notice whose board is not `review_board`, the board of its review.
+Status NoticeOfAnotherBoard(const Notice& n, const std::string& review_board);
 
 // The Conflict Commit returns when the timer it was asked to fire is no longer pending
 // with the due time the caller saw.
@@ -110,6 +128,16 @@ Status TimerMovedMeanwhile(const Timer& firing);
 // The Conflict Commit returns when a notice with this id is already in the outbox (or is
 // listed twice in the change).
 Status NoticeAlreadyQueued(const Notice& n);
+
+// The NotFound a delivery write returns for an id that is not in the outbox.
+Status NoSuchNotice(const std::string& id);
+
+// The Conflict RecordAttempt returns when the notice is not pending with `attempts_before`
+// attempts: another dispatcher claimed it first. `status` and `attempts` are as found.
+Status NoticeClaimedMeanwhile(const std::string& id, int attempts_before, const std::string& status, int attempts);
+
+// The InvalidArgument RequeueFailed returns for a notice that has not failed (`status`).
+Status NoticeNotFailed(const std::string& id, const std::string& status);
 
 // The InvalidArgument Commit returns when a listed timer's id is stored for another review.
 Status TimerOfAnotherReview(const Timer& t, const std::string& stored_ref);

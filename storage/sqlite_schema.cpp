@@ -104,6 +104,48 @@ const Migration kSettings{
         " updated_at BIGINT NOT NULL)",
     }};
 
+// Version 4: the outbox is delivered. A notice names its board (a board's own notice, the
+// action-plan digest, has no review: review_ref is NULL) and keeps its delivery: attempts
+// since queued or requeued, when the next may be made, when the last was made, when the mail
+// server accepted it, why the last attempt failed. status is now checked.
+// SQLite cannot change a column's constraints (it has no ALTER COLUMN) nor add a NOT NULL
+// column without a default, so the table is rebuilt, in SQL PostgreSQL runs too: create,
+// copy, drop, rename, index. The copy takes board_id from the notice's review (every row has
+// one: review_ref was NOT NULL with its foreign key enforced) and makes the first attempt due
+// when the notice was created. The rebuild runs with foreign keys enforced (SQLite ignores
+// PRAGMA foreign_keys inside the migration's transaction), which is safe because no table
+// refers to outbox: dropping it deletes no parent row and the rename rewrites no reference.
+// Dropping the table drops outbox_by_status, made again under its name.
+// DueNotices reads pending notices by next_attempt_at; a review's notices are read by ref.
+const Migration kOutboxDelivery{
+    4,
+    {
+        "CREATE TABLE outbox_v4 ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " board_id TEXT NOT NULL REFERENCES boards (id),"
+        " review_ref TEXT NULL REFERENCES reviews (ref),"
+        " kind TEXT NOT NULL,"
+        " recipients TEXT NOT NULL,"
+        " payload TEXT NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " next_attempt_at BIGINT NOT NULL,"
+        " last_attempt_at BIGINT NULL,"
+        " sent_at BIGINT NULL,"
+        " last_error TEXT NOT NULL DEFAULT '')",
+        "INSERT INTO outbox_v4 (id, board_id, review_ref, kind, recipients, payload, created_at, status,"
+        " next_attempt_at)"
+        " SELECT o.id, r.board_id, o.review_ref, o.kind, o.recipients, o.payload, o.created_at, o.status,"
+        " o.created_at"
+        " FROM outbox o JOIN reviews r ON r.ref = o.review_ref",
+        "DROP TABLE outbox",
+        "ALTER TABLE outbox_v4 RENAME TO outbox",
+        "CREATE INDEX outbox_by_status ON outbox (status, created_at, id)",
+        "CREATE INDEX outbox_by_status_due ON outbox (status, next_attempt_at, id)",
+        "CREATE INDEX outbox_by_review ON outbox (review_ref)",
+    }};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -137,7 +179,7 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings};
+  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery};
   return kAll;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "sqlite_outbox.hpp"
 #include "sqlite_rows.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_timers.hpp"
@@ -76,6 +77,13 @@ class SqliteStore final : public Store {
   Result<std::vector<Timer>> PendingTimers(std::string_view ref) override;
   Result<TimerStatus> GetTimerStatus(std::string_view timer_id) override;
   Result<std::vector<Notice>> ListNotices(const NoticeFilter& f) override;
+  Result<bool> QueueNotice(const Notice& n) override;
+  Result<std::vector<Notice>> DueNotices(Instant now, std::size_t limit) override;
+  Result<std::optional<Instant>> NextNoticeDue() override;
+  Status RecordAttempt(std::string_view id, int attempts_before, Instant at, Instant retry_at) override;
+  Status RecordSent(std::string_view id, Instant at) override;
+  Status RecordFailure(std::string_view id, std::string_view error, bool give_up) override;
+  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at) override;
 
   Status PutSetting(std::string_view key, std::string_view value, Instant at) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -282,7 +290,7 @@ Status SqliteStore::Commit(const ReviewChange& c) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Timers and the outbox
+// Timers
 
 Result<std::vector<Timer>> SqliteStore::DueTimers(Instant now, std::size_t limit) {
   return Read<std::vector<Timer>>("list the timers that are due", [&] { return SelectDueTimers(db_, now, limit); });
@@ -308,8 +316,61 @@ Result<TimerStatus> SqliteStore::GetTimerStatus(std::string_view timer_id) {
   return *status;
 }
 
+// ---------------------------------------------------------------------------------------
+// The outbox and its delivery
+
 Result<std::vector<Notice>> SqliteStore::ListNotices(const NoticeFilter& f) {
   return Read<std::vector<Notice>>("list the outbox", [&] { return SelectNotices(db_, f); });
+}
+
+Result<bool> SqliteStore::QueueNotice(const Notice& n) {
+  CR_RETURN_IF_ERROR(CheckNewNotice(n));  // needs no lock: it reads nothing stored
+  bool queued = false;
+  CR_RETURN_IF_ERROR(Write("queue notice " + n.id, [&] {
+    auto inserted = InsertNoticeOnce(db_, n);
+    if (!inserted.ok()) return inserted.status();
+    queued = *inserted;
+    return Status::Ok();
+  }));
+  return queued;
+}
+
+Result<std::vector<Notice>> SqliteStore::DueNotices(Instant now, std::size_t limit) {
+  return Read<std::vector<Notice>>("list the notices due to be sent",
+                                   [&] { return SelectDueNotices(db_, now, limit); });
+}
+
+Result<std::optional<Instant>> SqliteStore::NextNoticeDue() {
+  return Read<std::optional<Instant>>("find when the next notice is due to be sent",
+                                      [&] { return SelectNextNoticeDue(db_); });
+}
+
+Status SqliteStore::RecordAttempt(std::string_view id, int attempts_before, Instant at, Instant retry_at) {
+  std::string key(id);
+  return Write("record an attempt to send notice " + key,
+               [&] { return UpdateAttempt(db_, key, attempts_before, at, retry_at); });
+}
+
+Status SqliteStore::RecordSent(std::string_view id, Instant at) {
+  std::string key(id);
+  return Write("record notice " + key + " as sent", [&] { return UpdateSent(db_, key, at); });
+}
+
+Status SqliteStore::RecordFailure(std::string_view id, std::string_view error, bool give_up) {
+  std::string key(id);
+  return Write("record a failed attempt to send notice " + key,
+               [&] { return UpdateFailure(db_, key, std::string(error), give_up); });
+}
+
+Result<std::size_t> SqliteStore::RequeueFailed(std::optional<std::string> id, Instant at) {
+  std::size_t requeued = 0;
+  CR_RETURN_IF_ERROR(Write(id ? "queue notice " + *id + " again" : "queue the failed notices again", [&] {
+    auto updated = RequeueFailedNotices(db_, id, at);
+    if (!updated.ok()) return updated.status();
+    requeued = *updated;
+    return Status::Ok();
+  }));
+  return requeued;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "sqlite_outbox.hpp"
 #include "sqlite_rows.hpp"
 
 namespace casereview::storage {
@@ -42,12 +43,6 @@ std::optional<std::string> StoredTimerReview(SQLite::Database& db, const std::st
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return q.getColumn(0).getString();
-}
-
-bool NoticeStored(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, "SELECT 1 FROM outbox WHERE id = ?");
-  q.bind(1, id);
-  return q.executeStep();
 }
 
 void SetStatus(SQLite::Database& db, const std::string& id, const char* status, std::int64_t at) {
@@ -147,18 +142,6 @@ std::optional<std::string> SelectTimerStatus(SQLite::Database& db, const std::st
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return q.getColumn(0).getString();
-}
-
-std::vector<Notice> SelectNotices(SQLite::Database& db, const NoticeFilter& f) {
-  std::string sql = std::string("SELECT ") + kNoticeColumns + " FROM outbox WHERE 1 = 1";
-  if (f.review_ref) sql += " AND review_ref = ?";
-  if (f.status) sql += " AND status = ?";
-  sql += " ORDER BY created_at, id";
-  SQLite::Statement q(db, sql);
-  int index = 0;
-  if (f.review_ref) q.bind(++index, *f.review_ref);
-  if (f.status) q.bind(++index, *f.status);
-  return SelectRows(q, ReadNotice);
 }
 
 }  // namespace casereview::storage

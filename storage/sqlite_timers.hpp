@@ -1,5 +1,6 @@
 // What Commit writes besides the log — a review's durable timers and its notices in the
-// outbox — and the reads the scheduler and the notifier make of them. Private to storage/.
+// outbox — and the reads the scheduler makes of the timers (the outbox after Commit is
+// sqlite_outbox.hpp's). Private to storage/.
 //
 // Every function throws SQLite::Exception on a database error; the caller (SqliteStore)
 // translates it. The rules are store.hpp's, with the messages of sqlite_rows.hpp, so the
@@ -38,7 +39,5 @@ std::optional<Instant> SelectNextTimerDue(SQLite::Database& db);
 std::vector<Timer> SelectPendingTimers(SQLite::Database& db, const std::string& ref);
 // The stored status text of timer `id`; nullopt if there is no such timer.
 std::optional<std::string> SelectTimerStatus(SQLite::Database& db, const std::string& id);
-// By created_at then id.
-std::vector<Notice> SelectNotices(SQLite::Database& db, const NoticeFilter& f);
 
 }  // namespace casereview::storage

@@ -21,6 +21,7 @@ class [[nodiscard]] Status {
     kConflict,         // someone else changed the review first; retry
     kStorageError,     // the store could not read or write
     kCorruption,       // stored data contradicts itself
+    kUnavailable,      // a server (the mail server) could not be reached; try again later
   };
 
   Status() = default;
@@ -31,6 +32,7 @@ class [[nodiscard]] Status {
   static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
   static Status StorageError(std::string m) { return {Code::kStorageError, std::move(m)}; }
   static Status Corruption(std::string m) { return {Code::kCorruption, std::move(m)}; }
+  static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

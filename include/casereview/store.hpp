@@ -69,14 +69,24 @@ enum class TimerStatus { kPending, kFired, kCancelled };
 
 // A notice to people, waiting in the outbox for the notifier. Never carries a child's
 // name or identifying detail: only the review reference, stage, task, due date.
+//
+// Delivery: pending until the mail server accepts it (sent); an attempt that fails leaves it
+// pending until its next attempt falls due; after the notifier's last attempt it is failed,
+// kept and listed until someone asks for it to be tried again. Never dropped.
 struct Notice {
   std::string id;  // stable: review ref, event seq and index ("SCR-2026-001#12.0")
-  std::string review_ref;
-  std::string kind;                     // "deadline-reminder", "deadline-overdue", ...
+  std::string review_ref;  // empty for a board's own notice (the action-plan digest)
+  std::string kind;                     // "deadline-reminder", "imr-commissioned", ...
   std::vector<std::string> recipients;  // person ids
   std::string payload;                  // JSON object: what the message needs
   Instant created_at{};
-  std::string status = "pending";  // pending (the notifier issue adds sent, failed)
+  std::string status = "pending";  // pending | sent | failed
+  std::string board_id;            // whose people the recipients are
+  int attempts = 0;                // delivery attempts since queued (or last requeued)
+  Instant next_attempt_at{};       // when it may next be tried (queued: created_at)
+  std::optional<Instant> last_attempt_at;
+  std::optional<Instant> sent_at;
+  std::string last_error;  // why the last attempt failed; empty when none has
 
   bool operator==(const Notice&) const = default;
 };
@@ -99,7 +109,8 @@ struct ReviewChange {
   // listed are cancelled, listed ones are added or moved, and a timer that has fired or
   // been cancelled is never armed again under the same id. nullopt: timers untouched.
   std::optional<std::vector<Timer>> timers;
-  // Notices to put in the outbox.
+  // Notices to put in the outbox: pending, no attempts, next_attempt_at == created_at,
+  // board_id == review.board_id.
   std::vector<Notice> notices;
   // The timer this change fires. Commit marks it fired only if it is still pending with
   // this due time; if it was moved, cancelled or fired meanwhile, Commit returns Conflict
@@ -109,7 +120,8 @@ struct ReviewChange {
 
 struct NoticeFilter {
   std::optional<std::string> review_ref;
-  std::optional<std::string> status;
+  std::optional<std::string> status;  // pending | sent | failed
+  std::optional<std::string> board_id;
 };
 
 struct ReviewFilter {
@@ -149,8 +161,39 @@ class Store {
   virtual Result<std::vector<Timer>> PendingTimers(std::string_view ref) = 0;
   virtual Result<TimerStatus> GetTimerStatus(std::string_view timer_id) = 0;  // NotFound if unknown
 
-  // The outbox, oldest first.
+  // The outbox, oldest first (ties by id).
   virtual Result<std::vector<Notice>> ListNotices(const NoticeFilter& f) = 0;
+  // Queues a notice no review event causes (a board's action-plan digest), once: false, and
+  // nothing written, if a notice with its id was ever queued. REQUIRES: as for
+  // ReviewChange::notices, with review_ref empty or naming a review of board_id.
+  virtual Result<bool> QueueNotice(const Notice& n) = 0;
+
+  // Delivery. Several dispatchers may share one database: RecordAttempt is the claim, so
+  // each attempt is made by exactly one of them.
+  //
+  // Pending notices whose next attempt is due at or before `now`, oldest first (ties by
+  // id), at most `limit`.
+  virtual Result<std::vector<Notice>> DueNotices(Instant now, std::size_t limit) = 0;
+  // When the soonest pending notice may next be tried; nullopt when none is pending.
+  virtual Result<std::optional<Instant>> NextNoticeDue() = 0;
+  // Records attempt number attempts_before + 1, made at `at`, BEFORE the message is handed
+  // to the mail server; if no outcome is ever recorded (the process died mid-send), the
+  // notice falls due again at retry_at. Conflict, and nothing written, unless the notice is
+  // pending with exactly attempts_before attempts (another dispatcher claimed it first).
+  virtual Status RecordAttempt(std::string_view id, int attempts_before, Instant at,
+                               Instant retry_at) = 0;
+  // The mail server accepted the message: the notice is sent (from pending or failed; a
+  // notice already sent is left as it is).
+  virtual Status RecordSent(std::string_view id, Instant at) = 0;
+  // The last attempt failed with `error`. With give_up a pending notice becomes failed;
+  // otherwise it stays pending, due again at its attempt's retry_at. A notice no longer
+  // pending is left as it is.
+  virtual Status RecordFailure(std::string_view id, std::string_view error, bool give_up) = 0;
+  // Puts failed notices back in the queue, due at `at` with no attempts counted (the last
+  // error is kept until the next attempt): the one named, or every failed notice when `id`
+  // is nullopt. Returns how many; NotFound if the one named is unknown, InvalidArgument if
+  // it has not failed.
+  virtual Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at) = 0;
 
   // Deployment settings, e.g. "bank-holidays" (an updated bank-holidays.json). Put
   // inserts or replaces.

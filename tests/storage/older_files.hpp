@@ -24,9 +24,24 @@ void InsertRow(SQLite::Database& db, const char* sql, void (*bind)(SQLite::State
   insert.exec();
 }
 
+// An outbox row as versions 2 and 3 stored it: no board, no delivery columns.
+inline void InsertVersion2Notice(SQLite::Database& db, const Notice& n) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO outbox (id, review_ref, kind, recipients, payload, created_at, status)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, n.id);
+  insert.bind(2, n.review_ref);
+  insert.bind(3, n.kind);
+  insert.bind(4, storage::JoinList(n.recipients));
+  insert.bind(5, n.payload);
+  insert.bind(6, storage::SecondsOf(n.created_at));
+  insert.bind(7, n.status);
+  insert.exec();
+}
+
 // A file as casereview at schema `version` left it: WAL, the tables of migrations 1 to
 // `version`, a board and a review (its record and events, and from version 2 on its timers
-// as pending and its notices).
+// as pending and its notices, in the outbox row of that version).
 inline void WriteOlderFile(const std::string& path, int version, const BoardData& board, const ReviewChange& review) {
   SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   raw.exec("PRAGMA journal_mode = WAL");
@@ -44,7 +59,13 @@ inline void WriteOlderFile(const std::string& path, int version, const BoardData
   if (version >= 2) {
     for (const Timer& t : review.timers.value_or(std::vector<Timer>{}))
       InsertRow(raw, storage::kInsertTimer, storage::BindTimer, t);
-    for (const Notice& n : review.notices) InsertRow(raw, storage::kInsertNotice, storage::BindNotice, n);
+    for (const Notice& n : review.notices) {
+      if (version >= 4) {
+        InsertRow(raw, storage::kInsertNotice, storage::BindNotice, n);
+      } else {
+        InsertVersion2Notice(raw, n);
+      }
+    }
   }
   tx.commit();
 }

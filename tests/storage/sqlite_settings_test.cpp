@@ -1,6 +1,7 @@
-// The SQLite store's settings and schema version 3: settings survive reopening, a
-// version-2 file is upgraded with its timers and outbox intact, and an up-to-date file is
-// opened without being changed.
+// The SQLite store's later schema versions, 3 (settings) and 4 (the outbox's delivery):
+// settings survive reopening, a version-2 file is upgraded with its timers and outbox
+// intact, the outbox's rebuild keeps every notice of a version-2 or -3 file, all or nothing,
+// and an up-to-date file is opened without being changed.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -40,10 +41,10 @@ int SchemaVersionOf(const std::string& path) {
 
 }  // namespace
 
-SCENARIO("The migrations are numbered 1, 2, 3 in order, settings last", "[store][sqlite][migration]") {
+SCENARIO("The migrations are numbered 1 to 4 in order, the outbox's delivery last", "[store][sqlite][migration]") {
   const auto& migrations = storage::Migrations();
   for (std::size_t i = 0; i < migrations.size(); ++i) REQUIRE(migrations[i].version == static_cast<int>(i + 1));
-  REQUIRE(storage::LatestSchemaVersion() == 3);
+  REQUIRE(storage::LatestSchemaVersion() == 4);
 }
 
 SCENARIO("Settings survive closing and reopening the database", "[store][sqlite][settings][durability]") {
@@ -69,7 +70,7 @@ SCENARIO("Settings survive closing and reopening the database", "[store][sqlite]
   }
 }
 
-SCENARIO("A version-2 database is upgraded to version 3 when opened, its timers and outbox intact",
+SCENARIO("A version-2 database is upgraded to the latest version when opened, its timers and outbox intact",
          "[store][sqlite][migration][settings]") {
   TempDir dir;
   std::string path = dir.File("v2.db");
@@ -84,8 +85,8 @@ SCENARIO("A version-2 database is upgraded to version 3 when opened, its timers 
                                                           reminder.id + "'"); }
     WHEN("the store opens it") {
       auto store = OpenExisting(path);
-      THEN("it is at version 3, with an empty settings table") {
-        REQUIRE(SchemaVersionOf(path) == 3);
+      THEN("it is at version 4, with an empty settings table") {
+        REQUIRE(SchemaVersionOf(path) == 4);
         REQUIRE_FALSE(store->GetSetting("bank-holidays")->has_value());
       }
       THEN("the review, its log, its timers and the outbox are as they were") {
@@ -111,8 +112,8 @@ SCENARIO("A version-2 database is upgraded to version 3 when opened, its timers 
     WriteVersion1File(path, DemoBoardData(), v1);
     WHEN("the store opens it") {
       auto store = OpenExisting(path);
-      THEN("it goes straight to version 3, its review intact, settings and timers usable") {
-        REQUIRE(SchemaVersionOf(path) == 3);
+      THEN("it goes straight to version 4, its review intact, settings and timers usable") {
+        REQUIRE(SchemaVersionOf(path) == 4);
         REQUIRE(*store->LoadEvents(kRef) == v1.events);
         REQUIRE(store->PutSetting("bank-holidays", "{}", At(kJan5)).ok());
         REQUIRE(store->PendingTimers(kRef)->empty());
@@ -121,10 +122,10 @@ SCENARIO("A version-2 database is upgraded to version 3 when opened, its timers 
   }
 }
 
-SCENARIO("Opening an up-to-date version-3 database and reading its settings leave it unchanged",
+SCENARIO("Opening an up-to-date version-4 database and reading its settings leave it unchanged",
          "[store][sqlite][readonly][settings]") {
   TempDir dir;
-  std::string path = dir.File("v3.db");
+  std::string path = dir.File("v4.db");
   {
     auto store = OpenSqliteStore(path);
     REQUIRE(store.ok());
@@ -136,6 +137,69 @@ SCENARIO("Opening an up-to-date version-3 database and reading its settings leav
     REQUIRE(*store->GetSetting("bank-holidays") == std::string("{}"));
     REQUIRE_FALSE(store->GetSetting("unset")->has_value());
   }
-  REQUIRE(SchemaVersionOf(path) == 3);
+  REQUIRE(SchemaVersionOf(path) == 4);
   REQUIRE(ReadBytes(path) == before);
+}
+
+SCENARIO("A version-2 or version-3 outbox is rebuilt for delivery, every notice kept with its board and due at once",
+         "[store][sqlite][migration][outbox]") {
+  const int version = GENERATE(2, 3);
+  TempDir dir;
+  std::string path = dir.File("v" + std::to_string(version) + ".db");
+  ReviewChange referral = Referral(kRef);
+  referral.notices = {NoticeOn(kRef, 1, 0, 0), NoticeOn(kRef, 1, 1, 3, {"p-chair"})};
+  GIVEN("a database written with the version-" << version << " schema: a review with two notices") {
+    WriteOlderFile(path, version, DemoBoardData(), referral);
+    WHEN("the store opens it") {
+      auto store = OpenExisting(path);
+      THEN("it is at version 4 and the notices are as they were, of the review's board, pending, "
+           "no attempts, due when they were created") {
+        REQUIRE(SchemaVersionOf(path) == 4);
+        REQUIRE(*store->ListNotices({}) == referral.notices);  // NoticeOn: board demo, due at creation
+        REQUIRE(*store->ListNotices({std::nullopt, std::nullopt, "demo"}) == referral.notices);
+        REQUIRE(*store->DueNotices(At(kJan5), 10) == std::vector<Notice>{referral.notices[0]});
+        REQUIRE(*store->NextNoticeDue() == std::optional<Instant>{At(kJan5)});
+      }
+      THEN("the outbox is the new table, under its name, with its indexes, status checked and keys holding") {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        REQUIRE_FALSE(raw.tableExists("outbox_v4"));
+        REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'"
+                               " AND name IN ('outbox_by_status', 'outbox_by_status_due', 'outbox_by_review')")
+                    .getInt() == 3);
+        SQLite::Statement violations(raw, "PRAGMA foreign_key_check");
+        REQUIRE_FALSE(violations.executeStep());
+        REQUIRE_THROWS_AS(raw.exec("UPDATE outbox SET status = 'bounced'"), SQLite::Exception);
+      }
+      THEN("its notices are delivered, a board's own notice is queued, and reopening changes nothing") {
+        REQUIRE(store->RecordAttempt(referral.notices[0].id, 0, At(kJan5), At(kJan5 + kDay)).ok());
+        REQUIRE(store->RecordSent(referral.notices[0].id, At(kJan5)).ok());
+        Notice digest = NoticeOn(kRef, 1, 9, 4);
+        digest.id = "demo/action-plan-digest";
+        digest.review_ref.clear();
+        REQUIRE(*store->QueueNotice(digest));
+        auto listed = store->ListNotices({});
+        store.reset();
+        std::string upgraded = ReadBytes(path);
+        auto reopened = OpenExisting(path);
+        REQUIRE(*reopened->ListNotices({}) == *listed);
+        REQUIRE(reopened->ListNotices({std::nullopt, "sent", std::nullopt})->size() == 1);
+        reopened.reset();
+        REQUIRE(ReadBytes(path) == upgraded);
+      }
+    }
+  }
+  GIVEN("a version-" << version << " database whose outbox holds a status version 4 does not allow") {
+    WriteOlderFile(path, version, DemoBoardData(), referral);
+    { SQLite::Database(path, SQLite::OPEN_READWRITE).exec("UPDATE outbox SET status = 'bounced'"); }
+    auto opened = OpenSqliteStore(path);
+    THEN("opening fails with a StorageError, and the outbox is as it was, at version " << version) {
+      REQUIRE(opened.status().code() == Status::Code::kStorageError);
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 4"));
+      REQUIRE(SchemaVersionOf(path) == version);
+      SQLite::Database raw(path, SQLite::OPEN_READONLY);
+      REQUIRE_FALSE(raw.tableExists("outbox_v4"));
+      REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM outbox WHERE status = 'bounced'").getInt() == 2);
+      REQUIRE(raw.tableExists("settings") == (version == 3));
+    }
+  }
 }

@@ -19,7 +19,6 @@
 #include "support/test_support.hpp"
 
 using namespace casereview;
-using casereview::testing::NoticeOn;
 using casereview::testing::ReadBytes;
 using casereview::testing::TempDir;
 using casereview::testing::TimerOn;
@@ -64,6 +63,13 @@ ReviewChange Next(const ReviewChange& before, const std::string& type) {
   c.review.updated_at += std::chrono::hours{24};
   c.events = {{c.review.ref, c.review.last_seq, type, "{}", "p-chair", c.review.updated_at}};
   return c;
+}
+
+// Notice `index` of event `seq` on review `ref` of board b1 (store_fixtures.hpp's are demo's).
+Notice NoticeOn(const std::string& ref, std::int64_t seq, int index, std::int64_t day) {
+  Notice n = casereview::testing::NoticeOn(ref, seq, index, day);
+  n.board_id = "b1";
+  return n;
 }
 
 int SchemaObjectsNamed(SQLite::Database& db, const std::string& names) {
@@ -185,7 +191,17 @@ SCENARIO("Opening and reading leave the database file byte-for-byte unchanged", 
         REQUIRE(store->PendingTimers("SCR-2026-001")->size() == 1);
         REQUIRE(*store->GetTimerStatus(reminder.id) == TimerStatus::kPending);
         REQUIRE(store->GetTimerStatus("no-such-timer").status().code() == Status::Code::kNotFound);
-        REQUIRE(store->ListNotices({"SCR-2026-001", "pending"})->size() == 1);
+        REQUIRE(store->ListNotices({"SCR-2026-001", "pending", {}})->size() == 1);
+        REQUIRE(store->ListNotices({{}, {}, "b1"})->size() == 1);
+        REQUIRE(store->DueNotices(At(1767605400), 10)->size() == 1);
+        REQUIRE(store->NextNoticeDue()->has_value());
+        const std::string& notice = referral.notices[0].id;
+        REQUIRE_FALSE(*store->QueueNotice(referral.notices[0]));  // queued with the referral
+        REQUIRE(store->RecordAttempt(notice, 1, At(1767605400), At(1767691800)).code() == Status::Code::kConflict);
+        REQUIRE(store->RecordSent("no-such-notice", At(1767605400)).code() == Status::Code::kNotFound);
+        REQUIRE(store->RecordFailure("no-such-notice", "550", true).code() == Status::Code::kNotFound);
+        REQUIRE(store->RequeueFailed(notice, At(1767605400)).status().code() == Status::Code::kInvalidArgument);
+        REQUIRE(*store->RequeueFailed(std::nullopt, At(1767605400)) == 0);
         REQUIRE(*store->GetSetting("bank-holidays") == std::string("{}"));
         REQUIRE_FALSE(store->GetSetting("no-such-setting")->has_value());
         REQUIRE(store->PutSetting("", "refused", At(1767605400)).code() == Status::Code::kInvalidArgument);
@@ -216,9 +232,9 @@ SCENARIO("A version-1 database is upgraded when opened, all or nothing, its data
     WriteVersion1File(path, Board1(), referral);
     WHEN("the store opens it") {
       auto store = Open(path, /*create_if_missing=*/false);
-      THEN("it is at version 3, with the timers, outbox and settings tables and their indexes") {
+      THEN("it is at the latest version, with the timers, outbox and settings tables and their indexes") {
         SQLite::Database raw(path, SQLite::OPEN_READONLY);
-        REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == 3);
+        REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == storage::LatestSchemaVersion());
         REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM schema_version").getInt() == 1);
         REQUIRE(SchemaObjectsNamed(raw, kVersion2Objects) == 5);
         REQUIRE(raw.tableExists("settings"));
@@ -249,13 +265,14 @@ SCENARIO("A version-1 database is upgraded when opened, all or nothing, its data
     WriteVersion1File(path, Board1(), referral);
     { SQLite::Database(path, SQLite::OPEN_READWRITE).exec("CREATE TABLE outbox (note TEXT)"); }
     auto opened = OpenSqliteStore(path);
-    THEN("opening fails with a StorageError, and no part of versions 2 and 3 was applied") {
+    THEN("opening fails with a StorageError, and no part of versions 2 to 4 was applied") {
       REQUIRE(opened.status().code() == Status::Code::kStorageError);
-      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 3") &&
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 4") &&
                                                     Catch::Contains("outbox") && Catch::Contains(path));
       SQLite::Database raw(path, SQLite::OPEN_READONLY);
       REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == 1);
-      REQUIRE(SchemaObjectsNamed(raw, kVersion2Objects + std::string(", 'settings'")) == 1);  // the stray outbox
+      std::string later = ", 'settings', 'outbox_v4', 'outbox_by_status_due', 'outbox_by_review'";
+      REQUIRE(SchemaObjectsNamed(raw, kVersion2Objects + later) == 1);  // the stray outbox
       REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM review_events").getInt() == 1);
     }
   }

@@ -84,7 +84,8 @@ inline Timer TimerOn(const std::string& ref, const std::string& name, std::int64
           R"({"deadline":")" + name + R"(","day":)" + std::to_string(day) + "}"};
 }
 
-// Notice `index` of event `seq` on review `ref`, created `day` days after 5 January 2026.
+// Notice `index` of event `seq` on review `ref` (of board demo), created `day` days after
+// 5 January 2026: pending, its first attempt due when it was created.
 inline Notice NoticeOn(const std::string& ref, std::int64_t seq, int index, std::int64_t day,
                        std::vector<std::string> recipients = {"p-chair", "p-spoc"}) {
   Notice n;
@@ -94,6 +95,8 @@ inline Notice NoticeOn(const std::string& ref, std::int64_t seq, int index, std:
   n.recipients = std::move(recipients);
   n.payload = R"({"ref":")" + ref + R"(","task":"IMR"})";
   n.created_at = At(kJan5 + day * kDay);
+  n.board_id = "demo";
+  n.next_attempt_at = n.created_at;
   return n;
 }
 

@@ -64,7 +64,7 @@ SCENARIO("A re-projection rewrites the review's record and timers and leaves its
       }
       THEN("the log is untouched and the notice is queued") {
         REQUIRE(*store.LoadEvents(kRef) == log);
-        REQUIRE(*store.ListNotices({kRef, {}}) == c.notices);
+        REQUIRE(*store.ListNotices({kRef, {}, {}}) == c.notices);
       }
       AND_THEN("the log grows from where it was") {
         REQUIRE(store.Commit(Append(*store.GetReview(kRef), {"ImrSubmitted"}, kJan5 + 3 * kDay)).ok());

@@ -28,7 +28,7 @@ struct Written {
 };
 
 Written WrittenAbout(Store& store, const std::string& ref) {
-  return {*store.GetReview(ref), *store.LoadEvents(ref), *store.PendingTimers(ref), *store.ListNotices({ref, {}})};
+  return {*store.GetReview(ref), *store.LoadEvents(ref), *store.PendingTimers(ref), *store.ListNotices({ref, {}, {}})};
 }
 
 TimerStatus StatusOf(Store& store, const Timer& t) {
@@ -209,22 +209,24 @@ SCENARIO("Notices are queued with their change and listed oldest first, by revie
     Notice tie_a = NoticeOn(kRef, 1, 1, 3);
     Notice elsewhere = NoticeOn(other, 1, 0, 5);
     elsewhere.kind = "deadline-overdue";
-    elsewhere.status = "sent";
     ReviewChange first = Referral(kRef), second = Referral(other);
     first.notices = {late, tie_b, tie_a};
     second.notices = {elsewhere};
     REQUIRE(store.Commit(first).ok());
     REQUIRE(store.Commit(second).ok());
+    REQUIRE(store.RecordSent(elsewhere.id, At(kJan5 + 5 * kDay)).ok());  // queued pending, then sent
+    elsewhere.status = "sent";
+    elsewhere.sent_at = At(kJan5 + 5 * kDay);
 
     THEN("the outbox lists them all by created_at, ties by id, every field as queued") {
       REQUIRE(*store.ListNotices({}) == std::vector<Notice>{tie_a, tie_b, elsewhere, late});
     }
     THEN("a review filter, a status filter and both together list only theirs") {
-      REQUIRE(*store.ListNotices({kRef, {}}) == std::vector<Notice>{tie_a, tie_b, late});
-      REQUIRE(*store.ListNotices({{}, "pending"}) == std::vector<Notice>{tie_a, tie_b, late});
-      REQUIRE(*store.ListNotices({other, "sent"}) == std::vector<Notice>{elsewhere});
-      REQUIRE(store.ListNotices({kRef, "sent"})->empty());
-      REQUIRE(store.ListNotices({"SCR-1999-999", {}})->empty());
+      REQUIRE(*store.ListNotices({kRef, {}, {}}) == std::vector<Notice>{tie_a, tie_b, late});
+      REQUIRE(*store.ListNotices({{}, "pending", {}}) == std::vector<Notice>{tie_a, tie_b, late});
+      REQUIRE(*store.ListNotices({other, "sent", {}}) == std::vector<Notice>{elsewhere});
+      REQUIRE(store.ListNotices({kRef, "sent", {}})->empty());
+      REQUIRE(store.ListNotices({"SCR-1999-999", {}, {}})->empty());
     }
   }
 }
