@@ -138,6 +138,8 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
   CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
   auto resolved = CheckAndResolve(store_, board->id, kCaseReferred, fields);
   if (!resolved.ok()) return Prefixed("referral: ", resolved.status());
+  auto dir = BoardDirectory::Load(store_, board->id);
+  if (!dir.ok()) return dir.status();
   auto profile = BuiltInProfile(board->policy_profile);
   if (!profile.ok()) return profile.status();
   ReviewRules rules{{board->policy_profile, board->quorum}, std::move(*profile)};
@@ -159,6 +161,7 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
     change.events.push_back({ref, 1, std::string(kCaseReferred), payload.dump(), std::string(actor), now});
     change.expected_last_seq = 0;
     change.timers = PlanTimers(ref, state->deadlines, **calendar);
+    change.notices = NoticesFor(*state, board->id, kCaseReferred, *resolved, 1, now, *dir);
     Status s = store_.Commit(change);
     if (s.ok()) return ref;
     if (s.code() != Status::Code::kConflict) return s;
@@ -211,7 +214,7 @@ Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, st
   change.events.push_back({record.ref, seq, std::string(event), fields.dump(), std::string(actor), now});
   change.expected_last_seq = record.last_seq;
   change.timers = PlanTimers(record.ref, state.deadlines, *state.deadlines.calendar());
-  change.notices = NoticesFor(state, event, fields, seq, now, *dir);
+  change.notices = NoticesFor(state, record.board_id, event, fields, seq, now, *dir);
   if (firing) change.firing = *firing;
   return store_.Commit(change);
 }
