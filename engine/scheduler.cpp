@@ -1,5 +1,7 @@
 #include "scheduler.hpp"
 
+#include "digest.hpp"
+
 namespace casereview {
 
 void RealSleeper::SleepUntil(std::optional<Instant> until, std::stop_token stop) {
@@ -21,13 +23,23 @@ void RealSleeper::Wake() {
   cv_.notify_all();
 }
 
+// Once the timers are done: the board digests whose time has come (engine/digest.hpp).
+Result<FiringReport> Scheduler::QueueDigests(FiringReport report) {
+  auto calendar = engine_.Calendar();
+  if (!calendar.ok()) return calendar.status();
+  auto queued = QueueDueDigests(store_, **calendar, clock_.Now());
+  if (!queued.ok()) return queued.status();
+  report.digests = static_cast<std::int64_t>(*queued);
+  return report;
+}
+
 Result<FiringReport> Scheduler::FireDue() {
   FiringReport report;
   constexpr std::size_t kBatch = 100;
   for (;;) {
     auto due = store_.DueTimers(clock_.Now(), kBatch);
     if (!due.ok()) return due.status();
-    if (due->empty()) return report;
+    if (due->empty()) return QueueDigests(report);
     for (const Timer& t : *due) {
       Status s = engine_.FireTimer(t);
       if (s.ok()) {

@@ -20,6 +20,7 @@ namespace casereview {
 struct FiringReport {
   std::int64_t fired = 0;
   std::int64_t stale = 0;  // moved, cancelled or fired by another process meanwhile
+  std::int64_t digests = 0;  // board action-plan digests queued (engine/digest.hpp)
 };
 
 // How the scheduler waits. The real one sleeps on a condition variable until a wall-clock
@@ -48,7 +49,8 @@ class Scheduler {
   // REQUIRES: all three outlive the Scheduler; `engine` uses `store` and `clock`.
   Scheduler(Store& store, Engine& engine, const Clock& clock) : store_(store), engine_(engine), clock_(clock) {}
 
-  // Fires every pending timer due by the clock's now, soonest first.
+  // Fires every pending timer due by the clock's now, soonest first; then queues the board
+  // digests that have fallen due.
   Result<FiringReport> FireDue();
   // FireDue, then sleep until the next timer is due, until `stop`. Another process (the
   // CLI beside a running server) may arm an earlier timer without waking this one, so no
@@ -58,6 +60,8 @@ class Scheduler {
            std::chrono::seconds max_sleep, void (*on_error)(const Status&));
 
  private:
+  Result<FiringReport> QueueDigests(FiringReport report);
+
   Store& store_;
   Engine& engine_;
   const Clock& clock_;
