@@ -10,7 +10,10 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   libhowardhinnant-date-dev tzdata   # Europe/London with daylight saving
   libfccp-dev             # CSV import (fast-cpp-csv-parser)
+  libpoco-dev             # the notifier: SMTP, STARTTLS (Poco Net, NetSSL)
+  libkainjow-mustache-dev # notice templates (Mustache)
   catch2                  # Catch2 v2
+  python3-aiosmtpd openssl  # tests: a real SMTP server on loopback, a self-signed certificate
 )
 
 missing=()
