@@ -89,6 +89,7 @@ int Fail(const Status& s) {
     case Status::Code::kRefused: return 3;
     case Status::Code::kStorageError:
     case Status::Code::kCorruption: return 4;
+    case Status::Code::kUnavailable: return 5;
     default: return 1;
   }
 }

@@ -45,5 +45,6 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddCalendarCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddOutboxCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace casereview::cli

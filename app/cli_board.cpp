@@ -5,6 +5,7 @@
 
 #include "board_import.hpp"
 #include "cli.hpp"
+#include "digest.hpp"
 
 namespace casereview::cli {
 namespace {
@@ -88,6 +89,33 @@ void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code) {
     Board b{board_id, name, profile, {!no_chair, min_agencies, SplitCommas(sectors)}};
     if (Status s = ctx.engine->CreateBoard(b); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "created board " << b.id << " in " << ctx.db_path << "\n";
+  });
+  static std::string meeting_date;
+  auto* meeting = board->add_subcommand(
+      "meeting", "Add a board meeting: its action-plan digest goes to the board 5 working days before");
+  meeting->add_option("date", meeting_date, "The meeting's date, YYYY-MM-DD")->required();
+  meeting->add_option("--board", board_id, "Board id (default: the only board)");
+  meeting->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto b = ctx.engine->FindBoard(board_id);
+    if (!b.ok()) { exit_code = Fail(b.status()); return; }
+    auto date = ParseDate(meeting_date);
+    if (!date.ok()) { exit_code = Fail(Status::InvalidArgument("board meeting: " + date.status().message())); return; }
+    if (Status s = AddBoardMeeting(*ctx.store, b->id, *date, ctx.clock.Now()); !s.ok()) { exit_code = Fail(s); return; }
+    std::cout << "board " << b->id << " meets on " << FormatDate(*date) << "\n";
+  });
+  auto* meetings = board->add_subcommand("meetings", "The board's meetings");
+  meetings->add_option("--board", board_id, "Board id (default: the only board)");
+  meetings->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto b = ctx.engine->FindBoard(board_id);
+    if (!b.ok()) { exit_code = Fail(b.status()); return; }
+    auto dates = BoardMeetings(*ctx.store, b->id);
+    if (!dates.ok()) { exit_code = Fail(dates.status()); return; }
+    nlohmann::json out = nlohmann::json::array();
+    for (Date d : *dates) out.push_back(FormatDate(d));
+    if (ctx.json) std::cout << out.dump(2) << "\n";
+    else for (const auto& d : out) std::cout << d.get<std::string>() << "\n";
   });
   auto* show = board->add_subcommand("show", "The board, its agencies and people, as JSON");
   show->add_option("--board", board_id, "Board id (default: the only board)");

@@ -1,4 +1,4 @@
-// casereview scheduler | outbox: timers that fire, and the notices they leave.
+// casereview scheduler: timers that fire, and (serve) the notices they leave delivered.
 #include <pthread.h>
 
 #include <csignal>
@@ -6,7 +6,9 @@
 #include <stop_token>
 #include <thread>
 
+#include "casereview/sqlite_store.hpp"
 #include "cli.hpp"
+#include "mail_options.hpp"
 #include "scheduler.hpp"
 
 namespace casereview::cli {
@@ -14,27 +16,28 @@ namespace {
 
 void PrintError(const Status& s) { std::cerr << "casereview scheduler: " << s.message() << "\n"; }
 
-void PrintNotices(const std::vector<Notice>& notices, bool json) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& n : notices) {
-    nlohmann::json j = {{"id", n.id}, {"review", n.review_ref}, {"kind", n.kind},
-                        {"recipients", n.recipients}, {"status", n.status},
-                        {"created_at", FormatInstant(n.created_at)},
-                        {"about", nlohmann::json::parse(n.payload, nullptr, false)}};
-    out.push_back(j);
-    if (json) continue;
-    std::string to;
-    for (const auto& r : n.recipients) to += (to.empty() ? "" : ",") + r;
-    std::cout << FormatInstant(n.created_at) << "\t" << n.status << "\t" << n.kind << "\t" << n.review_ref
-              << "\t" << j["about"].value("task", "") << "\tto " << to << "\n";
+// Delivers the outbox as notices fall due, on its own connection to the database (a Store
+// is used from one thread at a time). Another process may queue a notice without waking
+// this loop, so no sleep is longer than `max_sleep`. Logs name notices, never their content.
+void DeliverUntilStopped(std::stop_token stop, OutboxDispatcher& dispatcher, const Clock& clock,
+                         std::chrono::seconds max_sleep) {
+  RealSleeper sleeper;
+  while (!stop.stop_requested()) {
+    auto report = dispatcher.DeliverDue();
+    if (!report.ok()) PrintError(report.status());
+    if (report.ok() && report->sent) std::cout << "outbox: sent " << report->sent << " notices" << std::endl;
+    if (report.ok())
+      for (const auto& e : report->errors) std::cerr << "outbox: " << e << "\n";
+    Instant wake = clock.Now() + max_sleep;
+    if (auto next = dispatcher.NextPassDue(); next.ok() && *next) wake = std::min(wake, **next);
+    if (report.ok() && report->sent + report->retrying + report->failed > 0 && wake <= clock.Now()) continue;
+    sleeper.SleepUntil(std::max(wake, clock.Now() + std::chrono::seconds{1}), stop);
   }
-  if (json) std::cout << out.dump(2) << "\n";
 }
 
 }  // namespace
 
 void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string review;
   auto* scheduler = app.add_subcommand("scheduler", "Fire the timers that have fallen due")->require_subcommand(1);
   auto* run = scheduler->add_subcommand("run", "Fire every timer due now, once, soonest first, and exit");
   run->callback([&] {
@@ -44,9 +47,18 @@ void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!report.ok()) { exit_code = Fail(report.status()); return; }
     std::cout << "fired " << report->fired << " timers" << (report->stale ? " (" + std::to_string(report->stale) + " had moved meanwhile)" : "") << "\n";
   });
-  auto* serve = scheduler->add_subcommand("serve", "Keep firing timers as they fall due, until interrupted");
+  static MailOptions mail;
+  auto* serve = scheduler->add_subcommand(
+      "serve", "Keep firing timers as they fall due and delivering the notices they leave, until interrupted");
+  mail.AddTo(serve);
   serve->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto delivery = OpenDelivery(mail, ctx);
+    if (!delivery.ok()) { exit_code = Fail(delivery.status()); return; }
+    auto mail_store = OpenSqliteStore(ctx.db_path);
+    if (!mail_store.ok()) { exit_code = Fail(mail_store.status()); return; }
+    OutboxDispatcher dispatcher(**mail_store, *delivery->mailer, ctx.clock, delivery->templates,
+                                delivery->identity, delivery->policy);
     Scheduler sch(*ctx.store, *ctx.engine, ctx.clock);
     RealSleeper sleeper;
     // Signals are taken synchronously (sigwait) on this thread; the scheduler runs on its
@@ -56,27 +68,22 @@ void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code) {
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::cout << "scheduler running on " << ctx.db_path << " (Ctrl-C to stop)" << std::endl;
+    std::cout << "scheduler running on " << ctx.db_path << ", delivering through " << delivery->mailer->Describe()
+              << " (Ctrl-C to stop)" << std::endl;
     std::jthread worker([&](std::stop_token stop) {
       sch.Run(stop, sleeper, /*retry=*/std::chrono::seconds{30}, /*max_sleep=*/std::chrono::seconds{60},
               PrintError);
     });
+    std::jthread mailer([&](std::stop_token stop) {
+      DeliverUntilStopped(stop, dispatcher, ctx.clock, std::chrono::seconds{15});
+    });
     int received = 0;
     sigwait(&signals, &received);
     worker.request_stop();
+    mailer.request_stop();
     worker.join();
+    mailer.join();
     std::cout << "scheduler stopped\n";
-  });
-
-  auto* outbox = app.add_subcommand("outbox", "Notices waiting for (or given to) the notifier");
-  outbox->add_option("--review", review, "Only this review's notices");
-  outbox->callback([&] {
-    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    NoticeFilter f;
-    if (!review.empty()) f.review_ref = review;
-    auto notices = ctx.store->ListNotices(f);
-    if (!notices.ok()) { exit_code = Fail(notices.status()); return; }
-    PrintNotices(*notices, ctx.json);
   });
 }
 

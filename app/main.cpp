@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   casereview::cli::AddSchedulerCommands(app, ctx, exit_code);
   casereview::cli::AddReportCommands(app, ctx, exit_code);
   casereview::cli::AddCalendarCommands(app, ctx, exit_code);
+  casereview::cli::AddOutboxCommands(app, ctx, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, and runs a whole Serious Case Review
 # of the fictional Northbridge demo board from referral to closure, on a fresh SQLite
-# database, then shows the panel chair's list and the review itself.
+# database, then shows the panel chair's list and the review itself, and delivers the notices
+# the review left (to the local mail drop: .eml files in demo/mail-drop/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh" "$root/build" >/dev/null
@@ -9,7 +10,7 @@ cr="$root/build/app/casereview"
 demo_dir="$root/demo"
 db="$demo_dir/casereview-demo.db"
 mkdir -p "$demo_dir"
-rm -f "$db" "$db-wal" "$db-shm"
+rm -rf "$db" "$db-wal" "$db-shm" "$demo_dir/mail-drop"
 
 echo "== Running examples/scr_full_lifecycle.json against $db"
 "$cr" --db "$db" scenario run "$root/examples/scr_full_lifecycle.json"
@@ -19,6 +20,20 @@ echo "== casereview --db $db review list --all"
 echo
 echo "== casereview --db $db review show SCR-2026-001"
 "$cr" --db "$db" review show SCR-2026-001
+echo
+echo "== casereview --db $db outbox send   (no SMTP server given: the mail drop)"
+"$cr" --db "$db" outbox send
+echo
+first=$(ls "$demo_dir/mail-drop" | sort -V | head -1)
+echo "== $demo_dir/mail-drop/$first (one of $(ls "$demo_dir/mail-drop" | wc -l) messages; headers and the text part)"
+python3 - "$demo_dir/mail-drop/$first" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+for h in ("From", "To", "Subject", "Date", "Message-ID"):
+    print(f"{h}: {m[h]}")
+print()
+print(m.get_body(preferencelist=("plain",)).get_content())
+PY
 echo
 echo "== casereview --db $db verify"
 "$cr" --db "$db" verify

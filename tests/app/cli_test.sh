@@ -90,16 +90,67 @@ run scheduler run | grep -q "^fired 0 timers" || fail "scheduler run"
 run calendar show --year 2026 | grep -q "^2026-12-28	Boxing Day" || fail "calendar show: $(run calendar show --year 2026)"
 echo '{"england-and-wales": {"division": "england-and-wales", "events": [{"title": "x", "date": "2026-13-01"}]}}' >"$work/bad-holidays.json"
 expect_refusal 1 "bank holidays file" -- calendar update "$work/bad-holidays.json"
-[ "$(run outbox --json)" = "[]" ] || fail "outbox after a preview: $(run outbox --json)"
-# The long-running scheduler sleeps until the next timer and stops cleanly on SIGTERM.
-"$cr" --db "$db" scheduler serve >"$work/serve.log" 2>&1 &
+run outbox --json | python3 -c 'import json,sys; k=[n["kind"] for n in json.load(sys.stdin)]; assert k==["case-referred","decision-needed"], k' \
+  || fail "outbox after a preview (no timer notices): $(run outbox --json)"
+
+# The outbox: the referral told the standing panel, the recommendation the board chair.
+# With no SMTP server given, messages go to the mail drop beside the database.
+run outbox --status pending | grep -q "pending	case-referred	$ref	consider the referral" || fail "outbox list: $(run outbox)"
+run outbox send | grep -q "^sent 2 through mail drop $work/mail-drop" || fail "outbox send"
+[ "$(ls "$work/mail-drop" | wc -l)" = 2 ] || fail "mail drop: $(ls "$work/mail-drop")"
+grep -q "^Message-ID: <${ref}_231.0@localhost>" "$work/mail-drop/${ref}_1.0.eml" || fail "Message-ID: $(head -20 "$work/mail-drop/${ref}_1.0.eml")"
+grep -q "^Subject: \[$ref\] Decision needed: decide whether to hold an SCR" "$work/mail-drop/${ref}_4.0.eml" || fail "decision subject"
+if grep -rq "Zebedee" "$work/mail-drop"; then fail "a message carried the child's name"; fi
+run outbox --status sent --json | python3 -c 'import json,sys; j=json.load(sys.stdin); assert len(j)==2 and all(n["attempts"]==1 and n["sent_at"] for n in j), j' \
+  || fail "outbox --status sent"
+run outbox send | grep -q "^sent 0 " || fail "a second send sent again"
+# A mail server that cannot be reached: the notice is kept, failed after its last attempt,
+# listed with the reason, and sent once retried. Nothing is lost.
+run record "$ref" ChairDecidedToProceed --by p-board-chair --set date=2026-01-26 >/dev/null  # no notice
+run record "$ref" ReviewPanelFormed --by p-spoc --set chair=p-panel-chair --set members=p-csc-lead,p-schools-lead,p-probation >/dev/null
+run record "$ref" OverviewWriterAppointed --by p-spoc --set writer=p-writer >/dev/null
+rc=0; run outbox send --smtp-host 127.0.0.1 --smtp-port 1 --max-attempts 1 >"$work/send.log" 2>&1 || rc=$?
+[ "$rc" = 5 ] || fail "send to an unreachable server should exit 5, got $rc: $(cat "$work/send.log")"
+grep -q "could not be reached" "$work/send.log" || fail "unreachable message: $(cat "$work/send.log")"
+run outbox --status failed | grep -q "failed	overview-commissioned	$ref" || fail "failed notice listed: $(run outbox)"
+run outbox --status failed | grep -q "last error: attempt 1: mail server smtp://127.0.0.1:1" || fail "failed notice's error: $(run outbox --status failed)"
+expect_refusal 1 "outbox retry takes a notice id or --all" -- outbox retry
+expect_refusal 1 "not failed" -- outbox retry "$ref#1.0"
+run outbox retry --all | grep -q "^queued 1 failed notices again" || fail "outbox retry --all"
+run outbox send | grep -q "^sent 1 " || fail "send after retry"
+grep -q "^Subject: \[$ref\] Overview writer appointed" "$work/mail-drop/${ref}_"*.eml || fail "overview writer's message"
+# Templates: listed, exported for editing, and an edited subject used without recompiling.
+run outbox templates | grep -qx "imr-commissioned" || fail "outbox templates"
+run outbox templates --export "$work/templates" | grep -q "^wrote 41 templates" || fail "templates export: $(ls "$work/templates" | wc -l)"
+echo 'Please act: {{review}}' >"$work/templates/imr-commissioned.subject"
+echo 'x' >"$work/templates/no-such.subject"
+expect_refusal 1 "no-such.subject is not a template casereview uses" -- outbox send --templates "$work/templates"
+rm "$work/templates/no-such.subject"
+run record "$ref" TermsOfReferenceAgreed --by p-spoc --set date=2026-01-30 >/dev/null
+run record "$ref" ImrCommissioned --by p-spoc --set agency=csc --set author=p-csc-author --set senior_manager=p-csc-sm \
+    --set author_declares_independence=true >/dev/null
+run outbox send --templates "$work/templates" --mail-drop "$work/drop2" | grep -q "^sent 1 " || fail "send with templates"
+grep -q "^Subject: Please act: $ref" "$work/drop2/"*.eml || fail "edited template not used: $(grep Subject "$work/drop2/"*.eml)"
+
+# A board meeting: its action-plan digest is queued five working days before.
+run board meeting 2026-12-10 | grep -q "meets on 2026-12-10" || fail "board meeting"
+run board meetings | grep -qx "2026-12-10" || fail "board meetings"
+expect_refusal 1 "board meeting:" -- board meeting 2026-02-30
+
+# The long-running scheduler sleeps until the next timer, delivers the outbox as notices are
+# queued, and stops cleanly on SIGTERM.
+run record "$ref" ImrCommissioned --by p-spoc --set agency=police --set author=p-police-author --set senior_manager=p-police-sm \
+    --set author_declares_independence=true >/dev/null
+"$cr" --db "$db" scheduler serve --mail-drop "$work/drop3" >"$work/serve.log" 2>&1 &
 serve_pid=$!
-for _ in $(seq 50); do grep -q "scheduler running" "$work/serve.log" && break; sleep 0.1; done
-grep -q "scheduler running" "$work/serve.log" || fail "scheduler serve did not start: $(cat "$work/serve.log")"
+for _ in $(seq 100); do [ -n "$(ls "$work/drop3" 2>/dev/null)" ] && break; sleep 0.1; done
+grep -q "scheduler running on .*, delivering through mail drop $work/drop3" "$work/serve.log" || fail "scheduler serve did not start: $(cat "$work/serve.log")"
+[ "$(ls "$work/drop3" | wc -l)" = 1 ] || fail "scheduler serve did not deliver: $(cat "$work/serve.log")"
 kill -TERM "$serve_pid"
 wait "$serve_pid" || fail "scheduler serve exited non-zero"
 serve_pid=""
 grep -q "scheduler stopped" "$work/serve.log" || fail "scheduler serve did not stop cleanly"
+if grep -rq "Zebedee" "$work"/drop* "$work"/*.log; then fail "the child's name reached a message or a log"; fi
 expect_refusal 1 "no policy profile 'wt2099'" -- board create --id other --name Other --profile wt2099
 run verify | grep -q "verified 1 reviews" || fail "verify"
 run --help >/dev/null && run record --help | grep -q -- "--set" || fail "--help"
