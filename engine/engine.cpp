@@ -25,12 +25,16 @@ Status Prefixed(const std::string& prefix, const Status& s) {
   }
 }
 
-Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id,
+std::string KindName(std::string_view kind) {
+  return kind == "cdop" ? "a child death review" : "a Serious Case Review";
+}
+
+Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id, std::string_view kind,
                                        std::string_view event, const nlohmann::json& fields) {
-  const EventSpec* spec = FindSpec(ScrEventSpecs(), event);
+  const EventSpec* spec = FindSpec(EventSpecsOf(kind), event);
   if (spec == nullptr)
-    return Status::InvalidArgument("'" + std::string(event) +
-                                   "' is not an event of a Serious Case Review (see 'casereview events')");
+    return Status::InvalidArgument("'" + std::string(event) + "' is not an event of " + KindName(kind) +
+                                   " (see 'casereview events')");
   CR_RETURN_IF_ERROR(ValidatePayload(*spec, fields, /*resolved=*/false));
   auto dir = BoardDirectory::Load(store, board_id);
   if (!dir.ok()) return dir.status();
@@ -136,7 +140,7 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
   CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
-  auto resolved = CheckAndResolve(store_, board->id, kCaseReferred, fields);
+  auto resolved = CheckAndResolve(store_, board->id, ScrWorkflow::kKind, kCaseReferred, fields);
   if (!resolved.ok()) return Prefixed("referral: ", resolved.status());
   auto dir = BoardDirectory::Load(store_, board->id);
   if (!dir.ok()) return dir.status();
@@ -157,7 +161,7 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
     nlohmann::json payload = *resolved;
     payload["rules"] = RulesToJson(rules);
     ReviewChange change;
-    change.review = ScrRecord(*state, board->id, now, now, 1);
+    change.review = RecordOf(*state, board->id, now, now, 1);
     change.events.push_back({ref, 1, std::string(kCaseReferred), payload.dump(), std::string(actor), now});
     change.expected_last_seq = 0;
     change.timers = PlanTimers(ref, state->deadlines, **calendar);
@@ -174,22 +178,22 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
   auto record = GetReview(ref);
   if (!record.ok()) return record.status();
   std::string about = About(*record);
-  if (record->machine_version != ScrWorkflow::kDefinitionVersion)
+  if (record->machine_version != DefinitionVersionOf(record->kind))
     return Status::Corruption(about + "recorded under machine version " +
                               std::to_string(record->machine_version) + "; this build reads version " +
-                              std::to_string(ScrWorkflow::kDefinitionVersion));
+                              std::to_string(DefinitionVersionOf(record->kind)));
   if (event == "DeadlineReminderDue" || event == "DeadlineEscalated")
     return Status::InvalidArgument(about + std::string(event) +
                                    " is recorded by the scheduler when a timer falls due, not by hand");
   Status actor_ok = CheckActor(store_, record->board_id, actor);
   if (!actor_ok.ok()) return Prefixed(about, actor_ok);
-  auto resolved = CheckAndResolve(store_, record->board_id, event, fields);
+  auto resolved = CheckAndResolve(store_, record->board_id, record->kind, event, fields);
   if (!resolved.ok()) return Prefixed(about, resolved.status());
   auto calendar = Calendar();
   if (!calendar.ok()) return calendar.status();
   auto log = store_.LoadEvents(ref);
   if (!log.ok()) return log.status();
-  auto state = ReplayScr(*log, **calendar);
+  auto state = Replay(*log, **calendar);
   if (!state.ok()) return state.status();
   Instant now = clock_.Now();
   // An anchor event without its own due date (an IMR's) gets the profile's, stored with it.
@@ -210,7 +214,7 @@ Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, st
   if (!dir.ok()) return dir.status();
   std::int64_t seq = record.last_seq + 1;
   ReviewChange change;
-  change.review = ScrRecord(state, record.board_id, record.opened_at, now, seq);
+  change.review = RecordOf(state, record.board_id, record.opened_at, now, seq);
   change.events.push_back({record.ref, seq, std::string(event), fields.dump(), std::string(actor), now});
   change.expected_last_seq = record.last_seq;
   change.timers = PlanTimers(record.ref, state.deadlines, *state.deadlines.calendar());
@@ -226,7 +230,7 @@ Status Engine::FireTimer(const Timer& timer) {
   if (!calendar.ok()) return calendar.status();
   auto log = store_.LoadEvents(timer.review_ref);
   if (!log.ok()) return log.status();
-  auto state = ReplayScr(*log, **calendar);
+  auto state = Replay(*log, **calendar);
   if (!state.ok()) return state.status();
   nlohmann::json fields = nlohmann::json::parse(timer.payload, nullptr, false);
   if (fields.is_discarded())
@@ -263,9 +267,9 @@ Result<RecoveryReport> Engine::Recover(bool include_closed) {
   for (const auto& stored : *open) {
     auto log = store_.LoadEvents(stored.ref);
     if (!log.ok()) return log.status();
-    auto state = ReplayScr(*log, **calendar);
+    auto state = Replay(*log, **calendar);
     if (!state.ok()) return state.status();
-    ReviewRecord rebuilt = ScrRecord(*state, stored.board_id, stored.opened_at, stored.updated_at,
+    ReviewRecord rebuilt = RecordOf(*state, stored.board_id, stored.opened_at, stored.updated_at,
                                      static_cast<std::int64_t>(log->size()));
     if (rebuilt != stored)
       return Status::Corruption(stored.ref + ": replaying the log gives stage " + rebuilt.stage +
@@ -315,10 +319,10 @@ Result<std::int64_t> Engine::UpdateBankHolidays(std::string_view json) {
   for (const auto& stored : *reviews) {
     auto log = store_.LoadEvents(stored.ref);
     if (!log.ok()) return log.status();
-    auto state = ReplayScr(*log, *calendar_);
+    auto state = Replay(*log, *calendar_);
     if (!state.ok()) return state.status();
     ReviewChange change;
-    change.review = ScrRecord(*state, stored.board_id, stored.opened_at, stored.updated_at, stored.last_seq);
+    change.review = RecordOf(*state, stored.board_id, stored.opened_at, stored.updated_at, stored.last_seq);
     change.expected_last_seq = stored.last_seq;
     change.timers = PlanTimers(stored.ref, state->deadlines, *calendar_);
     CR_RETURN_IF_ERROR(store_.Commit(change));

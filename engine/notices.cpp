@@ -59,7 +59,8 @@ std::string AgencyName(const BoardDirectory& dir, const std::string& id) {
 
 // An IMR's author and senior manager, as commissioned.
 Ids ImrPeople(const ReviewState& s, const std::string& agency) {
-  const auto& imrs = s.workflow.Case().imrs;
+  if (s.Scr() == nullptr) return {};
+  const auto& imrs = s.Scr()->Case().imrs;
   auto it = imrs.find(agency);
   if (it == imrs.end()) return {};
   return {it->second.Facts().author, it->second.Facts().senior_manager};
@@ -86,7 +87,7 @@ Ids EscalationRecipients(const ReviewState& s, const Deadline& d, const std::str
 // What a notice may say: the review, its stage, the task and (when there is one) its due
 // date. `extra` adds agency names, meeting dates and the like, never free text.
 Json About(const ReviewState& s, std::string task, std::string due_date, Json extra = Json::object()) {
-  Json j = {{"review", s.workflow.Ref()}, {"stage", s.workflow.Stage()}, {"task", std::move(task)},
+  Json j = {{"review", s.workflow->Ref()}, {"stage", s.workflow->Stage()}, {"task", std::move(task)},
             {"due_date", std::move(due_date)}};
   j.update(extra);
   return j;
@@ -156,7 +157,7 @@ std::vector<Addressed> Addressees(const ReviewState& s, std::string_view event, 
     return {{"meeting-convened", StandingPanel(dir),
              About(s, "attend the " + fields.value("kind", "") + " panel meeting", fields.value("date", ""),
                    {{"meeting_date", fields.value("date", "")}, {"meeting_kind", fields.value("kind", "")}})}};
-  std::string writer = s.workflow.Case().overview_writer;
+  std::string writer = s.Scr() != nullptr ? s.Scr()->Case().overview_writer : "";
   if (event == "OverviewWriterAppointed")
     return {{"overview-commissioned", {writer}, About(s, "write the overview report", DueDateOf(s, "scr-completion"))}};
   if (event == "OverviewReturnedForRevision" || event == "ReportReturnedByBoard")
@@ -175,7 +176,7 @@ std::vector<Addressed> Addressees(const ReviewState& s, std::string_view event, 
 std::vector<Notice> NoticesFor(const ReviewState& state, const std::string& board_id, std::string_view event,
                                const nlohmann::json& fields, std::int64_t seq, Instant now,
                                const BoardDirectory& dir) {
-  const std::string& ref = state.workflow.Ref();
+  const std::string& ref = state.workflow->Ref();
   std::vector<Notice> out;
   for (auto& [kind, to, about] : Addressees(state, event, fields, dir)) {
     std::erase(to, std::string());

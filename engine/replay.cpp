@@ -33,24 +33,48 @@ Result<ReviewRules> RulesFromJson(const nlohmann::json& j) {
   }
 }
 
+std::string_view OpeningEvent(std::string_view kind) {
+  if (kind == ScrWorkflow::kKind) return kCaseReferred;
+  return {};
+}
+
+std::span<const EventSpec> EventSpecsOf(std::string_view kind) {
+  if (kind == ScrWorkflow::kKind) return ScrEventSpecs();
+  return {};
+}
+
+int DefinitionVersionOf(std::string_view kind) {
+  if (kind == ScrWorkflow::kKind) return ScrWorkflow::kDefinitionVersion;
+  return 0;
+}
+
 Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
                              const nlohmann::json& referral, Instant at, const BusinessCalendar& calendar) {
   auto w = ScrWorkflow::Begin(ref, rules.scr, referral);
   if (!w.ok()) return w.status();
-  ReviewState state{std::move(*w), DeadlineTracker(rules.profile, calendar)};
+  ReviewState state{std::make_unique<ScrWorkflow>(std::move(*w)), DeadlineTracker(rules.profile, calendar)};
   state.deadlines.Apply(kCaseReferred, referral, at);
   return state;
 }
 
+namespace {
+
+Result<ReviewState> Begin(std::string_view opening, const std::string& ref, const ReviewRules& rules,
+                          const nlohmann::json& fields, Instant at, const BusinessCalendar& calendar) {
+  if (opening == kCaseReferred) return BeginScr(ref, rules, fields, at, calendar);
+  return Status::Corruption("a review cannot open with " + std::string(opening));
+}
+
+}  // namespace
+
 Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at) {
-  CR_RETURN_IF_ERROR(state.workflow.Apply(event, fields));
+  CR_RETURN_IF_ERROR(state.workflow->Apply(event, fields));
   state.deadlines.Apply(event, fields, at);  // only events the machine accepted
   return Status::Ok();
 }
 
-Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log, const BusinessCalendar& calendar) {
-  if (log.empty() || log.front().type != kCaseReferred)
-    return Status::Corruption("the review's log does not start with CaseReferred");
+Result<ReviewState> Replay(const std::vector<StoredEvent>& log, const BusinessCalendar& calendar) {
+  if (log.empty()) return Status::Corruption("the review's log is empty");
   const std::string& ref = log.front().review_ref;
   auto corrupt = [&](const StoredEvent& e, const std::string& why) {
     return Status::Corruption("the log of " + ref + " does not replay at event " +
@@ -62,7 +86,7 @@ Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log, const Busines
   auto rules = RulesFromJson(referral["rules"]);
   if (!rules.ok()) return corrupt(log.front(), rules.status().message());
   referral.erase("rules");
-  auto state = BeginScr(ref, *rules, referral, log.front().recorded_at, calendar);
+  auto state = Begin(log.front().type, ref, *rules, referral, log.front().recorded_at, calendar);
   if (!state.ok()) return corrupt(log.front(), state.status().message());
   for (std::size_t i = 1; i < log.size(); ++i) {
     const StoredEvent& e = log[i];
@@ -75,20 +99,20 @@ Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log, const Busines
   return state;
 }
 
-ReviewRecord ScrRecord(const ReviewState& s, const std::string& board_id, Instant opened_at,
-                       Instant updated_at, std::int64_t last_seq) {
-  const ScrWorkflow& w = s.workflow;
+ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant opened_at,
+                      Instant updated_at, std::int64_t last_seq) {
+  const ReviewWorkflow& w = *s.workflow;
   ReviewRecord r;
   r.ref = w.Ref();
   r.board_id = board_id;
-  r.kind = "scr";
+  r.kind = std::string(w.Kind());
   r.stage = std::string(w.Stage());
-  r.machine_version = ScrWorkflow::kDefinitionVersion;
+  r.machine_version = w.DefinitionVersion();
   r.last_seq = last_seq;
   r.open = !w.IsFinal();
   r.opened_at = opened_at;
   r.updated_at = updated_at;
-  nlohmann::json projection = ScrProjection(w);
+  nlohmann::json projection = w.Projection();
   projection["deadlines"] = s.deadlines.ToJson();
   r.projection = projection.dump();
   return r;

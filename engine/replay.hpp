@@ -1,7 +1,10 @@
 // Rebuilding a review from its log: its machine and its deadlines, and the read model
-// that goes with them.
+// that goes with them. The kind of review (SCR, child death review) is decided by the
+// log's first event.
 #pragma once
 
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -9,11 +12,12 @@
 #include "casereview/store.hpp"
 #include "deadlines.hpp"
 #include "policy_profile.hpp"
+#include "common/review_workflow.hpp"
 #include "scr/scr_workflow.hpp"
 
 namespace casereview {
 
-// The rules a review began under, stored inside its CaseReferred payload under "rules":
+// The rules a review began under, stored inside its first event's payload under "rules":
 // the quorum rule and the whole policy profile (so a later change to a profile file
 // never changes an existing review's dates).
 struct ReviewRules {
@@ -25,9 +29,19 @@ Result<ReviewRules> RulesFromJson(const nlohmann::json& j);
 
 // A review as its log makes it.
 struct ReviewState {
-  ScrWorkflow workflow;
+  std::unique_ptr<ReviewWorkflow> workflow;  // never null
   DeadlineTracker deadlines;
+
+  // The SCR's own facts (IMRs, overview writer); nullptr for another kind of review.
+  const ScrWorkflow* Scr() const { return dynamic_cast<const ScrWorkflow*>(workflow.get()); }
 };
+
+// The event that opens a review of `kind` ("scr": CaseReferred), and the kinds by it.
+std::string_view OpeningEvent(std::string_view kind);
+// Every event of a kind of review, the opening one included; empty for an unknown kind.
+std::span<const EventSpec> EventSpecsOf(std::string_view kind);
+// The definition version of a kind's machine; 0 for an unknown kind.
+int DefinitionVersionOf(std::string_view kind);
 
 // Starts a review from its (resolved) referral, recorded at `at`. REQUIRES: `calendar`
 // outlives the returned state.
@@ -36,12 +50,12 @@ Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
 // Applies one event to both the machine and the deadlines; a refusal changes neither.
 Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at);
 
-// Replays a whole SCR log (CaseReferred first). Corruption names the event that does not
-// replay.
-Result<ReviewState> ReplayScr(const std::vector<StoredEvent>& log, const BusinessCalendar& calendar);
+// Replays a whole log (its opening event first, which says the kind). Corruption names the
+// event that does not replay.
+Result<ReviewState> Replay(const std::vector<StoredEvent>& log, const BusinessCalendar& calendar);
 
 // The review record after the state's latest event.
-ReviewRecord ScrRecord(const ReviewState& s, const std::string& board_id, Instant opened_at,
-                       Instant updated_at, std::int64_t last_seq);
+ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant opened_at,
+                      Instant updated_at, std::int64_t last_seq);
 
 }  // namespace casereview

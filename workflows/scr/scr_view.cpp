@@ -1,6 +1,7 @@
 // The SCR's read model: what stage it is at, what should happen next, who holds it.
 #include <map>
 
+#include "scr/scr_events.hpp"
 #include "scr/scr_workflow.hpp"
 
 namespace casereview {
@@ -166,5 +167,14 @@ nlohmann::json ScrProjection(const ScrWorkflow& w) {
       {"alongside", AlongsideJson(c)},
   };
 }
+
+}  // namespace casereview
+
+namespace casereview {
+
+std::unique_ptr<ReviewWorkflow> ScrWorkflow::Clone() const { return std::make_unique<ScrWorkflow>(*this); }
+std::span<const EventSpec> ScrWorkflow::Events() const { return ScrEventSpecs(); }
+NextStep ScrWorkflow::Next() const { return ScrNextStep(*this); }
+nlohmann::json ScrWorkflow::Projection() const { return ScrProjection(*this); }
 
 }  // namespace casereview

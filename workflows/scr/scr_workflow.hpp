@@ -18,12 +18,14 @@
 
 #include "casereview/status.hpp"
 #include "common/event_spec.hpp"
+#include "common/review_workflow.hpp"
 #include "scr/scr_case.hpp"
 
 namespace casereview {
 
-class ScrWorkflow {
+class ScrWorkflow final : public ReviewWorkflow {
  public:
+  static constexpr std::string_view kKind = "scr";
   // Bump when a change to states or rows would replay an existing log differently; the
   // version is stored with each review's stage.
   static constexpr int kDefinitionVersion = 1;
@@ -35,15 +37,20 @@ class ScrWorkflow {
   ScrWorkflow& operator=(const ScrWorkflow& other);
   ScrWorkflow(ScrWorkflow&&) noexcept;
   ScrWorkflow& operator=(ScrWorkflow&&) noexcept;
-  ~ScrWorkflow();
+  ~ScrWorkflow() override;
 
-  // Applies one event (fields resolved, as stored). A refusal names the review, the stage
-  // and what is missing, and changes nothing.
-  Status Apply(std::string_view event, const nlohmann::json& fields);
+  // ReviewWorkflow
+  std::unique_ptr<ReviewWorkflow> Clone() const override;
+  std::string_view Kind() const override { return kKind; }
+  int DefinitionVersion() const override { return kDefinitionVersion; }
+  Status Apply(std::string_view event, const nlohmann::json& fields) override;
+  const std::string& Ref() const override;
+  std::string_view Stage() const override;
+  bool IsFinal() const override;  // NotToProceed or Closed
+  std::span<const EventSpec> Events() const override;
+  NextStep Next() const override;
+  nlohmann::json Projection() const override;
 
-  const std::string& Ref() const;
-  std::string_view Stage() const;
-  bool IsFinal() const;  // NotToProceed or Closed
   const ScrCase& Case() const;
 
   // Every stage, in process order (for documentation and checks).
@@ -55,13 +62,6 @@ class ScrWorkflow {
   std::unique_ptr<Machine> m_;
 };
 
-// What should happen next and who holds it.
-struct NextStep {
-  std::string what;  // "" in a final stage
-  // Each holder: {"role": "imr-author", "person": "p-x", "agency": "police"} (person and
-  // agency only where known).
-  nlohmann::json holders = nlohmann::json::array();
-};
 NextStep ScrNextStep(const ScrWorkflow& w);
 // What a stage is waiting for, in one sentence (used in refusals and `review show`).
 std::string_view ScrStageExpects(std::string_view stage);
