@@ -148,6 +148,24 @@ class MemoryStore final : public Store {
     return Status::Ok();
   }
 
+  Status CommitAll(std::span<const ReviewChange> changes) override {
+    // All or none: on a refusal, everything goes back as it was.
+    auto reviews = reviews_;
+    auto events = events_;
+    auto timers = timers_;
+    auto notices = notices_;
+    for (const ReviewChange& c : changes) {
+      Status s = Commit(c);
+      if (s.ok()) continue;
+      reviews_ = std::move(reviews);
+      events_ = std::move(events);
+      timers_ = std::move(timers);
+      notices_ = std::move(notices);
+      return s;
+    }
+    return Status::Ok();
+  }
+
   Result<std::vector<Timer>> DueTimers(Instant now, std::size_t limit) override {
     auto due = Pending([&](const Timer& t) { return t.due <= now; });
     if (due.size() > limit) due.resize(limit);

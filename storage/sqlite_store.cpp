@@ -71,6 +71,7 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override;
   Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) override;
   Status Commit(const ReviewChange& change) override;
+  Status CommitAll(std::span<const ReviewChange> changes) override;
 
   Result<std::vector<Timer>> DueTimers(Instant now, std::size_t limit) override;
   Result<std::optional<Instant>> NextTimerDue() override;
@@ -115,6 +116,7 @@ class SqliteStore final : public Store {
   }
 
   // The Write* helpers run inside Write(): they check references, then upsert one row.
+  Status WriteChange(const ReviewChange& c);
   Status WriteBoard(const Board& b);
   Status WriteAgency(const Agency& a);
   Status WritePerson(const Person& p);
@@ -260,31 +262,48 @@ std::int64_t SqliteStore::StoredLastSeq(const std::string& ref) {
   return q.executeStep() ? q.getColumn(0).getInt64() : 0;
 }
 
+// Inside Write(): under the write lock, so nobody can move the review or fire its timers
+// between check and write. Every check of `c` comes before its first write.
+Status SqliteStore::WriteChange(const ReviewChange& c) {
+  const std::string& ref = c.review.ref;
+  std::int64_t found = StoredLastSeq(ref);
+  if (c.events.empty() && found == 0) return NoReviewToReproject(ref);
+  if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
+  if (!Exists(kBoardExists, {c.review.board_id}))
+    return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
+  CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainst(db_, c));
+  SQLite::Statement upsert(db_, kUpsertReview);  // first: the events' foreign key needs it
+  BindReview(upsert, c.review);
+  upsert.exec();
+  SQLite::Statement insert(db_, kInsertEvent);
+  for (const StoredEvent& e : c.events) {
+    insert.reset();
+    BindEvent(insert, e);
+    insert.exec();
+  }
+  WriteTimersAndNotices(db_, c);
+  return Status::Ok();
+}
+
 Status SqliteStore::Commit(const ReviewChange& c) {
   assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
   const std::string& ref = c.review.ref;
   CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));  // needs no lock: it reads nothing stored
   std::string what = c.events.empty() ? "re-project review " + ref
                                       : "record " + std::to_string(c.events.size()) + " event(s) on review " + ref;
-  return Write(what, [&] {
-    // Under the write lock, so nobody can move the review or fire its timers between check
-    // and write. Every check comes before the first write.
-    std::int64_t found = StoredLastSeq(ref);
-    if (c.events.empty() && found == 0) return NoReviewToReproject(ref);
-    if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
-    if (!Exists(kBoardExists, {c.review.board_id}))
-      return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
-    CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainst(db_, c));
-    SQLite::Statement upsert(db_, kUpsertReview);  // first: the events' foreign key needs it
-    BindReview(upsert, c.review);
-    upsert.exec();
-    SQLite::Statement insert(db_, kInsertEvent);
-    for (const StoredEvent& e : c.events) {
-      insert.reset();
-      BindEvent(insert, e);
-      insert.exec();
-    }
-    WriteTimersAndNotices(db_, c);
+  return Write(what, [&] { return WriteChange(c); });
+}
+
+// A refusal of a later change rolls back the earlier ones with it (Write commits only Ok).
+Status SqliteStore::CommitAll(std::span<const ReviewChange> changes) {
+  std::string refs;
+  for (const ReviewChange& c : changes) {
+    assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
+    CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));
+    refs += (refs.empty() ? "" : " and ") + c.review.ref;
+  }
+  return Write("record the linked changes to " + refs, [&] {
+    for (const ReviewChange& c : changes) CR_RETURN_IF_ERROR(WriteChange(c));
     return Status::Ok();
   });
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -151,6 +152,10 @@ class Store {
   virtual Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) = 0;
   // Appends the events and writes the record, timers and notices, atomically and durably.
   virtual Status Commit(const ReviewChange& change) = 0;
+  // Several changes, each to a different review, in ONE transaction: all or none (a child
+  // death review referred into an SCR, and the SCR it opens). Each is checked as Commit
+  // checks it; the first refusal is returned and nothing is written.
+  virtual Status CommitAll(std::span<const ReviewChange> changes) = 0;
 
   // Timers.
   // Pending timers due at or before `now`, soonest first (ties by id), at most `limit`.

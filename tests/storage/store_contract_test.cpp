@@ -286,3 +286,32 @@ SCENARIO("Settings are put, replaced and read back by key", "[store][contract][s
     }
   }
 }
+
+SCENARIO("Changes to linked reviews commit together or not at all", "[store][contract]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with a board") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    REQUIRE(store.ImportBoardData(DemoBoardData()).ok());
+    WHEN("two new reviews are committed together") {
+      std::vector<ReviewChange> both = {Referral("CDR-2026-001"), Referral("SCR-2026-001")};
+      REQUIRE(store.CommitAll(both).ok());
+      THEN("both are stored") {
+        CHECK(store.GetReview("CDR-2026-001").ok());
+        CHECK(store.GetReview("SCR-2026-001").ok());
+      }
+      AND_WHEN("a later pair has a second change that conflicts") {
+        ReviewChange next = Append(*store.GetReview("CDR-2026-001"), {"ReferredForScr"}, kJan5 + kDay);
+        ReviewChange stale = Append(*store.GetReview("SCR-2026-001"), {"PanelMeetingHeld"}, kJan5 + kDay);
+        REQUIRE(store.Commit(Append(*store.GetReview("SCR-2026-001"), {"PanelMeetingConvened"}, kJan5)).ok());
+        std::vector<ReviewChange> pair = {next, stale};
+        Status s = store.CommitAll(pair);
+        THEN("it is refused and the first change is not written either") {
+          CHECK(s.code() == Status::Code::kConflict);
+          CHECK(store.GetReview("CDR-2026-001")->last_seq == 1);
+          CHECK(store.LoadEvents("CDR-2026-001")->size() == 1);
+        }
+      }
+    }
+  }
+}
