@@ -13,7 +13,7 @@ namespace casereview::cli {
 namespace {
 
 const nlohmann::json* FieldHelp(std::string_view event, const std::string& name) {
-  static const std::vector<EventHelp> kHelp = ScrEventHelp();
+  static const std::vector<EventHelp> kHelp = AllEventHelp();
   for (const auto& e : kHelp) {
     if (e.name != event) continue;
     for (const auto& f : e.fields)

@@ -60,6 +60,9 @@ void PrintReview(const ReviewRecord& r, const std::vector<StoredEvent>& history)
             << "  next:     " << j["next_step"]["what"].get<std::string>() << "\n"
             << "  held by:  " << Holders(j["next_step"]["holders"]) << "\n"
             << "  agencies: " << j["involved_agencies"].dump() << "\n";
+  if (!j.value("linked_review", "").empty())
+    std::cout << "  referred from child death review " << j["linked_review"].get<std::string>() << "\n";
+  if (!j.value("scr_ref", "").empty()) std::cout << "  referred for an SCR: " << j["scr_ref"].get<std::string>() << "\n";
   for (const auto& imr : j["imrs"])
     std::cout << "  IMR " << imr["agency"].get<std::string>() << ": " << imr["stage"].get<std::string>()
               << ", due " << imr["due"].get<std::string>() << ", returned " << imr["returns"] << "x\n";
@@ -85,12 +88,18 @@ void PrintReview(const ReviewRecord& r, const std::vector<StoredEvent>& history)
               << e.actor << "\n";
 }
 
-void PrintEvents(const std::string& only, bool json) {
+void PrintEvents(const std::string& only, const std::string& kind, bool json) {
   nlohmann::json all = nlohmann::json::array();
-  for (const auto& e : ScrEventHelp()) {
-    if (!only.empty() && e.name != only) continue;
-    all.push_back({{"name", e.name}, {"summary", e.summary}, {"fields", e.fields}});
+  std::string heading;
+  for (const auto& e : AllEventHelp()) {
+    if ((!only.empty() && e.name != only) || (!kind.empty() && e.kind != kind)) continue;
+    all.push_back({{"kind", e.kind}, {"name", e.name}, {"summary", e.summary}, {"fields", e.fields}});
     if (json) continue;
+    if (only.empty() && heading != e.kind) {
+      heading = e.kind;
+      std::cout << (heading == "cdop" ? "\n== Child death review (casereview notify opens one)\n"
+                                      : "== Serious Case Review (casereview refer opens one)\n");
+    }
     std::cout << e.name << " — " << e.summary << "\n";
     for (const auto& f : e.fields) {
       std::cout << "    " << f["name"].get<std::string>() << " (" << f["type"].get<std::string>()
@@ -195,6 +204,20 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
     std::cout << *r << "\n";
   });
 
+  auto* notify = app.add_subcommand("notify", "Notify a child's death to the SPOC (opens a child death review)");
+  notify->add_option("--by", by, "Who records the notification (person id)")->required();
+  notify->add_option("--set", sets, "FIELD=VALUE (see 'casereview events ChildDeathNotified')");
+  notify->add_option("--json", json_fields, "The fields as a JSON object");
+  notify->add_option("--board", board_id, "Board id (default: the only board)");
+  notify->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto fields = FieldsFrom("ChildDeathNotified", sets, json_fields);
+    if (!fields.ok()) { exit_code = Fail(fields.status()); return; }
+    auto r = ctx.engine->NotifyChildDeath(board_id, *fields, by);
+    if (!r.ok()) { exit_code = Fail(r.status()); return; }
+    std::cout << *r << "\n";
+  });
+
   auto* record = app.add_subcommand("record", "Record an event on a review");
   record->add_option("review", ref, "The review, e.g. SCR-2026-001")->required();
   record->add_option("event", event, "The event, e.g. PanelMeetingHeld (see 'casereview events')")->required();
@@ -283,9 +306,11 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
                 << t["fields"].value("step", "") << "\n";
   });
 
+  static std::string kind;
   auto* events = app.add_subcommand("events", "The events a review takes, with their fields");
   events->add_option("event", event, "Only this event");
-  events->callback([&] { PrintEvents(event, ctx.json); });
+  events->add_option("--kind", kind, "Only this kind of review: scr or cdop")->check(CLI::IsMember({"scr", "cdop"}));
+  events->callback([&] { PrintEvents(event, kind, ctx.json); });
 
   auto* scenario = app.add_subcommand("scenario", "Run scenario files")->require_subcommand(1);
   auto* run = scenario->add_subcommand("run", "Run a scenario (examples/*.json) against --db");

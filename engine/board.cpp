@@ -34,7 +34,7 @@ const std::vector<std::string_view>& KnownSectors() {
 const std::vector<std::string_view>& KnownRoles() {
   static const std::vector<std::string_view> kRoles = {
       "board-chair",  "board-member",   "panel-chair",     "panel-member",  "business-officer",
-      "imr-author",   "senior-manager", "overview-writer", "lead-officer", "administrator"};
+      "imr-author",   "report-author",  "senior-manager", "overview-writer", "lead-officer", "administrator"};
   return kRoles;
 }
 

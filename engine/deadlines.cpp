@@ -121,8 +121,11 @@ void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payl
 void DeadlineTracker::Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
   Meet(event, payload, recorded_at);
   MoveFor(event, payload, recorded_at);
-  for (const auto& r : profile_.deadlines)
-    if (r.anchor_event == event) Open(r, payload, recorded_at);
+  for (const auto& r : profile_.deadlines) {
+    if (r.anchor_event != event) continue;
+    if (!r.only_if_field.empty() && TextField(payload, r.only_if_field) != r.only_if_equals) continue;
+    Open(r, payload, recorded_at);
+  }
 }
 
 nlohmann::json DeadlineToJson(const Deadline& d) {

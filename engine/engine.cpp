@@ -9,6 +9,9 @@
 #include "replay.hpp"
 #include "timers.hpp"
 #include "resolve.hpp"
+#include "cdop/cdop_workflow.hpp"
+#include "child_death.hpp"
+#include "commands.hpp"
 #include "scr/scr_events.hpp"
 
 namespace casereview {
@@ -17,45 +20,15 @@ namespace {
 // "SCR-2026-001 (stage: Commissioning): " — how every error about a review begins.
 std::string About(const ReviewRecord& r) { return r.ref + " (stage: " + r.stage + "): "; }
 
-Status Prefixed(const std::string& prefix, const Status& s) {
-  switch (s.code()) {
-    case Status::Code::kInvalidArgument: return Status::InvalidArgument(prefix + s.message());
-    case Status::Code::kNotFound: return Status::NotFound(prefix + s.message());
-    default: return s;
-  }
+// "SCR-2026-" for an SCR opened in 2026, "CDR-2026-" for a child death review.
+std::string RefPrefix(std::string_view kind, Instant now) {
+  return std::string(kind == "cdop" ? "CDR" : "SCR") + "-" + std::to_string(int(DateOf(now).year())) + "-";
 }
 
-std::string KindName(std::string_view kind) {
-  return kind == "cdop" ? "a child death review" : "a Serious Case Review";
-}
-
-Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id, std::string_view kind,
-                                       std::string_view event, const nlohmann::json& fields) {
-  const EventSpec* spec = FindSpec(EventSpecsOf(kind), event);
-  if (spec == nullptr)
-    return Status::InvalidArgument("'" + std::string(event) + "' is not an event of " + KindName(kind) +
-                                   " (see 'casereview events')");
-  CR_RETURN_IF_ERROR(ValidatePayload(*spec, fields, /*resolved=*/false));
-  auto dir = BoardDirectory::Load(store, board_id);
-  if (!dir.ok()) return dir.status();
-  return ResolvePayload(*spec, fields, *dir);
-}
-
-Status CheckActor(Store& store, const std::string& board_id, std::string_view actor) {
-  if (actor.empty()) return Status::InvalidArgument("say who is recording this (--by PERSON)");
-  auto people = store.ListPeople(board_id);
-  if (!people.ok()) return people.status();
-  for (const auto& p : *people)
-    if (p.id == actor) return Status::Ok();
-  return Status::NotFound("no person '" + std::string(actor) + "' on board " + board_id +
-                          " to record this (--by)");
-}
-
-std::string RefFor(Instant now, std::int64_t number) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "SCR-%d-%03lld", int(DateOf(now).year()),
-                static_cast<long long>(number));
-  return buf;
+std::string RefFor(const std::string& prefix, std::int64_t number) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%03lld", static_cast<long long>(number));
+  return prefix + buf;
 }
 
 }  // namespace
@@ -142,35 +115,48 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
   CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
   auto resolved = CheckAndResolve(store_, board->id, ScrWorkflow::kKind, kCaseReferred, fields);
   if (!resolved.ok()) return Prefixed("referral: ", resolved.status());
-  auto dir = BoardDirectory::Load(store_, board->id);
+  return OpenReview(ScrWorkflow::kKind, *board, *resolved, actor, nullptr);
+}
+
+Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board, const nlohmann::json& resolved,
+                                       std::string_view actor, const LinkedChange& linked) {
+  auto dir = BoardDirectory::Load(store_, board.id);
   if (!dir.ok()) return dir.status();
-  auto profile = BuiltInProfile(board->policy_profile);
+  auto profile = BuiltInProfile(board.policy_profile);
   if (!profile.ok()) return profile.status();
-  ReviewRules rules{{board->policy_profile, board->quorum}, std::move(*profile)};
+  ReviewRules rules{{board.policy_profile, board.quorum}, std::move(*profile)};
   auto calendar = Calendar();
   if (!calendar.ok()) return calendar.status();
   Instant now = clock_.Now();
-  std::string prefix = RefFor(now, 0).substr(0, 9);  // "SCR-2026-"
+  const std::string_view opening = OpeningEvent(kind);
+  const std::string prefix = RefPrefix(kind, now);  // "SCR-2026-"
   // Two processes may number a review at once; the loser's Commit conflicts and retries.
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto count = store_.CountReviewsWithPrefix(prefix);
     if (!count.ok()) return count.status();
-    std::string ref = RefFor(now, *count + 1);
-    auto state = BeginScr(ref, rules, *resolved, now, **calendar);
-    if (!state.ok()) return Prefixed("referral: ", state.status());
-    nlohmann::json payload = *resolved;
+    std::string ref = RefFor(prefix, *count + 1);
+    auto state = kind == ScrWorkflow::kKind ? BeginScr(ref, rules, resolved, now, **calendar)
+                                            : BeginCdop(ref, rules, resolved, now, **calendar);
+    if (!state.ok()) return Prefixed(std::string(opening) + ": ", state.status());
+    nlohmann::json payload = resolved;
     payload["rules"] = RulesToJson(rules);
-    ReviewChange change;
-    change.review = RecordOf(*state, board->id, now, now, 1);
-    change.events.push_back({ref, 1, std::string(kCaseReferred), payload.dump(), std::string(actor), now});
+    std::vector<ReviewChange> changes(1);
+    ReviewChange& change = changes[0];
+    change.review = RecordOf(*state, board.id, now, now, 1);
+    change.events.push_back({ref, 1, std::string(opening), payload.dump(), std::string(actor), now});
     change.expected_last_seq = 0;
     change.timers = PlanTimers(ref, state->deadlines, **calendar);
-    change.notices = NoticesFor(*state, board->id, kCaseReferred, *resolved, 1, now, *dir);
-    Status s = store_.Commit(change);
+    change.notices = NoticesFor(*state, board.id, opening, resolved, 1, now, *dir);
+    if (linked) {
+      auto other = linked(ref);
+      if (!other.ok()) return other.status();
+      changes.push_back(std::move(*other));
+    }
+    Status s = store_.CommitAll(changes);
     if (s.ok()) return ref;
     if (s.code() != Status::Code::kConflict) return s;
   }
-  return Status::Conflict("could not number the new review: others kept referring at the same moment; try again");
+  return Status::Conflict("could not number the new review: others kept opening reviews at the same moment; try again");
 }
 
 Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event,
@@ -189,6 +175,8 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
   if (!actor_ok.ok()) return Prefixed(about, actor_ok);
   auto resolved = CheckAndResolve(store_, record->board_id, record->kind, event, fields);
   if (!resolved.ok()) return Prefixed(about, resolved.status());
+  if (record->kind == CdopWorkflow::kKind && event == kReferredForScr)
+    return ReferChildDeathForScr(*record, *resolved, actor);
   auto calendar = Calendar();
   if (!calendar.ok()) return calendar.status();
   auto log = store_.LoadEvents(ref);
@@ -196,6 +184,9 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
   auto state = Replay(*log, **calendar);
   if (!state.ok()) return state.status();
   Instant now = clock_.Now();
+  // A meeting's notice is counted from today unless the event says when notice was given.
+  if (event == kReviewMeetingScheduled && !resolved->contains("notice_given_on"))
+    (*resolved)["notice_given_on"] = FormatDate(LondonDate(now));
   // An anchor event without its own due date (an IMR's) gets the profile's, stored with it.
   if (auto due = state->deadlines.DefaultDueDate(event, *resolved, now)) {
     for (const auto& r : state->deadlines.profile().deadlines)
@@ -207,9 +198,9 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
   return GetReview(ref);
 }
 
-Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, std::string_view event,
-                              const nlohmann::json& fields, std::string_view actor, Instant now,
-                              const Timer* firing) {
+Result<ReviewChange> Engine::ChangeFor(const ReviewRecord& record, ReviewState& state, std::string_view event,
+                                      const nlohmann::json& fields, std::string_view actor, Instant now,
+                                      const Timer* firing) {
   auto dir = BoardDirectory::Load(store_, record.board_id);
   if (!dir.ok()) return dir.status();
   std::int64_t seq = record.last_seq + 1;
@@ -220,7 +211,15 @@ Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, st
   change.timers = PlanTimers(record.ref, state.deadlines, *state.deadlines.calendar());
   change.notices = NoticesFor(state, record.board_id, event, fields, seq, now, *dir);
   if (firing) change.firing = *firing;
-  return store_.Commit(change);
+  return change;
+}
+
+Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, std::string_view event,
+                              const nlohmann::json& fields, std::string_view actor, Instant now,
+                              const Timer* firing) {
+  auto change = ChangeFor(record, state, event, fields, actor, now, firing);
+  if (!change.ok()) return change.status();
+  return store_.Commit(*change);
 }
 
 Status Engine::FireTimer(const Timer& timer) {
@@ -331,9 +330,9 @@ Result<std::int64_t> Engine::UpdateBankHolidays(std::string_view json) {
   return done;
 }
 
-std::vector<EventHelp> ScrEventHelp() {
+std::vector<EventHelp> EventHelpFor(std::string_view kind) {
   std::vector<EventHelp> out;
-  for (const auto& spec : ScrEventSpecs()) {
+  for (const auto& spec : EventSpecsOf(kind)) {
     nlohmann::json fields = nlohmann::json::array();
     for (const auto& f : spec.fields) {
       nlohmann::json j = {{"name", f.name}, {"type", FieldTypeName(f.type)},
@@ -341,9 +340,15 @@ std::vector<EventHelp> ScrEventHelp() {
       if (!f.choices.empty()) j["choices"] = f.choices;
       fields.push_back(j);
     }
-    out.push_back({std::string(spec.name), std::string(spec.summary), fields});
+    out.push_back({std::string(kind), std::string(spec.name), std::string(spec.summary), fields});
   }
   return out;
+}
+
+std::vector<EventHelp> AllEventHelp() {
+  std::vector<EventHelp> all = EventHelpFor(ScrWorkflow::kKind);
+  for (auto& e : EventHelpFor(CdopWorkflow::kKind)) all.push_back(std::move(e));
+  return all;
 }
 
 }  // namespace casereview

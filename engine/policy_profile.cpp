@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "cdop/cdop_events.hpp"
 #include "scr/scr_events.hpp"
 
 namespace casereview {
@@ -50,11 +51,17 @@ Status CheckField(const EventSpec& spec, const std::string& field, FieldType typ
   return Status::Ok();
 }
 
+// An event of any kind of review.
+const EventSpec* AnyEventSpec(std::string_view name) {
+  if (const EventSpec* e = FindSpec(ScrEventSpecs(), name)) return e;
+  return FindSpec(CdopEventSpecs(), name);
+}
+
 Status CheckRule(const DeadlineRule& r) {
   std::string where = "deadline '" + r.id + "'";
   if (r.id.empty() || r.what.empty() || r.holder.empty())
     return Status::InvalidArgument("every deadline needs an id, a 'what' and a holder");
-  const EventSpec* anchor = FindSpec(ScrEventSpecs(), r.anchor_event);
+  const EventSpec* anchor = AnyEventSpec(r.anchor_event);
   if (!anchor) return Status::InvalidArgument(where + ": unknown anchor event '" + r.anchor_event + "'");
   CR_RETURN_IF_ERROR(CheckField(*anchor, r.anchor_field, FieldType::kDate, where));
   CR_RETURN_IF_ERROR(CheckField(*anchor, r.due_field, FieldType::kDate, where));
@@ -65,7 +72,15 @@ Status CheckRule(const DeadlineRule& r) {
     return Status::InvalidArgument(where + ": 'per' is agency or action");
   if (r.met_by.empty()) return Status::InvalidArgument(where + " needs met_by events");
   for (const auto& e : r.met_by)
-    if (!FindSpec(ScrEventSpecs(), e)) return Status::InvalidArgument(where + ": unknown met_by event '" + e + "'");
+    if (!AnyEventSpec(e)) return Status::InvalidArgument(where + ": unknown met_by event '" + e + "'");
+  if (!r.only_if_field.empty()) {
+    const FieldSpec* f = anchor->Field(r.only_if_field);
+    bool known = f != nullptr && f->type == FieldType::kChoice &&
+                 std::find(f->choices.begin(), f->choices.end(), r.only_if_equals) != f->choices.end();
+    if (!known)
+      return Status::InvalidArgument(where + ": only_if needs a choice field of " + r.anchor_event +
+                                     " and one of its choices");
+  }
   return Status::Ok();
 }
 
@@ -90,6 +105,11 @@ Result<DeadlineRule> ParseRule(const Json& j, std::size_t n) {
   r.holder_field = j.value("holder_field", "");
   r.extendable = j.value("extendable", false);
   r.suspendable = j.value("suspendable", false);
+  if (j.contains("only_if")) {
+    if (!j["only_if"].is_object()) return Status::InvalidArgument("deadline '" + r.id + "': only_if is an object");
+    r.only_if_field = j["only_if"].value("field", "");
+    r.only_if_equals = j["only_if"].value("equals", "");
+  }
   CR_RETURN_IF_ERROR(CheckRule(r));
   return r;
 }
@@ -168,6 +188,7 @@ Json PolicyProfileToJson(const PolicyProfile& p) {
     if (!r.holder_field.empty()) j["holder_field"] = r.holder_field;
     if (r.extendable) j["extendable"] = true;
     if (r.suspendable) j["suspendable"] = true;
+    if (!r.only_if_field.empty()) j["only_if"] = {{"field", r.only_if_field}, {"equals", r.only_if_equals}};
     rules.push_back(j);
   }
   Json reminders = Json::array(), escalation = Json::array();

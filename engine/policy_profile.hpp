@@ -40,6 +40,10 @@ struct DeadlineRule {
   std::string holder_field;  // a person field of the anchor event naming the holder
   bool extendable = false;   // a granted extension moves it
   bool suspendable = false;  // a suspension pauses it
+  // Only when the anchor event's choice field `only_if_field` is `only_if_equals` (a rapid
+  // response clock runs for unexpected deaths only). "" = always.
+  std::string only_if_field;
+  std::string only_if_equals;
 
   bool operator==(const DeadlineRule&) const = default;
 };
@@ -63,7 +67,8 @@ struct PolicyProfile {
 };
 
 // Outside input: every error names the rule and field. Events and fields are checked
-// against the SCR's event table.
+// against the event tables of every kind of review (SCR and child death review): a rule
+// anchored on a child death review's event applies only to those reviews.
 Result<PolicyProfile> ParsePolicyProfile(std::string_view json);
 Result<PolicyProfile> PolicyProfileFromJson(const nlohmann::json& j);
 nlohmann::json PolicyProfileToJson(const PolicyProfile& p);

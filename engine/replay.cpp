@@ -1,5 +1,7 @@
 #include "replay.hpp"
 
+#include "cdop/cdop_events.hpp"
+#include "cdop/cdop_workflow.hpp"
 #include "scr/scr_events.hpp"
 
 namespace casereview {
@@ -35,16 +37,19 @@ Result<ReviewRules> RulesFromJson(const nlohmann::json& j) {
 
 std::string_view OpeningEvent(std::string_view kind) {
   if (kind == ScrWorkflow::kKind) return kCaseReferred;
+  if (kind == CdopWorkflow::kKind) return kChildDeathNotified;
   return {};
 }
 
 std::span<const EventSpec> EventSpecsOf(std::string_view kind) {
   if (kind == ScrWorkflow::kKind) return ScrEventSpecs();
+  if (kind == CdopWorkflow::kKind) return CdopEventSpecs();
   return {};
 }
 
 int DefinitionVersionOf(std::string_view kind) {
   if (kind == ScrWorkflow::kKind) return ScrWorkflow::kDefinitionVersion;
+  if (kind == CdopWorkflow::kKind) return CdopWorkflow::kDefinitionVersion;
   return 0;
 }
 
@@ -57,11 +62,21 @@ Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
   return state;
 }
 
+Result<ReviewState> BeginCdop(const std::string& ref, const ReviewRules& rules,
+                              const nlohmann::json& notification, Instant at, const BusinessCalendar& calendar) {
+  auto w = CdopWorkflow::Begin(ref, CdopRules{rules.scr.quorum}, notification);
+  if (!w.ok()) return w.status();
+  ReviewState state{std::make_unique<CdopWorkflow>(std::move(*w)), DeadlineTracker(rules.profile, calendar)};
+  state.deadlines.Apply(kChildDeathNotified, notification, at);
+  return state;
+}
+
 namespace {
 
 Result<ReviewState> Begin(std::string_view opening, const std::string& ref, const ReviewRules& rules,
                           const nlohmann::json& fields, Instant at, const BusinessCalendar& calendar) {
   if (opening == kCaseReferred) return BeginScr(ref, rules, fields, at, calendar);
+  if (opening == kChildDeathNotified) return BeginCdop(ref, rules, fields, at, calendar);
   return Status::Corruption("a review cannot open with " + std::string(opening));
 }
 

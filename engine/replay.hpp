@@ -47,6 +47,9 @@ int DefinitionVersionOf(std::string_view kind);
 // outlives the returned state.
 Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
                              const nlohmann::json& referral, Instant at, const BusinessCalendar& calendar);
+// Starts a child death review from its (resolved) notification; as BeginScr.
+Result<ReviewState> BeginCdop(const std::string& ref, const ReviewRules& rules,
+                              const nlohmann::json& notification, Instant at, const BusinessCalendar& calendar);
 // Applies one event to both the machine and the deadlines; a refusal changes neither.
 Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at);
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -51,8 +52,14 @@ class Engine {
   // agencies by id). Returns the new review's reference, e.g. "SCR-2026-001".
   Result<std::string> ReferCase(std::string_view board_id, const nlohmann::json& fields,
                                 std::string_view actor);
+  // Opens a child death review from a notification (the ChildDeathNotified fields). A
+  // death notified before (the same NHS number on any review in the database, this board's
+  // or a neighbouring one's) is refused, naming that review. Returns e.g. "CDR-2026-001".
+  Result<std::string> NotifyChildDeath(std::string_view board_id, const nlohmann::json& fields,
+                                       std::string_view actor);
   // Records one event on a review. A refusal names the review, its stage and what is
-  // missing, and nothing is written.
+  // missing, and nothing is written. ReferredForScr on a child death review also opens the
+  // linked SCR (in Referred, its panel notified), in the same transaction.
   Result<ReviewRecord> Record(std::string_view ref, std::string_view event,
                               const nlohmann::json& fields, std::string_view actor);
 
@@ -80,6 +87,20 @@ class Engine {
   Result<RecoveryReport> Recover(bool include_closed = false);
 
  private:
+  // A change to another review to write in the same transaction as a new review's opening,
+  // given the new review's reference.
+  using LinkedChange = std::function<Result<ReviewChange>(const std::string& new_ref)>;
+  // Opens a review of `kind` from its opening event's (resolved) fields, numbered in the
+  // year ("SCR-2026-004"), with `linked` (may be empty) written with it.
+  Result<std::string> OpenReview(std::string_view kind, const Board& board, const nlohmann::json& resolved,
+                                 std::string_view actor, const LinkedChange& linked);
+  // The SCR a child death review is referred into, opened with the referral (engine/child_death.cpp).
+  Result<ReviewRecord> ReferChildDeathForScr(const ReviewRecord& record, const nlohmann::json& resolved,
+                                             std::string_view actor);
+  // The change one accepted event makes: appended, re-planned timers, notices.
+  Result<ReviewChange> ChangeFor(const ReviewRecord& record, ReviewState& state, std::string_view event,
+                                 const nlohmann::json& fields, std::string_view actor, Instant now,
+                                 const Timer* firing);
   // Appends one accepted event to the review, with its re-planned timers and notices.
   Status CommitAccepted(const ReviewRecord& record, ReviewState& state, std::string_view event,
                         const nlohmann::json& fields, std::string_view actor, Instant now,
@@ -95,10 +116,12 @@ class Engine {
 
 // The kinds of event a review takes, with their fields, for help and documentation.
 struct EventHelp {
+  std::string kind;  // "scr" or "cdop"
   std::string name;
   std::string summary;
   nlohmann::json fields;  // [{"name","type","required","help","choices"}]
 };
-std::vector<EventHelp> ScrEventHelp();
+std::vector<EventHelp> EventHelpFor(std::string_view kind);  // "scr", "cdop"
+std::vector<EventHelp> AllEventHelp();  // the SCR's, then the child death review's
 
 }  // namespace casereview

@@ -48,7 +48,7 @@ struct Outbox {
   }
 
   Notice Only(const std::string& ref) {
-    auto n = store->ListNotices({ref, {}});
+    auto n = store->ListNotices({ref, {}, {}});
     REQUIRE(n.ok());
     REQUIRE(n->size() == 1);
     return n->front();

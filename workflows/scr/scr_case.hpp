@@ -57,6 +57,7 @@ struct ScrCase {
   std::string ref;
   ScrRules rules;
   std::set<std::string> involved_agencies;
+  std::string linked_review;  // the child death review it was referred from, if any
 
   // Referral and the panel's consideration.
   std::vector<std::string> meetings_convened;  // dates

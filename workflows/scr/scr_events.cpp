@@ -31,6 +31,7 @@ std::vector<EventSpec> BuildSpecs() {
         {"abuse_or_neglect", F::kChoice, true, "abuse or neglect is", {"known", "suspected"}},
         {"agencies_involved", F::kAgencies, true, "every agency that knew the child"},
         Text("other_lscbs", "other LSCBs whose agencies were involved", false),
+        Text("linked_review", "the child death review this case was referred from (set by the engine)", false),
         {"subject_name", F::kText, false, "the child's name (held in the case record only)", {}, true},
         {"subject_dob", F::kDate, false, "the child's date of birth (case record only)", {}, true}}},
       {"PanelMeetingConvened", "a meeting of the standing panel is convened",

@@ -151,6 +151,7 @@ nlohmann::json ScrProjection(const ScrWorkflow& w) {
       {"policy_profile", c.rules.policy_profile},
       {"next_step", {{"what", next.what}, {"holders", next.holders}}},
       {"involved_agencies", c.involved_agencies},
+      {"linked_review", c.linked_review},
       {"panel_meetings", c.panel_meetings.size()},
       {"recommendation", c.recommendation},
       {"decision", c.decision},

@@ -76,6 +76,7 @@ Result<ScrWorkflow> ScrWorkflow::Begin(std::string ref, ScrRules rules,
   c.ref = std::move(ref);
   c.rules = std::move(rules);
   for (const auto& a : referral["agencies_involved"]) c.involved_agencies.insert(a.get<std::string>());
+  c.linked_review = TextField(referral, "linked_review");
   w.m_->fsm.start();
   return w;
 }

@@ -1,0 +1,91 @@
+// Child death reviews in the engine (include/casereview/engine.hpp, engine/child_death.hpp).
+#include "child_death.hpp"
+
+#include "calendar.hpp"
+#include "commands.hpp"
+#include "casereview/engine.hpp"
+#include "cdop/cdop_events.hpp"
+#include "cdop/cdop_workflow.hpp"
+#include "replay.hpp"
+#include "resolve.hpp"
+#include "scr/scr_events.hpp"
+
+namespace casereview {
+
+using Json = nlohmann::json;
+
+Result<std::optional<std::string>> FindNotifiedDeath(Store& store, const std::string& nhs_number) {
+  auto reviews = store.ListReviews({});
+  if (!reviews.ok()) return reviews.status();
+  for (const ReviewRecord& r : *reviews) {
+    if (r.kind != CdopWorkflow::kKind) continue;
+    auto log = store.LoadEvents(r.ref);
+    if (!log.ok()) return log.status();
+    if (log->empty()) continue;
+    Json notification = Json::parse(log->front().payload, nullptr, false);
+    if (notification.is_object() && TextField(notification, "nhs_number") == nhs_number)
+      return std::optional<std::string>(r.ref);
+  }
+  return std::optional<std::string>();
+}
+
+Json ScrReferralFrom(const std::string& cdop_ref, const Json& notification, const Json& referral) {
+  (void)referral;  // its reasons stay on the child death review's record
+  Json scr = {{"referring_agency", notification.value("notifying_agency", "")},
+              {"incident", "death"},
+              {"incident_date", notification.value("death_date", "")},
+              // A referral for an SCR means abuse or neglect is at least suspected.
+              {"abuse_or_neglect", "suspected"},
+              {"agencies_involved", notification.value("agencies_involved", Json::array())},
+              {"linked_review", cdop_ref}};
+  for (const char* identifying : {"subject_name", "subject_dob"})  // case record to case record
+    if (notification.contains(identifying)) scr[identifying] = notification[identifying];
+  return scr;
+}
+
+Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Json& fields, std::string_view actor) {
+  auto board = FindBoard(board_id);
+  if (!board.ok()) return board.status();
+  CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
+  auto resolved = CheckAndResolve(store_, board->id, CdopWorkflow::kKind, kChildDeathNotified, fields);
+  if (!resolved.ok()) return Prefixed("notification: ", resolved.status());
+  if (std::string nhs = TextField(*resolved, "nhs_number"); !nhs.empty()) {
+    auto found = FindNotifiedDeath(store_, nhs);
+    if (!found.ok()) return found.status();
+    if (*found)
+      return Status::InvalidArgument("notification: this death was already notified as " + **found +
+                                     " (the same NHS number); record on that review instead");
+  }
+  return OpenReview(CdopWorkflow::kKind, *board, *resolved, actor, nullptr);
+}
+
+Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, const Json& resolved,
+                                                   std::string_view actor) {
+  auto board = FindBoard(record.board_id);
+  if (!board.ok()) return board.status();
+  auto calendar = Calendar();
+  if (!calendar.ok()) return calendar.status();
+  auto log = store_.LoadEvents(record.ref);
+  if (!log.ok()) return log.status();
+  Json notification = Json::parse(log->front().payload, nullptr, false);
+  if (!notification.is_object()) return Status::Corruption(record.ref + ": its notification is not JSON");
+  auto scr = CheckAndResolve(store_, board->id, ScrWorkflow::kKind, kCaseReferred,
+                             ScrReferralFrom(record.ref, notification, resolved));
+  if (!scr.ok()) return Prefixed(record.ref + ": the SCR referral: ", scr.status());
+  // The child death review's own event names the SCR, so it is built once the SCR is numbered;
+  // a refusal here (a referral already linked, a closed review) writes neither.
+  LinkedChange referral = [&](const std::string& scr_ref) -> Result<ReviewChange> {
+    auto state = Replay(*log, **calendar);
+    if (!state.ok()) return state.status();
+    Json fields = resolved;
+    fields["scr_ref"] = scr_ref;
+    Instant now = clock_.Now();
+    CR_RETURN_IF_ERROR(ApplyToReview(*state, kReferredForScr, fields, now));
+    return ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr);
+  };
+  auto opened = OpenReview(ScrWorkflow::kKind, *board, *scr, actor, referral);
+  if (!opened.ok()) return opened.status();
+  return GetReview(record.ref);
+}
+
+}  // namespace casereview

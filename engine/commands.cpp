@@ -1,0 +1,45 @@
+#include "commands.hpp"
+
+#include "replay.hpp"
+#include "resolve.hpp"
+
+namespace casereview {
+namespace {
+
+std::string KindName(std::string_view kind) {
+  return kind == "cdop" ? "a child death review" : "a Serious Case Review";
+}
+
+}  // namespace
+
+Status Prefixed(const std::string& prefix, const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kInvalidArgument: return Status::InvalidArgument(prefix + s.message());
+    case Status::Code::kNotFound: return Status::NotFound(prefix + s.message());
+    default: return s;
+  }
+}
+
+Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id, std::string_view kind,
+                                       std::string_view event, const nlohmann::json& fields) {
+  const EventSpec* spec = FindSpec(EventSpecsOf(kind), event);
+  if (spec == nullptr)
+    return Status::InvalidArgument("'" + std::string(event) + "' is not an event of " + KindName(kind) +
+                                   " (see 'casereview events')");
+  CR_RETURN_IF_ERROR(ValidatePayload(*spec, fields, /*resolved=*/false));
+  auto dir = BoardDirectory::Load(store, board_id);
+  if (!dir.ok()) return dir.status();
+  return ResolvePayload(*spec, fields, *dir);
+}
+
+Status CheckActor(Store& store, const std::string& board_id, std::string_view actor) {
+  if (actor.empty()) return Status::InvalidArgument("say who is recording this (--by PERSON)");
+  auto people = store.ListPeople(board_id);
+  if (!people.ok()) return people.status();
+  for (const auto& p : *people)
+    if (p.id == actor) return Status::Ok();
+  return Status::NotFound("no person '" + std::string(actor) + "' on board " + board_id +
+                          " to record this (--by)");
+}
+
+}  // namespace casereview
