@@ -173,7 +173,11 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
                                    " is recorded by the scheduler when a timer falls due, not by hand");
   Status actor_ok = CheckActor(store_, record->board_id, actor);
   if (!actor_ok.ok()) return Prefixed(about, actor_ok);
-  auto resolved = CheckAndResolve(store_, record->board_id, record->kind, event, fields);
+  nlohmann::json input = fields;
+  // A meeting's notice is counted from today unless the command says when it was given.
+  if (event == kReviewMeetingScheduled && input.is_object() && !input.contains("notice_given_on"))
+    input["notice_given_on"] = FormatDate(LondonDate(clock_.Now()));
+  auto resolved = CheckAndResolve(store_, record->board_id, record->kind, event, input);
   if (!resolved.ok()) return Prefixed(about, resolved.status());
   if (record->kind == CdopWorkflow::kKind && event == kReferredForScr)
     return ReferChildDeathForScr(*record, *resolved, actor);
@@ -184,9 +188,6 @@ Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event
   auto state = Replay(*log, **calendar);
   if (!state.ok()) return state.status();
   Instant now = clock_.Now();
-  // A meeting's notice is counted from today unless the event says when notice was given.
-  if (event == kReviewMeetingScheduled && !resolved->contains("notice_given_on"))
-    (*resolved)["notice_given_on"] = FormatDate(LondonDate(now));
   // An anchor event without its own due date (an IMR's) gets the profile's, stored with it.
   if (auto due = state->deadlines.DefaultDueDate(event, *resolved, now)) {
     for (const auto& r : state->deadlines.profile().deadlines)

@@ -157,6 +157,15 @@ std::vector<Addressed> Addressees(const ReviewState& s, std::string_view event, 
     return {{"meeting-convened", StandingPanel(dir),
              About(s, "attend the " + fields.value("kind", "") + " panel meeting", fields.value("date", ""),
                    {{"meeting_date", fields.value("date", "")}, {"meeting_kind", fields.value("kind", "")}})}};
+  if (event == "AgencyReportRequested") {
+    // A child death review's reporting form: its author, and their agency's senior manager.
+    std::string agency = fields.value("agency", "");
+    Ids to = WithRole(dir, "senior-manager", agency);
+    to.push_back(PersonId(fields, "author"));
+    return {{"report-requested", to,
+             About(s, "agency reporting form (" + AgencyName(dir, agency) + ")", fields.value("due", ""),
+                   {{"agency", AgencyName(dir, agency)}})}};
+  }
   std::string writer = s.Scr() != nullptr ? s.Scr()->Case().overview_writer : "";
   if (event == "OverviewWriterAppointed")
     return {{"overview-commissioned", {writer}, About(s, "write the overview report", DueDateOf(s, "scr-completion"))}};
