@@ -158,6 +158,20 @@ serve_pid=""
 grep -q "scheduler stopped" "$work/serve.log" || fail "scheduler serve did not stop cleanly"
 if grep -rq "Zebedee" "$work"/drop* "$work"/*.log; then fail "the child's name reached a message or a log"; fi
 expect_refusal 1 "no policy profile 'wt2099'" -- board create --id other --name Other --profile wt2099
-run verify | grep -q "verified 1 reviews" || fail "verify"
+# A child death review: notified, a second notification of the same death refused (the NHS
+# number is never echoed), then referred into a linked SCR.
+death=(notify --by p-spoc --set notifying_agency=hospital --set death_date=2026-01-04 --set place_of_death=hospital
+  --set expected=unexpected --set agencies_involved=hospital,csc --set resident_in_area=true --set nhs_number=9434765919)
+cdr=$(run "${death[@]}")
+[ "$cdr" = "CDR-2026-001" ] || fail "notify: $cdr"
+expect_refusal 1 "already notified as $cdr" -- "${death[@]}" --set subject_name="Zebedee Quill"
+if run "${death[@]}" 2>&1 | grep -q 9434765919; then fail "an error echoed the NHS number"; fi
+expect_refusal 3 "cannot be recorded on $cdr" -- record "$cdr" AgencyReportRequested --by p-spoc --set agency=csc --set author=p-csc-author
+run record "$cdr" RapidResponseStarted --by p-spoc --set date=2026-01-05 | grep -q "stage RapidResponse" || fail "rapid response"
+run record "$cdr" ReferredForScr --by p-spoc --set reasons="neglect suspected" >/dev/null
+run review show "$cdr" | grep -q "referred for an SCR: SCR-2026-002" || fail "the link on the child death review: $(run review show "$cdr")"
+run review show SCR-2026-002 | grep -q "referred from child death review $cdr" || fail "the link on the SCR"
+run events --kind cdop | grep -q "^PanelReviewHeld" || fail "events --kind cdop"
+run verify | grep -q "verified 3 reviews" || fail "verify: $(run verify)"
 run --help >/dev/null && run record --help | grep -q -- "--set" || fail "--help"
 echo "cli walkthrough: 1 passed, 0 failed"
