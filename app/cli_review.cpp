@@ -140,7 +140,7 @@ int RunScenario(Context& ctx, const std::string& path, bool quiet) {
       continue;
     }
     std::cout << FormatDate(DateOf(step.at)) << "  " << out->review_ref << "  "
-              << (step.is_referral ? "CaseReferred" : step.event)
+              << (step.is_referral ? (step.opens == "cdop" ? "ChildDeathNotified" : "CaseReferred") : step.event)
               << (step.expect_refused ? "  REFUSED, stays " : " -> ") << out->stage << "\n";
     if (!step.note.empty()) std::cout << "            " << step.note << "\n";
     if (!out->refusal.empty()) std::cout << "            casereview said: " << out->refusal << "\n";

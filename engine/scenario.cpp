@@ -19,11 +19,13 @@ Result<ScenarioStep> ParseStep(const Json& j, std::size_t n) {
   if (step.is_tick) return step;
   step.by = j.value("by", "");
   if (step.by.empty()) return Status::InvalidArgument(where + "'by' (who records it) is required");
-  step.is_referral = j.contains("refer");
-  if (step.is_referral == j.contains("event"))
-    return Status::InvalidArgument(where + "needs exactly one of 'refer' or 'event'");
+  const bool refer = j.contains("refer"), notify = j.contains("notify");
+  step.is_referral = refer || notify;
+  if (int(refer) + int(notify) + int(j.contains("event")) != 1)
+    return Status::InvalidArgument(where + "needs exactly one of 'refer', 'notify' or 'event'");
   if (step.is_referral) {
-    step.fields = j["refer"];
+    step.opens = notify ? "cdop" : "scr";
+    step.fields = notify ? j["notify"] : j["refer"];
   } else {
     step.event = j.value("event", "");
     step.fields = j.value("fields", Json::object());
@@ -54,7 +56,7 @@ Result<Scenario> ParseScenario(std::string_view text) {
       s.steps.push_back(std::move(*step));
     }
     if (!s.steps.front().is_referral)
-      return Status::InvalidArgument("scenario step 1 must be the referral ('refer')");
+      return Status::InvalidArgument("scenario step 1 must open the review ('refer' or 'notify')");
     return s;
   } catch (const Json::exception& e) {
     return Status::InvalidArgument(std::string("the scenario has a field of the wrong type: ") + e.what());
@@ -64,7 +66,9 @@ Result<Scenario> ParseScenario(std::string_view text) {
 Result<StepOutcome> ScenarioRunner::RunStep(std::size_t index, Engine& engine, ManualClock& clock,
                                             Store* store) {
   const ScenarioStep& step = scenario_.steps.at(index);
-  std::string what = step.is_referral ? "referral" : step.is_tick ? "tick" : step.event;
+  std::string what = step.is_referral ? (step.opens == "cdop" ? "notification" : "referral")
+                     : step.is_tick   ? "tick"
+                                      : step.event;
   std::string where = "scenario step " + std::to_string(index + 1) + " (" + what + "): ";
   clock.Set(step.at);
   StepOutcome out;
@@ -76,7 +80,8 @@ Result<StepOutcome> ScenarioRunner::RunStep(std::size_t index, Engine& engine, M
     if (!report.ok()) return Status::InvalidArgument(where + report.status().message());
     out.fired = report->fired;
   } else if (step.is_referral) {
-    auto ref = engine.ReferCase("", step.fields, step.by);
+    auto ref = step.opens == "cdop" ? engine.NotifyChildDeath("", step.fields, step.by)
+                                    : engine.ReferCase("", step.fields, step.by);
     if (ref.ok()) review_ref_ = *ref;
     s = ref.status();
   } else {

@@ -4,6 +4,7 @@
 //
 // {"title": "...", "board_file": "demo-board.json",
 //  "steps": [{"at": "2026-01-05T09:00:00Z", "by": "p-spoc", "refer": {...fields}},
+//                                       (or "notify": {...} for a child death review)
 //            {"at": "...", "by": "...", "event": "PanelMeetingHeld", "fields": {...},
 //             "expect": "refused" | "recorded" (default), "expect_stage": "Commissioning",
 //             "note": "why this step is here"},
@@ -25,7 +26,8 @@ namespace casereview {
 struct ScenarioStep {
   Instant at{};
   std::string by;
-  bool is_referral = false;
+  bool is_referral = false;  // the step that opens the review: a referral or a notification
+  std::string opens;         // what it opens: "scr" (refer) or "cdop" (notify)
   bool is_tick = false;  // run the scheduler: fire every timer due at `at`
   std::string event;  // empty for a referral
   nlohmann::json fields = nlohmann::json::object();

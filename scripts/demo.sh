@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, and runs a whole Serious Case Review
 # of the fictional Northbridge demo board from referral to closure, on a fresh SQLite
-# database, then shows the panel chair's list and the review itself, and delivers the notices
+# database, then a child death review referred into a second SCR, then shows the panel
+# chair's list and the first review itself, and delivers the notices
 # the review left (to the local mail drop: .eml files in demo/mail-drop/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +15,9 @@ rm -rf "$db" "$db-wal" "$db-shm" "$demo_dir/mail-drop"
 
 echo "== Running examples/scr_full_lifecycle.json against $db"
 "$cr" --db "$db" scenario run "$root/examples/scr_full_lifecycle.json"
+echo
+echo "== Running examples/cdop_unexpected_death.json against $db (a child death review, referred for an SCR)"
+"$cr" --db "$db" scenario run "$root/examples/cdop_unexpected_death.json" --quiet
 echo
 echo "== casereview --db $db review list --all"
 "$cr" --db "$db" review list --all
