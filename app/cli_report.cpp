@@ -1,6 +1,8 @@
 // casereview report: what the board receives.
 #include <iostream>
 
+#include "calendar.hpp"
+#include "cdop_report.hpp"
 #include "cli.hpp"
 #include "slippage.hpp"
 
@@ -30,6 +32,41 @@ void PrintSlippage(const nlohmann::json& report) {
   }
 }
 
+void PrintChildDeaths(const nlohmann::json& r) {
+  const auto& n = r["reviews"];
+  std::cout << "Child deaths notified " << r["from"].get<std::string>() << " to " << r["to"].get<std::string>() << ": "
+            << n["notified"] << " (" << n["unexpected"] << " unexpected, " << n["expected"] << " expected); "
+            << n["closed"] << " closed, " << n["open"] << " open; " << n["referred_for_scr"]
+            << " referred for an SCR\n\nCategory of death (" << n["reviewed_by_panel"] << " reviewed by the panel)\n";
+  for (const auto& c : r["categories"])
+    std::cout << "  " << c["number"] << ". " << c["title"].get<std::string>() << ": " << c["count"] << "\n";
+  const auto& m = r["modifiable"];
+  std::cout << "\nModifiable factors: " << m["yes"] << " yes, " << m["no"] << " no, " << m["insufficient_information"]
+            << " insufficient information";
+  if (!m["proportion_yes"].is_null())
+    std::cout << " (" << static_cast<int>(m["proportion_yes"].get<double>() * 100 + 0.5) << "% with modifiable factors)";
+  std::cout << "\n\nTimeliness\n";
+  for (const auto& t : r["timeliness"]) {
+    std::cout << "  " << t["what"].get<std::string>() << ": " << t["met_on_time"] << " on time, " << t["met_late"]
+              << " late";
+    if (!t["median_days_late"].is_null()) std::cout << " (median " << t["median_days_late"].dump() << " days late)";
+    std::cout << ", " << t["open_overdue"] << " overdue, " << t["open_in_time"] << " open within time\n";
+  }
+}
+
+// The financial year (1 April to 31 March) containing `today`, as boards' annual reports use.
+std::pair<Date, Date> FinancialYear(Date today) {
+  int y = int(today.year()) - (unsigned(today.month()) < 4 ? 1 : 0);
+  return {std::chrono::year{y} / std::chrono::April / 1, std::chrono::year{y + 1} / std::chrono::March / 31};
+}
+
+Result<Date> DateOption(const std::string& name, const std::string& text, Date fallback) {
+  if (text.empty()) return fallback;
+  auto d = ParseDate(text);
+  if (!d.ok()) return Status::InvalidArgument(name + ": " + d.status().message());
+  return *d;
+}
+
 }  // namespace
 
 void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -50,6 +87,32 @@ void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code) {
     nlohmann::json out = SlippageReport(*rows, when);
     if (ctx.json) { std::cout << out.dump(2) << "\n"; return; }
     PrintSlippage(out);
+  });
+
+  static std::string from, to;
+  static bool csv = false;
+  auto* cdop = report->add_subcommand(
+      "cdop", "Child deaths: categories, modifiable factors and timeliness (default: this financial year)");
+  cdop->add_option("--from", from, "First notification date, YYYY-MM-DD (default: 1 April)");
+  cdop->add_option("--to", to, "Last notification date, YYYY-MM-DD (default: 31 March)");
+  cdop->add_flag("--csv", csv, "One long CSV table: section,item,measure,value");
+  cdop->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto year = FinancialYear(LondonDate(ctx.clock.Now()));
+    auto first = DateOption("--from", from, year.first);
+    auto last = DateOption("--to", to, year.second);
+    if (!first.ok()) { exit_code = Fail(first.status()); return; }
+    if (!last.ok()) { exit_code = Fail(last.status()); return; }
+    if (std::chrono::sys_days{*last} < std::chrono::sys_days{*first}) {
+      exit_code = Fail(Status::InvalidArgument("--to is before --from"));
+      return;
+    }
+    auto rows = ctx.engine->ListReviews({std::nullopt, /*open_only=*/false});
+    if (!rows.ok()) { exit_code = Fail(rows.status()); return; }
+    nlohmann::json out = ChildDeathReport(*rows, *first, *last, ctx.clock.Now());
+    if (csv) std::cout << ChildDeathReportCsv(out);
+    else if (ctx.json) std::cout << out.dump(2) << "\n";
+    else PrintChildDeaths(out);
   });
 }
 

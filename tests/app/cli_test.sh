@@ -172,6 +172,9 @@ run record "$cdr" ReferredForScr --by p-spoc --set reasons="neglect suspected" >
 run review show "$cdr" | grep -q "referred for an SCR: SCR-2026-002" || fail "the link on the child death review: $(run review show "$cdr")"
 run review show SCR-2026-002 | grep -q "referred from child death review $cdr" || fail "the link on the SCR"
 run events --kind cdop | grep -q "^PanelReviewHeld" || fail "events --kind cdop"
+run report cdop --from 2026-01-01 --to 2026-12-31 --csv | grep -q "^reviews,,notified,1" || fail "report cdop --csv: $(run report cdop --from 2026-01-01 --to 2026-12-31 --csv)"
+run report cdop --from 2026-01-01 --to 2026-12-31 | grep -q "^Child deaths notified 2026-01-01 to 2026-12-31: 1 (1 unexpected" || fail "report cdop"
+expect_refusal 1 "--to is before --from" -- report cdop --from 2026-12-31 --to 2026-01-01
 run verify | grep -q "verified 3 reviews" || fail "verify: $(run verify)"
 run --help >/dev/null && run record --help | grep -q -- "--set" || fail "--help"
 echo "cli walkthrough: 1 passed, 0 failed"
