@@ -64,8 +64,10 @@ std::string OneLine(const std::string& s) {
   return out;
 }
 
-std::string RenderPart(const std::string& text, mu::data data, const std::string& footer, bool html) {
-  data.set("footer", mu::data{mu::partial{[footer] { return footer; }}});
+// `partials`: name -> template text, for `{{> name}}`.
+std::string RenderPart(const std::string& text, mu::data data, const std::map<std::string, std::string>& partials,
+                       bool html) {
+  for (const auto& [name, partial] : partials) data.set(name, mu::data{mu::partial{[partial] { return partial; }}});
   mu::mustache tmpl{text};
   if (!html) tmpl.set_custom_escape([](const std::string& s) { return s; });
   return tmpl.render(data);
@@ -149,6 +151,13 @@ Result<Email> NoticeTemplates::Render(const Notice& n, const Context& ctx) const
     auto it = files_.find(name);
     return it == files_.end() ? nullptr : &it->second;
   };
+  // The files named _NAME.txt (or .html) are the partials {{> NAME}} of that part.
+  auto Partials = [&](const std::string& ext) {
+    std::map<std::string, std::string> out;
+    for (const auto& [name, body] : files_)
+      if (name.starts_with("_") && name.ends_with(ext)) out[name.substr(1, name.size() - 1 - ext.size())] = body;
+    return out;
+  };
   const std::string *subject = file(n.kind + ".subject"), *text = file(n.kind + ".txt"),
                     *html = file(n.kind + ".html");
   if (!subject || !text || !html)
@@ -172,9 +181,9 @@ Result<Email> NoticeTemplates::Render(const Notice& n, const Context& ctx) const
   mu::data data = ToData(about);
   m.message_id = MessageIdFor(n.id, ctx.identity);
   m.from = ctx.identity.from;
-  m.subject = OneLine(RenderPart(*subject, data, "", false));
-  m.text = RenderPart(*text, data, *file("_footer.txt"), false);
-  m.html = RenderPart(*html, data, *file("_footer.html"), true);
+  m.subject = OneLine(RenderPart(*subject, data, {}, false));
+  m.text = RenderPart(*text, data, Partials(".txt"), false);
+  m.html = RenderPart(*html, data, Partials(".html"), true);
   m.date = ctx.now;
   m.notice_id = n.id;
   return m;

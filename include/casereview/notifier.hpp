@@ -39,8 +39,9 @@ struct MailIdentity {
 std::string MessageIdFor(const std::string& notice_id, const MailIdentity& identity);
 
 // Templates per notice kind: `<kind>.subject`, `<kind>.txt` (the text/plain part) and
-// `<kind>.html` (the text/html part), in Mustache (kainjow/mustache); `_footer.txt` and
-// `_footer.html` are the partial `{{> footer}}`. docs/notices.md lists each kind's fields.
+// `<kind>.html` (the text/html part), in Mustache (kainjow/mustache); `_NAME.txt` and
+// `_NAME.html` are the partial `{{> NAME}}` of that part (the shipped ones: summary, the
+// review/stage/task/due lines, and footer). docs/notices.md lists each kind's fields.
 class NoticeTemplates {
  public:
   // The shipped templates, each replaced by the file of the same name in `dir` when `dir`

@@ -121,7 +121,7 @@ run outbox send | grep -q "^sent 1 " || fail "send after retry"
 grep -q "^Subject: \[$ref\] Overview writer appointed" "$work/mail-drop/${ref}_"*.eml || fail "overview writer's message"
 # Templates: listed, exported for editing, and an edited subject used without recompiling.
 run outbox templates | grep -qx "imr-commissioned" || fail "outbox templates"
-run outbox templates --export "$work/templates" | grep -q "^wrote 44 templates" || fail "templates export: $(ls "$work/templates" | wc -l)"
+run outbox templates --export "$work/templates" | grep -q "^wrote 46 templates" || fail "templates export: $(ls "$work/templates" | wc -l)"
 echo 'Please act: {{review}}' >"$work/templates/imr-commissioned.subject"
 echo 'x' >"$work/templates/no-such.subject"
 expect_refusal 1 "no-such.subject is not a template casereview uses" -- outbox send --templates "$work/templates"
