@@ -94,4 +94,12 @@ int Fail(const Status& s) {
   }
 }
 
+void PrintRecovery(const RecoveryReport& r) {
+  std::cout << "verified " << r.reviews_checked << " reviews (" << r.events_replayed
+            << " events replayed): every one matches its log\n";
+  if (r.repaired) std::cout << "rebuilt " << r.repaired << " read models an older casereview wrote\n";
+  else if (r.stale)
+    std::cout << r.stale << " read models were written by an older casereview: 'casereview verify --repair' rebuilds them\n";
+}
+
 }  // namespace casereview::cli

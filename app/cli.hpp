@@ -37,6 +37,9 @@ std::vector<std::string> SplitCommas(const std::string& s);
 // The whole file, or NotFound naming the path.
 Result<std::string> ReadFile(const std::string& path);
 
+// "verified N reviews ...", and any read models found stale or rebuilt.
+void PrintRecovery(const RecoveryReport& r);
+
 // Prints an error (to stderr) and returns the process exit code for it.
 int Fail(const Status& s);
 
@@ -46,5 +49,6 @@ void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddCalendarCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddOutboxCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddBackupCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace casereview::cli

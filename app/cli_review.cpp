@@ -318,13 +318,14 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
   run->add_flag("--quiet", quiet, "Print only the outcome");
   run->callback([&] { exit_code = RunScenario(ctx, path, quiet); });
 
+  static bool repair = false;
   auto* verify = app.add_subcommand("verify", "Rebuild every review from its log and check it");
+  verify->add_flag("--repair", repair, "Rebuild read models an older casereview wrote (the logs are untouched)");
   verify->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto report = ctx.engine->Recover(/*include_closed=*/true);
+    auto report = ctx.engine->Recover(/*include_closed=*/true, repair);
     if (!report.ok()) { exit_code = Fail(report.status()); return; }
-    std::cout << "verified " << report->reviews_checked << " reviews (" << report->events_replayed
-              << " events replayed): every one matches its log\n";
+    PrintRecovery(*report);
   });
 }
 

@@ -258,7 +258,7 @@ Result<std::vector<StoredEvent>> Engine::History(std::string_view ref) {
   return store_.LoadEvents(ref);
 }
 
-Result<RecoveryReport> Engine::Recover(bool include_closed) {
+Result<RecoveryReport> Engine::Recover(bool include_closed, bool repair) {
   auto open = store_.ListReviews({std::nullopt, /*open_only=*/!include_closed});
   if (!open.ok()) return open.status();
   auto calendar = Calendar();
@@ -271,11 +271,25 @@ Result<RecoveryReport> Engine::Recover(bool include_closed) {
     if (!state.ok()) return state.status();
     ReviewRecord rebuilt = RecordOf(*state, stored.board_id, stored.opened_at, stored.updated_at,
                                      static_cast<std::int64_t>(log->size()));
-    if (rebuilt != stored)
+    if (rebuilt.stage != stored.stage || rebuilt.last_seq != stored.last_seq || rebuilt.open != stored.open ||
+        rebuilt.kind != stored.kind || rebuilt.machine_version != stored.machine_version)
       return Status::Corruption(stored.ref + ": replaying the log gives stage " + rebuilt.stage +
                                 " (event " + std::to_string(rebuilt.last_seq) +
                                 ") but the store says " + stored.stage + " (event " +
                                 std::to_string(stored.last_seq) + ")");
+    if (rebuilt != stored) {
+      // The same stage at the same event, a different read model: one an older casereview
+      // wrote, before the read model gained a field. The log is the truth; rebuild it.
+      ++report.stale;
+      if (repair) {
+        ReviewChange change;
+        change.review = rebuilt;
+        change.expected_last_seq = stored.last_seq;
+        change.timers = PlanTimers(stored.ref, state->deadlines, **calendar);
+        CR_RETURN_IF_ERROR(store_.Commit(change));
+        ++report.repaired;
+      }
+    }
     ++report.reviews_checked;
     report.events_replayed += static_cast<std::int64_t>(log->size());
   }

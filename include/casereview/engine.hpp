@@ -29,6 +29,8 @@ class BusinessCalendar;   // engine/calendar.hpp: working days and bank holidays
 struct RecoveryReport {
   std::int64_t reviews_checked = 0;
   std::int64_t events_replayed = 0;
+  std::int64_t stale = 0;     // read models an older casereview wrote
+  std::int64_t repaired = 0;  // of those, rebuilt from the log
 };
 
 class Engine {
@@ -82,9 +84,10 @@ class Engine {
   Result<const BusinessCalendar*> Calendar();
 
   // Rebuilds every open review's machine (every review, with include_closed) from its log
-  // and checks it reaches the stored stage and read model. Corruption names the first
-  // review that disagrees.
-  Result<RecoveryReport> Recover(bool include_closed = false);
+  // and checks it reaches the stored stage. Corruption names the first review that
+  // disagrees. A read model that differs at the same stage and event was written by an
+  // older casereview: it is counted as stale, and rebuilt from the log when `repair`.
+  Result<RecoveryReport> Recover(bool include_closed = false, bool repair = false);
 
  private:
   // A change to another review to write in the same transaction as a new review's opening,
