@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   casereview::cli::AddReportCommands(app, ctx, exit_code);
   casereview::cli::AddCalendarCommands(app, ctx, exit_code);
   casereview::cli::AddOutboxCommands(app, ctx, exit_code);
+  casereview::cli::AddBackupCommands(app, ctx, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -23,5 +24,26 @@ struct SqliteStoreOptions {
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options = {});
+
+// What a backup or restore copied, once checked.
+struct BackupSummary {
+  std::int64_t reviews = 0;
+  std::int64_t events = 0;
+  std::int64_t notices = 0;
+  std::int64_t bytes = 0;  // the copy's size
+};
+
+// Copies the database `from` into the new file `to`, consistently, while other processes
+// may go on writing (SQLite's online backup API, in one pass under a read snapshot), then
+// checks the copy (PRAGMA integrity_check). InvalidArgument if `to` exists, NotFound if
+// `from` does not; on any failure the partial copy is removed and StorageError says why.
+Result<BackupSummary> BackupSqliteDatabase(const std::string& from, const std::string& to,
+                                           std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
+
+// Restores a backup into `to`: the backup is checked first and left untouched. `to` must
+// not exist unless `replace` (then its contents are replaced in one step, through SQLite,
+// so a process holding it open sees either the old or the restored database).
+Result<BackupSummary> RestoreSqliteDatabase(const std::string& backup, const std::string& to, bool replace,
+                                            std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
 
 }  // namespace casereview

@@ -176,5 +176,12 @@ run report cdop --from 2026-01-01 --to 2026-12-31 --csv | grep -q "^reviews,,not
 run report cdop --from 2026-01-01 --to 2026-12-31 | grep -q "^Child deaths notified 2026-01-01 to 2026-12-31: 1 (1 unexpected" || fail "report cdop"
 expect_refusal 1 "--to is before --from" -- report cdop --from 2026-12-31 --to 2026-01-01
 run verify | grep -q "verified 3 reviews" || fail "verify: $(run verify)"
+# A backup while the database is in use, checked; a restore into a new file, checked; an
+# existing file is never overwritten without --replace.
+run backup "$work/backup.db" | grep -q "^backed up .* 3 reviews, .*SQLite integrity check ok" || fail "backup"
+expect_refusal 1 "already exists" -- backup "$work/backup.db"
+"$cr" --db "$work/restored.db" restore "$work/backup.db" | grep -q "^verified 3 reviews" || fail "restore"
+out=$("$cr" --db "$db" restore "$work/backup.db" 2>&1) && fail "restore over the live database without --replace"
+grep -q "give --replace" <<<"$out" || fail "restore refusal: $out"
 run --help >/dev/null && run record --help | grep -q -- "--set" || fail "--help"
 echo "cli walkthrough: 1 passed, 0 failed"
