@@ -52,6 +52,31 @@ void RemoveQuietly(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
 }
 
+// Restores `backup` into a new file beside `to`, then renames it over `to`, dropping the
+// damaged database's journal files.
+Result<BackupSummary> ReplaceFile(const std::string& backup, const std::string& to, const std::string& why) {
+  const std::string fresh = to + ".restoring";
+  RemoveQuietly(fresh);
+  try {
+    {
+      SQLite::Database source(backup, SQLite::OPEN_READONLY);
+      SQLite::Database dest(fresh, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      Copy(dest, source);
+    }
+    auto checked = Check(fresh);
+    if (!checked.ok()) {
+      RemoveQuietly(fresh);
+      return checked.status();
+    }
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) fs::remove(to + suffix);
+    fs::rename(fresh, to);
+    return Check(to);
+  } catch (const std::exception& e) {
+    RemoveQuietly(fresh);
+    return Status::StorageError("restore of " + backup + " over the damaged " + to + " (" + why + ") failed: " + e.what());
+  }
+}
+
 }  // namespace
 
 Result<BackupSummary> BackupSqliteDatabase(const std::string& from, const std::string& to,
@@ -84,6 +109,10 @@ Result<BackupSummary> RestoreSqliteDatabase(const std::string& backup, const std
   try {
     auto checked = Check(backup);
     if (!checked.ok()) return checked.status();
+  } catch (const std::exception& e) {
+    return Status::StorageError("restore of " + backup + " into " + to + " failed: the backup cannot be read: " + e.what());
+  }
+  try {
     {
       SQLite::Database source(backup, SQLite::OPEN_READONLY);
       SQLite::Database dest(to, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, static_cast<int>(busy_timeout.count()));
@@ -91,8 +120,13 @@ Result<BackupSummary> RestoreSqliteDatabase(const std::string& backup, const std
     }
     return Check(to);
   } catch (const std::exception& e) {
-    if (!existed) RemoveQuietly(to);
-    return Status::StorageError("restore of " + backup + " into " + to + " failed: " + e.what());
+    if (!existed) {
+      RemoveQuietly(to);
+      return Status::StorageError("restore of " + backup + " into " + to + " failed: " + e.what());
+    }
+    // The database being replaced is itself damaged, so SQLite cannot write through it:
+    // replace the file instead (nobody can be using a database SQLite cannot read).
+    return ReplaceFile(backup, to, e.what());
   }
 }
 

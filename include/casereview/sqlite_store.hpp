@@ -42,7 +42,8 @@ Result<BackupSummary> BackupSqliteDatabase(const std::string& from, const std::s
 
 // Restores a backup into `to`: the backup is checked first and left untouched. `to` must
 // not exist unless `replace` (then its contents are replaced in one step, through SQLite,
-// so a process holding it open sees either the old or the restored database).
+// so a process holding it open sees either the old or the restored database; a `to` so
+// damaged that SQLite cannot write through it is replaced as a file instead).
 Result<BackupSummary> RestoreSqliteDatabase(const std::string& backup, const std::string& to, bool replace,
                                             std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
 

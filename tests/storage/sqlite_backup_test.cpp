@@ -106,3 +106,41 @@ SCENARIO("A backup taken while the database is in use holds everything committed
     }
   }
 }
+
+SCENARIO("A damaged database is refused clearly and recovered from its backup", "[storage][backup][faults]") {
+  GIVEN("a database with a review, and a backup of it") {
+    TempDir dir;
+    std::string db = dir.File("board.db"), copy = dir.File("board-backup.db");
+    {
+      auto store = Open(db);
+      ManualClock clock(*ParseInstant("2026-01-05T10:00:00Z"));
+      Engine engine(*store, clock);
+      auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+      REQUIRE(engine.ImportBoardData(*board).ok());
+      REQUIRE(engine.ReferCase("", {{"referring_agency", "police"}, {"incident", "death"}, {"incident_date", "2026-01-02"},
+                                    {"abuse_or_neglect", "suspected"}, {"agencies_involved", {"csc", "police"}}},
+                               "p-spoc")
+                  .ok());
+    }
+    REQUIRE(BackupSqliteDatabase(db, copy).ok());
+    WHEN("the database file is cut short, as by a failing disk") {
+      std::filesystem::resize_file(db, 8192);
+      for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(db + suffix);
+      auto opened = OpenSqliteStore(db);
+      THEN("opening it fails with a StorageError naming the file") {
+        REQUIRE_FALSE(opened.ok());
+        CHECK(opened.status().code() == Status::Code::kStorageError);
+        CHECK_THAT(opened.status().message(), Catch::Contains(db));
+      }
+      AND_WHEN("the backup is restored over it") {
+        auto restored = RestoreSqliteDatabase(copy, db, /*replace=*/true);
+        INFO(restored.status().message());
+        THEN("the database opens again with its review") {
+          REQUIRE(restored.ok());
+          auto reopened = Open(db);
+          CHECK(reopened->GetReview("SCR-2026-001").ok());
+        }
+      }
+    }
+  }
+}
