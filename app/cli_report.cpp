@@ -1,4 +1,6 @@
 // casereview report: what the board receives.
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 #include "calendar.hpp"
@@ -32,25 +34,43 @@ void PrintSlippage(const nlohmann::json& report) {
   }
 }
 
+// A number as the text summary shows it: whole numbers bare, others to one decimal place.
+std::string Figure(const nlohmann::json& v) {
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", v.get<double>());
+  return text;
+}
+
+void PrintStep(const std::string& label, const nlohmann::json& t) {
+  std::cout << "  " << label << ": " << t["met_on_time"] << " on time, " << t["met_late"] << " late";
+  if (!t["median_days_late"].is_null()) std::cout << " (median " << Figure(t["median_days_late"]) << " days late)";
+  std::cout << ", " << t["open_overdue"] << " overdue, " << t["open_in_time"] << " open within time";
+  if (!t["median_days_from_notification"].is_null())
+    std::cout << "; median " << Figure(t["median_days_from_notification"]) << " days from notification";
+  std::cout << "\n";
+}
+
 void PrintChildDeaths(const nlohmann::json& r) {
   const auto& n = r["reviews"];
   std::cout << "Child deaths notified " << r["from"].get<std::string>() << " to " << r["to"].get<std::string>() << ": "
             << n["notified"] << " (" << n["unexpected"] << " unexpected, " << n["expected"] << " expected); "
             << n["closed"] << " closed, " << n["open"] << " open; " << n["referred_for_scr"]
-            << " referred for an SCR\n\nCategory of death (" << n["reviewed_by_panel"] << " reviewed by the panel)\n";
-  for (const auto& c : r["categories"])
+            << " referred for an SCR\n\nCategory of death (" << r["categories"]["reviewed"]
+            << " reviewed by the panel)\n";
+  for (const auto& c : r["categories"]["rows"])
     std::cout << "  " << c["number"] << ". " << c["title"].get<std::string>() << ": " << c["count"] << "\n";
   const auto& m = r["modifiable"];
   std::cout << "\nModifiable factors: " << m["yes"] << " yes, " << m["no"] << " no, " << m["insufficient_information"]
             << " insufficient information";
   if (!m["proportion_yes"].is_null())
     std::cout << " (" << static_cast<int>(m["proportion_yes"].get<double>() * 100 + 0.5) << "% with modifiable factors)";
-  std::cout << "\n\nTimeliness\n";
+  std::cout << "\n\nTimeliness, as at " << r["as_at"].get<std::string>() << "\n";
+  if (r["timeliness"].empty()) std::cout << "  no deadlines\n";
   for (const auto& t : r["timeliness"]) {
-    std::cout << "  " << t["what"].get<std::string>() << ": " << t["met_on_time"] << " on time, " << t["met_late"]
-              << " late";
-    if (!t["median_days_late"].is_null()) std::cout << " (median " << t["median_days_late"].dump() << " days late)";
-    std::cout << ", " << t["open_overdue"] << " overdue, " << t["open_in_time"] << " open within time\n";
+    PrintStep(t["what"].get<std::string>(), t);
+    if (t.contains("by_subject"))
+      for (const auto& s : t["by_subject"]) PrintStep("  " + s["subject"].get<std::string>(), s);
   }
 }
 
@@ -93,18 +113,24 @@ void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code) {
   static bool csv = false;
   auto* cdop = report->add_subcommand(
       "cdop", "Child deaths: categories, modifiable factors and timeliness (default: this financial year)");
-  cdop->add_option("--from", from, "First notification date, YYYY-MM-DD (default: 1 April)");
-  cdop->add_option("--to", to, "Last notification date, YYYY-MM-DD (default: 31 March)");
-  cdop->add_flag("--csv", csv, "One long CSV table: section,item,measure,value");
+  cdop->add_option("--from", from, "First notification date, YYYY-MM-DD (default: 1 April of the financial year)");
+  cdop->add_option("--to", to, "Last notification date, YYYY-MM-DD (default: 31 March of the financial year)");
+  cdop->add_flag("--csv", csv, "One long CSV table: section,item,measure,value (instead of --json)");
   cdop->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto year = FinancialYear(LondonDate(ctx.clock.Now()));
-    auto first = DateOption("--from", from, year.first);
-    auto last = DateOption("--to", to, year.second);
+    // Neither end given: this financial year. --from alone runs to the end of this financial
+    // year (or of its own, if later); --to alone from the start of its own (or this one's, if
+    // earlier).
+    Date today = LondonDate(ctx.clock.Now());
+    auto first = DateOption("--from", from, today);
     if (!first.ok()) { exit_code = Fail(first.status()); return; }
+    auto last = DateOption("--to", to, today);
     if (!last.ok()) { exit_code = Fail(last.status()); return; }
+    if (from.empty()) *first = FinancialYear(std::min(today, *last)).first;
+    if (to.empty()) *last = FinancialYear(std::max(today, *first)).second;
     if (std::chrono::sys_days{*last} < std::chrono::sys_days{*first}) {
-      exit_code = Fail(Status::InvalidArgument("--to is before --from"));
+      exit_code = Fail(Status::InvalidArgument("--to is before --from: " + FormatDate(*last) + " comes before " +
+                                               FormatDate(*first)));
       return;
     }
     auto rows = ctx.engine->ListReviews({std::nullopt, /*open_only=*/false});

@@ -1,7 +1,9 @@
 #include "cdop_report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <optional>
 
 #include "calendar.hpp"
 #include "cdop/cdop_events.hpp"
@@ -16,95 +18,170 @@ bool InRange(Instant t, Date from, Date to) {
   return d >= std::chrono::sys_days{from} && d <= std::chrono::sys_days{to};
 }
 
-// One deadline rule's timeliness: met on time or late, open within time or overdue.
-struct Timeliness {
-  int met_on_time = 0, met_late = 0, open_in_time = 0, open_overdue = 0;
-  std::vector<int> late_days;  // of those met late
+// p[key] when it is an object, else an empty one: a projection from an older build may lack
+// a section, and a report never fails over one review.
+const Json& Section(const Json& p, const char* key) {
+  static const Json kEmpty = Json::object();
+  auto it = p.find(key);
+  return it != p.end() && it->is_object() ? *it : kEmpty;
+}
 
-  void Count(const Json& d, Instant as_at) {
-    if (d.value("status", "") == "met") {
-      int late = d.value("late_days", 0);
-      if (late > 0 || d.value("met_at", "") > d.value("due", "")) {
+std::optional<Instant> InstantField(const Json& d, const char* key) {
+  auto t = ParseInstant(d.value(key, ""));
+  if (!t.ok()) return std::nullopt;
+  return *t;
+}
+
+double Days(Instant::duration elapsed) { return std::chrono::duration<double>(elapsed).count() / 86400.0; }
+
+// The median, to one decimal place; null when there is nothing to take it of.
+Json Median(std::vector<double> values) {
+  if (values.empty()) return nullptr;
+  std::sort(values.begin(), values.end());
+  std::size_t n = values.size();
+  double m = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  return std::round(m * 10) / 10;
+}
+
+// One clock's timeliness over many deadlines: met on time or late, open within time or
+// overdue, and how long those met took.
+struct StepTally {
+  int met_on_time = 0, met_late = 0, open_in_time = 0, open_overdue = 0;
+  std::vector<double> days_from_notification;  // of those met
+  std::vector<double> days_late;               // of those met late
+
+  void Count(const Json& d, Instant notified, Instant as_at) {
+    std::optional<Instant> due = InstantField(d, "due");
+    std::optional<Instant> met = InstantField(d, "met_at");
+    if (d.value("status", "") == "met" && met) {
+      days_from_notification.push_back(Days(*met - notified));
+      if (due && *met > *due) {
         ++met_late;
-        late_days.push_back(late);
+        days_late.push_back(Days(*met - *due));
       } else {
         ++met_on_time;
       }
       return;
     }
-    auto due = ParseInstant(d.value("due", ""));
-    (due.ok() && *due < as_at ? open_overdue : open_in_time)++;
+    // A suspended clock is stopped: it cannot be overdue until it runs again.
+    bool overdue = d.value("status", "") == "open" && due && *due < as_at;
+    ++(overdue ? open_overdue : open_in_time);
   }
 
-  Json ToJson(const std::string& rule, const std::string& what) const {
-    Json median = nullptr;
-    if (!late_days.empty()) {
-      std::vector<int> sorted = late_days;
-      std::sort(sorted.begin(), sorted.end());
-      std::size_t n = sorted.size();
-      median = n % 2 ? double(sorted[n / 2]) : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-    }
-    return {{"rule", rule},          {"what", what},           {"met_on_time", met_on_time},
-            {"met_late", met_late},  {"open_in_time", open_in_time}, {"open_overdue", open_overdue},
-            {"median_days_late", median}};
+  Json ToJson() const {
+    return {{"met_on_time", met_on_time},
+            {"met_late", met_late},
+            {"open_overdue", open_overdue},
+            {"open_in_time", open_in_time},
+            {"median_days_from_notification", Median(days_from_notification)},
+            {"median_days_late", Median(days_late)}};
   }
 };
 
-// "information sharing ... (csc)" -> the rule's own words, without a per-agency subject.
+// Every deadline of one rule, and for a per-agency rule each agency's apart.
+struct RuleTally {
+  std::string what;
+  StepTally all;
+  std::map<std::string, StepTally> by_subject;
+};
+
+// "agency reporting form returned (hospital)" -> the rule's own words, without the subject.
 std::string RuleWhat(const Json& d) {
   std::string what = d.value("what", "");
   std::string subject = d.value("subject", "");
   std::string suffix = " (" + subject + ")";
-  if (!subject.empty() && what.size() > suffix.size() && what.ends_with(suffix)) what.resize(what.size() - suffix.size());
+  if (!subject.empty() && what.ends_with(suffix)) what.resize(what.size() - suffix.size());
   return what;
+}
+
+struct Tally {
+  std::map<std::string, int> reviews, category, modifiable;
+  std::map<std::string, RuleTally> rules;  // by rule id: the rows come out in that order
+
+  void Count(const ReviewRecord& r, const Json& p, Instant as_at) {
+    ++reviews["notified"];
+    ++reviews[Section(p, "notification").value("expected", "")];
+    ++reviews[r.open ? "open" : "closed"];
+    if (p.value("referred_for_scr", false)) ++reviews["referred_for_scr"];
+    const Json& panel = Section(p, "panel_review");
+    if (panel.value("meetings", 0) > 0) {
+      ++reviews["panel_review_held"];
+      ++category[panel.value("category", "")];
+      ++modifiable[panel.value("modifiable", "")];
+    }
+    auto deadlines = p.find("deadlines");
+    if (deadlines == p.end() || !deadlines->is_array()) return;
+    for (const Json& d : *deadlines) CountDeadline(d, r.opened_at, as_at);
+  }
+
+  void CountDeadline(const Json& d, Instant notified, Instant as_at) {
+    std::string rule = d.value("rule", "");
+    if (rule.empty()) return;
+    RuleTally& t = rules[rule];
+    t.what = RuleWhat(d);
+    t.all.Count(d, notified, as_at);
+    if (std::string subject = d.value("subject", ""); !subject.empty()) t.by_subject[subject].Count(d, notified, as_at);
+  }
+};
+
+Json ReviewsJson(std::map<std::string, int>& n) {
+  return {{"notified", n["notified"]},   {"unexpected", n["unexpected"]},
+          {"expected", n["expected"]},   {"open", n["open"]},
+          {"closed", n["closed"]},       {"referred_for_scr", n["referred_for_scr"]},
+          {"panel_review_held", n["panel_review_held"]}};
+}
+
+Json CategoriesJson(std::map<std::string, int>& category, int reviewed) {
+  Json rows = Json::array();
+  for (const DeathCategory& c : DeathCategories())
+    rows.push_back({{"number", c.number}, {"id", c.id}, {"title", c.title}, {"count", category[std::string(c.id)]}});
+  return {{"reviewed", reviewed}, {"rows", rows}};
+}
+
+Json ModifiableJson(std::map<std::string, int>& m, int reviewed) {
+  return {{"reviewed", reviewed},
+          {"yes", m["yes"]},
+          {"no", m["no"]},
+          {"insufficient_information", m["insufficient-information"]},
+          {"proportion_yes", reviewed ? Json(double(m["yes"]) / reviewed) : Json(nullptr)}};
+}
+
+Json TimelinessJson(const std::map<std::string, RuleTally>& rules) {
+  Json out = Json::array();
+  for (const auto& [rule, t] : rules) {
+    Json row = {{"rule", rule}, {"what", t.what}};
+    row.update(t.all.ToJson());
+    if (!t.by_subject.empty()) {
+      row["by_subject"] = Json::array();
+      for (const auto& [subject, s] : t.by_subject) {
+        Json one = {{"subject", subject}};
+        one.update(s.ToJson());
+        row["by_subject"].push_back(one);
+      }
+    }
+    out.push_back(row);
+  }
+  return out;
 }
 
 }  // namespace
 
 Json ChildDeathReport(const std::vector<ReviewRecord>& reviews, Date from, Date to, Instant as_at) {
-  std::map<std::string, int> count, category, modifiable;
-  std::map<std::string, Timeliness> timeliness;
-  std::map<std::string, std::string> what;
+  Tally tally;
   for (const ReviewRecord& r : reviews) {
     if (r.kind != "cdop" || !InRange(r.opened_at, from, to)) continue;
     Json p = Json::parse(r.projection, nullptr, false);
     if (!p.is_object()) continue;
-    ++count["notified"];
-    ++count[p["notification"].value("expected", "")];
-    ++count[r.open ? "open" : "closed"];
-    if (!p.value("scr_ref", "").empty()) ++count["referred_for_scr"];
-    const Json& panel = p["panel_review"];
-    if (!panel.value("category", "").empty()) {
-      ++count["reviewed"];
-      ++category[panel["category"].get<std::string>()];
-      ++modifiable[panel.value("modifiable", "")];
-    }
-    for (const Json& d : p.value("deadlines", Json::array())) {
-      std::string rule = d.value("rule", "");
-      if (!rule.starts_with("cdop-")) continue;
-      timeliness[rule].Count(d, as_at);
-      what[rule] = RuleWhat(d);
-    }
+    tally.Count(r, p, as_at);
   }
-  Json categories = Json::array();
-  for (const DeathCategory& c : DeathCategories())
-    categories.push_back({{"number", c.number}, {"id", c.id}, {"title", c.title}, {"count", category[std::string(c.id)]}});
-  int reviewed = count["reviewed"];
-  Json steps = Json::array();
-  for (const auto& [rule, t] : timeliness) steps.push_back(t.ToJson(rule, what[rule]));
+  int reviewed = tally.reviews["panel_review_held"];
   return {{"from", FormatDate(from)},
           {"to", FormatDate(to)},
           {"as_at", FormatInstant(as_at)},
-          {"reviews",
-           {{"notified", count["notified"]}, {"expected", count["expected"]}, {"unexpected", count["unexpected"]},
-            {"open", count["open"]}, {"closed", count["closed"]}, {"referred_for_scr", count["referred_for_scr"]},
-            {"reviewed_by_panel", reviewed}}},
-          {"categories", categories},
-          {"modifiable",
-           {{"yes", modifiable["yes"]}, {"no", modifiable["no"]},
-            {"insufficient_information", modifiable["insufficient-information"]},
-            {"proportion_yes", reviewed ? Json(double(modifiable["yes"]) / reviewed) : Json(nullptr)}}},
-          {"timeliness", steps}};
+          {"reviews", ReviewsJson(tally.reviews)},
+          {"categories", CategoriesJson(tally.category, reviewed)},
+          {"modifiable", ModifiableJson(tally.modifiable, reviewed)},
+          {"timeliness", TimelinessJson(tally.rules)}};
 }
 
 namespace {
@@ -118,22 +195,47 @@ std::string CsvField(const std::string& s) {
 
 std::string CsvValue(const Json& v) { return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump(); }
 
+class LongTable {
+ public:
+  void Line(const std::string& section, const std::string& item, const std::string& measure, const Json& v) {
+    out_ += CsvField(section) + "," + CsvField(item) + "," + CsvField(measure) + "," + CsvField(CsvValue(v)) + "\r\n";
+  }
+  // Every number of a timeliness row (its "what" and breakdown are not measures).
+  void Step(const std::string& item, const Json& row) {
+    for (const char* m : {"met_on_time", "met_late", "open_overdue", "open_in_time", "median_days_from_notification",
+                          "median_days_late"})
+      Line("timeliness", item, m, row[m]);
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_ = "section,item,measure,value\r\n";
+};
+
 }  // namespace
 
 std::string ChildDeathReportCsv(const Json& report) {
-  std::string out = "section,item,measure,value\r\n";
-  auto line = [&](const std::string& section, const std::string& item, const std::string& measure, const Json& v) {
-    out += CsvField(section) + "," + CsvField(item) + "," + CsvField(measure) + "," + CsvField(CsvValue(v)) + "\r\n";
-  };
-  line("range", "", "from", report["from"]);
-  line("range", "", "to", report["to"]);
-  for (const auto& [k, v] : report["reviews"].items()) line("reviews", "", k, v);
-  for (const Json& c : report["categories"]) line("categories", c["id"], "count", c["count"]);
-  for (const auto& [k, v] : report["modifiable"].items()) line("modifiable", "", k, v);
-  for (const Json& t : report["timeliness"])
-    for (const char* m : {"met_on_time", "met_late", "open_in_time", "open_overdue", "median_days_late"})
-      line("timeliness", t["rule"], m, t[m]);
-  return out;
+  LongTable t;
+  for (const char* k : {"from", "to", "as_at"}) t.Line("range", "", k, report[k]);
+  for (const char* k :
+       {"notified", "unexpected", "expected", "open", "closed", "referred_for_scr", "panel_review_held"})
+    t.Line("reviews", "", k, report["reviews"][k]);
+  t.Line("categories", "", "reviewed", report["categories"]["reviewed"]);
+  for (const Json& c : report["categories"]["rows"]) {
+    std::string id = c["id"];
+    t.Line("categories", id, "number", c["number"]);
+    t.Line("categories", id, "title", c["title"]);
+    t.Line("categories", id, "count", c["count"]);
+  }
+  for (const char* k : {"reviewed", "yes", "no", "insufficient_information", "proportion_yes"})
+    t.Line("modifiable", "", k, report["modifiable"][k]);
+  for (const Json& row : report["timeliness"]) {
+    std::string rule = row["rule"];
+    t.Step(rule, row);
+    if (row.contains("by_subject"))
+      for (const Json& s : row["by_subject"]) t.Step(rule + ":" + s["subject"].get<std::string>(), s);
+  }
+  return t.Take();
 }
 
 }  // namespace casereview
