@@ -12,6 +12,8 @@ packages=(
   libfccp-dev             # CSV import (fast-cpp-csv-parser)
   libpoco-dev             # the notifier: SMTP, STARTTLS (Poco Net, NetSSL)
   libkainjow-mustache-dev # notice templates (Mustache)
+  libsodium-dev           # sign-in: Argon2id password hashes, tokens; the audit log's hash chain
+  libical-dev             # calendar feeds (iCalendar, RFC 5545)
   catch2                  # Catch2 v2
   python3-aiosmtpd openssl  # tests: a real SMTP server on loopback, a self-signed certificate
 )

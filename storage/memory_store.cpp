@@ -295,6 +295,83 @@ class MemoryStore final : public Store {
     return std::optional<std::string>{it->second};
   }
 
+  Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant) override {
+    if (!tables_.people.count(person_id)) return MissingReference("a password", "person '" + std::string(person_id) + "'");
+    if (hash.empty()) return Status::InvalidArgument("a password hash cannot be empty");
+    passwords_.insert_or_assign(std::string(person_id), std::string(hash));
+    return Status::Ok();
+  }
+  Result<std::optional<std::string>> GetPasswordHash(std::string_view person_id) override {
+    auto it = passwords_.find(person_id);
+    if (it == passwords_.end()) return std::optional<std::string>{};
+    return std::optional<std::string>{it->second};
+  }
+
+  Status PutApiToken(const ApiToken& t) override {
+    CR_RETURN_IF_ERROR(CheckNewToken(t));
+    if (!tables_.people.count(t.person_id)) return MissingReference("token " + t.id, "person '" + t.person_id + "'");
+    if (tokens_.count(t.id)) return TokenTaken(t.id);
+    for (const auto& [id, stored] : tokens_)
+      if (stored.token_hash == t.token_hash) return TokenTaken(t.id);
+    tokens_[t.id] = t;
+    return Status::Ok();
+  }
+  Result<std::optional<ApiToken>> FindApiToken(std::string_view token_hash) override {
+    for (const auto& [id, t] : tokens_)
+      if (t.token_hash == token_hash) return std::optional<ApiToken>{t};
+    return std::optional<ApiToken>{};
+  }
+  Result<std::vector<ApiToken>> ListApiTokens(std::string_view person_id) override {
+    std::vector<ApiToken> rows;
+    for (const auto& [id, t] : tokens_)
+      if (person_id.empty() || t.person_id == person_id) rows.push_back(t);
+    return rows;
+  }
+  Status RevokeApiToken(std::string_view id, Instant at) override {
+    auto it = tokens_.find(id);
+    if (it == tokens_.end()) return NoSuchToken(std::string(id));
+    if (!it->second.revoked_at) it->second.revoked_at = at;
+    return Status::Ok();
+  }
+
+  Status PutSession(const Session& s) override {
+    CR_RETURN_IF_ERROR(CheckNewSession(s));
+    if (!tables_.people.count(s.person_id)) return MissingReference("a session", "person '" + s.person_id + "'");
+    sessions_[s.id_hash] = s;
+    return Status::Ok();
+  }
+  Result<std::optional<Session>> FindSession(std::string_view id_hash) override {
+    auto it = sessions_.find(id_hash);
+    if (it == sessions_.end()) return std::optional<Session>{};
+    return std::optional<Session>{it->second};
+  }
+  Status DeleteSession(std::string_view id_hash) override {
+    if (auto it = sessions_.find(id_hash); it != sessions_.end()) sessions_.erase(it);
+    return Status::Ok();
+  }
+  Result<std::int64_t> DeleteExpiredSessions(Instant now) override {
+    return static_cast<std::int64_t>(std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expires_at <= now; }));
+  }
+
+  Result<AuditEntry> AppendAudit(const AuditEntry& e) override {
+    CR_RETURN_IF_ERROR(CheckNewAuditEntry(e));
+    AuditEntry entry = e;
+    entry.seq = static_cast<std::int64_t>(audit_.size()) + 1;
+    entry.prev_hash = audit_.empty() ? std::string(GenesisAuditHash()) : audit_.back().hash;
+    entry.hash = AuditHash(entry.prev_hash, entry);
+    audit_.push_back(entry);
+    return entry;
+  }
+  Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override {
+    std::vector<AuditEntry> rows;
+    for (const AuditEntry& e : audit_) {
+      if (rows.size() >= f.limit) break;
+      if (e.seq <= f.after_seq || !Matches(f, e)) continue;
+      rows.push_back(e);
+    }
+    return rows;
+  }
+
  private:
   // The checks SqliteStore makes in CheckTimersAndNoticesAgainst, in the same order.
   Status CheckTimersAndNoticesAgainstStored(const ReviewChange& c) const {
@@ -348,6 +425,10 @@ class MemoryStore final : public Store {
   ById<TimerRow> timers_;
   ById<Notice> notices_;
   ById<std::string> settings_;
+  ById<std::string> passwords_;
+  ById<ApiToken> tokens_;
+  ById<Session> sessions_;
+  std::vector<AuditEntry> audit_;
 };
 
 }  // namespace

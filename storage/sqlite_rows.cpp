@@ -400,4 +400,43 @@ std::vector<std::string> SplitList(const std::string& text) {
   }
 }
 
+namespace {
+bool IsHexHash(const std::string& h) {
+  return h.size() == 64 && h.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+}  // namespace
+
+Status CheckNewToken(const ApiToken& t) {
+  if (t.id.empty()) return Status::InvalidArgument("a token needs an id");
+  if (t.person_id.empty()) return Status::InvalidArgument("token " + t.id + " needs a person");
+  if (!IsHexHash(t.token_hash)) return Status::InvalidArgument("token " + t.id + " needs a SHA-256 hash (64 hex digits)");
+  if (t.revoked_at) return Status::InvalidArgument("token " + t.id + " is new, so it cannot be revoked yet");
+  return Status::Ok();
+}
+
+Status CheckNewSession(const Session& s) {
+  if (!IsHexHash(s.id_hash)) return Status::InvalidArgument("a session needs a SHA-256 hash (64 hex digits)");
+  if (s.person_id.empty()) return Status::InvalidArgument("a session needs a person");
+  if (s.csrf_token.empty()) return Status::InvalidArgument("a session needs a CSRF token");
+  if (s.expires_at <= s.created_at) return Status::InvalidArgument("a session must expire after it starts");
+  return Status::Ok();
+}
+
+Status TokenTaken(const std::string& id) {
+  return Status::InvalidArgument("token " + id + " cannot be stored: its id or its secret is already in use");
+}
+Status NoSuchToken(const std::string& id) { return Status::NotFound("no token " + id); }
+
+bool Matches(const AuditFilter& f, const AuditEntry& e) {
+  return (!f.actor || e.actor == *f.actor) && (!f.target || e.target == *f.target) &&
+         (!f.since || e.at >= *f.since) && (!f.until || e.at < *f.until);
+}
+
+Status CheckNewAuditEntry(const AuditEntry& e) {
+  if (e.actor.empty()) return Status::InvalidArgument("an audit entry needs an actor");
+  if (e.action.empty()) return Status::InvalidArgument("an audit entry needs an action");
+  if (e.outcome.empty()) return Status::InvalidArgument("an audit entry needs an outcome");
+  return Status::Ok();
+}
+
 }  // namespace casereview::storage

@@ -145,6 +145,19 @@ Status TimerOfAnotherReview(const Timer& t, const std::string& stored_ref);
 // InvalidArgument if a setting's key is empty.
 Status CheckSettingKey(std::string_view key);
 
+// What a new token, session and audit entry must be (access.hpp): a token has an id, a person
+// and a 64-hex-digit hash; a session a 64-hex-digit hash, a person, a CSRF token, and expires
+// after it was made; an audit entry an actor, an action and an outcome. InvalidArgument if not.
+Status CheckNewToken(const ApiToken& t);
+Status CheckNewSession(const Session& s);
+Status CheckNewAuditEntry(const AuditEntry& e);
+// The InvalidArgument PutApiToken returns when a token's id or hash is stored; the NotFound
+// RevokeApiToken returns for an unknown id.
+Status TokenTaken(const std::string& id);
+Status NoSuchToken(const std::string& id);
+// Whether an audit entry passes the filter's actor, target and time bounds (not seq, limit).
+bool Matches(const AuditFilter& f, const AuditEntry& e);
+
 // Lists are stored comma-separated, so an item can be neither empty nor hold a comma.
 // Returns InvalidArgument naming `what` (e.g. "person p1: role") if one does.
 Status CheckListItems(const std::vector<std::string>& items, const std::string& what);

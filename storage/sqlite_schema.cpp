@@ -146,6 +146,48 @@ const Migration kOutboxDelivery{
         "CREATE INDEX outbox_by_review ON outbox (review_ref)",
     }};
 
+// Version 5: who may sign in, and the audit log. A password is its Argon2id hash (libsodium's
+// encoded string); a token and a session are the SHA-256 of their secret; none is stored in
+// clear. audit_log is append-only and hash-chained (include/casereview/access.hpp): seq is
+// the primary key, so two processes appending at once cannot both take the same place.
+const Migration kAccess{
+    5,
+    {
+        "CREATE TABLE passwords ("
+        " person_id TEXT NOT NULL PRIMARY KEY REFERENCES people (id),"
+        " hash TEXT NOT NULL,"
+        " updated_at BIGINT NOT NULL)",
+
+        "CREATE TABLE api_tokens ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " person_id TEXT NOT NULL REFERENCES people (id),"
+        " token_hash TEXT NOT NULL UNIQUE,"
+        " label TEXT NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " revoked_at BIGINT NULL)",
+        "CREATE INDEX api_tokens_by_person ON api_tokens (person_id, id)",
+
+        "CREATE TABLE sessions ("
+        " id_hash TEXT NOT NULL PRIMARY KEY,"
+        " person_id TEXT NOT NULL REFERENCES people (id),"
+        " csrf_token TEXT NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " expires_at BIGINT NOT NULL)",
+        "CREATE INDEX sessions_by_expiry ON sessions (expires_at)",
+
+        "CREATE TABLE audit_log ("
+        " seq BIGINT NOT NULL PRIMARY KEY,"
+        " at BIGINT NOT NULL,"
+        " actor TEXT NOT NULL,"
+        " action TEXT NOT NULL,"
+        " target TEXT NOT NULL,"
+        " outcome TEXT NOT NULL,"
+        " prev_hash TEXT NOT NULL,"
+        " hash TEXT NOT NULL)",
+        "CREATE INDEX audit_by_actor ON audit_log (actor, seq)",
+        "CREATE INDEX audit_by_target ON audit_log (target, seq)",
+    }};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -179,7 +221,7 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery};
+  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess};
   return kAll;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "sqlite_access.hpp"
 #include "sqlite_outbox.hpp"
 #include "sqlite_rows.hpp"
 #include "sqlite_schema.hpp"
@@ -88,6 +89,66 @@ class SqliteStore final : public Store {
 
   Status PutSetting(std::string_view key, std::string_view value, Instant at) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
+
+  Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) override {
+    std::string id(person_id), h(hash);
+    return Write("save the password of " + id, [&] { return UpsertPasswordHash(db_, id, h, at); });
+  }
+  Result<std::optional<std::string>> GetPasswordHash(std::string_view person_id) override {
+    std::string id(person_id);
+    return Read<std::optional<std::string>>("read the password of " + id, [&] { return SelectPasswordHash(db_, id); });
+  }
+  Status PutApiToken(const ApiToken& t) override {
+    CR_RETURN_IF_ERROR(CheckNewToken(t));
+    return Write("save token " + t.id, [&] { return InsertToken(db_, t); });
+  }
+  Result<std::optional<ApiToken>> FindApiToken(std::string_view token_hash) override {
+    std::string h(token_hash);
+    return Read<std::optional<ApiToken>>("find a token", [&] { return SelectTokenByHash(db_, h); });
+  }
+  Result<std::vector<ApiToken>> ListApiTokens(std::string_view person_id) override {
+    std::string id(person_id);
+    return Read<std::vector<ApiToken>>("list tokens", [&] { return SelectTokens(db_, id); });
+  }
+  Status RevokeApiToken(std::string_view id, Instant at) override {
+    std::string i(id);
+    return Write("revoke token " + i, [&] { return UpdateTokenRevoked(db_, i, at); });
+  }
+  Status PutSession(const Session& session) override {
+    CR_RETURN_IF_ERROR(CheckNewSession(session));
+    return Write("start a session", [&] { return InsertSession(db_, session); });
+  }
+  Result<std::optional<Session>> FindSession(std::string_view id_hash) override {
+    std::string h(id_hash);
+    return Read<std::optional<Session>>("find a session", [&] { return SelectSession(db_, h); });
+  }
+  Status DeleteSession(std::string_view id_hash) override {
+    std::string h(id_hash);
+    return Write("end a session", [&] {
+      DeleteSessionRow(db_, h);
+      return Status::Ok();
+    });
+  }
+  Result<std::int64_t> DeleteExpiredSessions(Instant now) override {
+    std::int64_t deleted = 0;
+    CR_RETURN_IF_ERROR(Write("end expired sessions", [&] {
+      deleted = DeleteSessionsExpiredBy(db_, now);
+      return Status::Ok();
+    }));
+    return deleted;
+  }
+  Result<AuditEntry> AppendAudit(const AuditEntry& e) override {
+    CR_RETURN_IF_ERROR(CheckNewAuditEntry(e));
+    AuditEntry written;
+    CR_RETURN_IF_ERROR(Write("append to the audit log", [&] {
+      written = InsertAuditEntry(db_, e);
+      return Status::Ok();
+    }));
+    return written;
+  }
+  Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override {
+    return Read<std::vector<AuditEntry>>("read the audit log", [&] { return SelectAudit(db_, f); });
+  }
 
  private:
   // Runs `read` (which returns T) and translates a database error about `what`.

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "casereview/access.hpp"
 #include "casereview/board.hpp"
 #include "casereview/clock.hpp"
 #include "casereview/status.hpp"
@@ -204,7 +205,45 @@ class Store {
   // inserts or replaces.
   virtual Status PutSetting(std::string_view key, std::string_view value, Instant at) = 0;
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;  // nullopt if unset
+
+  // ---- Sign-in (access.hpp). Nothing here is a secret in clear. ----
+  // A person's password as its Argon2id hash, replacing any earlier one. NotFound if the
+  // person is not stored.
+  virtual Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) = 0;
+  virtual Result<std::optional<std::string>> GetPasswordHash(std::string_view person_id) = 0;
+  // A new token: InvalidArgument if its id or hash is taken, NotFound if its person is not stored.
+  virtual Status PutApiToken(const ApiToken& t) = 0;
+  virtual Result<std::optional<ApiToken>> FindApiToken(std::string_view token_hash) = 0;
+  // One person's tokens, or everyone's when person_id is empty; by id.
+  virtual Result<std::vector<ApiToken>> ListApiTokens(std::string_view person_id) = 0;
+  // NotFound if unknown; a token already revoked keeps its first revocation time.
+  virtual Status RevokeApiToken(std::string_view id, Instant at) = 0;
+  // A new session (NotFound if its person is not stored), found by the hash of its secret,
+  // ended when its person signs out, and swept once expired.
+  virtual Status PutSession(const Session& s) = 0;
+  virtual Result<std::optional<Session>> FindSession(std::string_view id_hash) = 0;
+  virtual Status DeleteSession(std::string_view id_hash) = 0;  // Ok if there was none
+  virtual Result<std::int64_t> DeleteExpiredSessions(Instant now) = 0;  // expires_at <= now
+
+  // ---- The audit log: append-only, hash-chained (access.hpp). ----
+  // Appends `e` after the last entry: the store sets seq, prev_hash and hash (AuditHash), in
+  // one transaction, so entries appended by several processes form one chain. Returns it.
+  virtual Result<AuditEntry> AppendAudit(const AuditEntry& e) = 0;
+  // Entries matching the filter, by seq, at most f.limit.
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) = 0;
 };
+
+// The audit log checked from its first entry: seq without gaps, each entry's prev_hash the
+// hash before it, each hash recomputed. `problem` is empty when the chain holds; otherwise it
+// names the first entry that breaks it and how.
+struct AuditVerification {
+  std::int64_t entries = 0;
+  std::int64_t head_seq = 0;
+  std::string head_hash;  // GenesisAuditHash() when the log is empty
+  std::int64_t bad_seq = 0;
+  std::string problem;
+};
+Result<AuditVerification> VerifyAuditChain(Store& store);
 
 // An in-memory Store for tests. Same contract, nothing durable.
 std::unique_ptr<Store> NewMemoryStore();

@@ -41,10 +41,10 @@ int SchemaVersionOf(const std::string& path) {
 
 }  // namespace
 
-SCENARIO("The migrations are numbered 1 to 4 in order, the outbox's delivery last", "[store][sqlite][migration]") {
+SCENARIO("The migrations are numbered 1 to 5 in order, sign-in and the audit log last", "[store][sqlite][migration]") {
   const auto& migrations = storage::Migrations();
   for (std::size_t i = 0; i < migrations.size(); ++i) REQUIRE(migrations[i].version == static_cast<int>(i + 1));
-  REQUIRE(storage::LatestSchemaVersion() == 4);
+  REQUIRE(storage::LatestSchemaVersion() == 5);
 }
 
 SCENARIO("Settings survive closing and reopening the database", "[store][sqlite][settings][durability]") {
@@ -85,8 +85,8 @@ SCENARIO("A version-2 database is upgraded to the latest version when opened, it
                                                           reminder.id + "'"); }
     WHEN("the store opens it") {
       auto store = OpenExisting(path);
-      THEN("it is at version 4, with an empty settings table") {
-        REQUIRE(SchemaVersionOf(path) == 4);
+      THEN("it is at the latest version, with an empty settings table") {
+        REQUIRE(SchemaVersionOf(path) == storage::LatestSchemaVersion());
         REQUIRE_FALSE(store->GetSetting("bank-holidays")->has_value());
       }
       THEN("the review, its log, its timers and the outbox are as they were") {
@@ -112,8 +112,8 @@ SCENARIO("A version-2 database is upgraded to the latest version when opened, it
     WriteVersion1File(path, DemoBoardData(), v1);
     WHEN("the store opens it") {
       auto store = OpenExisting(path);
-      THEN("it goes straight to version 4, its review intact, settings and timers usable") {
-        REQUIRE(SchemaVersionOf(path) == 4);
+      THEN("it goes straight to the latest version, its review intact, settings and timers usable") {
+        REQUIRE(SchemaVersionOf(path) == storage::LatestSchemaVersion());
         REQUIRE(*store->LoadEvents(kRef) == v1.events);
         REQUIRE(store->PutSetting("bank-holidays", "{}", At(kJan5)).ok());
         REQUIRE(store->PendingTimers(kRef)->empty());
@@ -137,7 +137,7 @@ SCENARIO("Opening an up-to-date version-4 database and reading its settings leav
     REQUIRE(*store->GetSetting("bank-holidays") == std::string("{}"));
     REQUIRE_FALSE(store->GetSetting("unset")->has_value());
   }
-  REQUIRE(SchemaVersionOf(path) == 4);
+  REQUIRE(SchemaVersionOf(path) == storage::LatestSchemaVersion());
   REQUIRE(ReadBytes(path) == before);
 }
 
@@ -152,9 +152,9 @@ SCENARIO("A version-2 or version-3 outbox is rebuilt for delivery, every notice 
     WriteOlderFile(path, version, DemoBoardData(), referral);
     WHEN("the store opens it") {
       auto store = OpenExisting(path);
-      THEN("it is at version 4 and the notices are as they were, of the review's board, pending, "
+      THEN("it is at the latest version and the notices are as they were, of the review's board, pending, "
            "no attempts, due when they were created") {
-        REQUIRE(SchemaVersionOf(path) == 4);
+        REQUIRE(SchemaVersionOf(path) == storage::LatestSchemaVersion());
         REQUIRE(*store->ListNotices({}) == referral.notices);  // NoticeOn: board demo, due at creation
         REQUIRE(*store->ListNotices({std::nullopt, std::nullopt, "demo"}) == referral.notices);
         REQUIRE(*store->DueNotices(At(kJan5), 10) == std::vector<Notice>{referral.notices[0]});
@@ -194,7 +194,7 @@ SCENARIO("A version-2 or version-3 outbox is rebuilt for delivery, every notice 
     auto opened = OpenSqliteStore(path);
     THEN("opening fails with a StorageError, and the outbox is as it was, at version " << version) {
       REQUIRE(opened.status().code() == Status::Code::kStorageError);
-      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 4"));
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version " + std::to_string(storage::LatestSchemaVersion())));
       REQUIRE(SchemaVersionOf(path) == version);
       SQLite::Database raw(path, SQLite::OPEN_READONLY);
       REQUIRE_FALSE(raw.tableExists("outbox_v4"));

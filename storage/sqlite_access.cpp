@@ -1,0 +1,193 @@
+#include "sqlite_access.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "sqlite_rows.hpp"
+
+namespace casereview::storage {
+namespace {
+
+bool PersonStored(SQLite::Database& db, const std::string& id) {
+  SQLite::Statement q(db, "SELECT 1 FROM people WHERE id = ?");
+  q.bind(1, id);
+  return q.executeStep();
+}
+
+constexpr const char* kTokenColumns = "id, person_id, token_hash, label, created_at, revoked_at";
+
+ApiToken ReadToken(const SQLite::Statement& q) {
+  ApiToken t;
+  t.id = q.getColumn(0).getString();
+  t.person_id = q.getColumn(1).getString();
+  t.token_hash = q.getColumn(2).getString();
+  t.label = q.getColumn(3).getString();
+  t.created_at = InstantAt(q.getColumn(4).getInt64());
+  if (!q.getColumn(5).isNull()) t.revoked_at = InstantAt(q.getColumn(5).getInt64());
+  return t;
+}
+
+constexpr const char* kAuditColumns = "seq, at, actor, action, target, outcome, prev_hash, hash";
+
+AuditEntry ReadAudit(const SQLite::Statement& q) {
+  AuditEntry e;
+  e.seq = q.getColumn(0).getInt64();
+  e.at = InstantAt(q.getColumn(1).getInt64());
+  e.actor = q.getColumn(2).getString();
+  e.action = q.getColumn(3).getString();
+  e.target = q.getColumn(4).getString();
+  e.outcome = q.getColumn(5).getString();
+  e.prev_hash = q.getColumn(6).getString();
+  e.hash = q.getColumn(7).getString();
+  return e;
+}
+
+}  // namespace
+
+Status UpsertPasswordHash(SQLite::Database& db, const std::string& person_id, const std::string& hash, Instant at) {
+  if (!PersonStored(db, person_id)) return MissingReference("a password", "person '" + person_id + "'");
+  if (hash.empty()) return Status::InvalidArgument("a password hash cannot be empty");
+  SQLite::Statement q(db,
+                      "INSERT INTO passwords (person_id, hash, updated_at) VALUES (?, ?, ?)"
+                      " ON CONFLICT (person_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at");
+  q.bind(1, person_id);
+  q.bind(2, hash);
+  q.bind(3, SecondsOf(at));
+  q.exec();
+  return Status::Ok();
+}
+
+std::optional<std::string> SelectPasswordHash(SQLite::Database& db, const std::string& person_id) {
+  SQLite::Statement q(db, "SELECT hash FROM passwords WHERE person_id = ?");
+  q.bind(1, person_id);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getString();
+}
+
+Status InsertToken(SQLite::Database& db, const ApiToken& t) {
+  if (!PersonStored(db, t.person_id)) return MissingReference("token " + t.id, "person '" + t.person_id + "'");
+  SQLite::Statement taken(db, "SELECT 1 FROM api_tokens WHERE id = ? OR token_hash = ?");
+  taken.bind(1, t.id);
+  taken.bind(2, t.token_hash);
+  if (taken.executeStep()) return TokenTaken(t.id);
+  SQLite::Statement q(db, std::string("INSERT INTO api_tokens (") + kTokenColumns + ") VALUES (?, ?, ?, ?, ?, NULL)");
+  q.bind(1, t.id);
+  q.bind(2, t.person_id);
+  q.bind(3, t.token_hash);
+  q.bind(4, t.label);
+  q.bind(5, SecondsOf(t.created_at));
+  q.exec();
+  return Status::Ok();
+}
+
+std::optional<ApiToken> SelectTokenByHash(SQLite::Database& db, const std::string& token_hash) {
+  SQLite::Statement q(db, std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE token_hash = ?");
+  q.bind(1, token_hash);
+  if (!q.executeStep()) return std::nullopt;
+  return ReadToken(q);
+}
+
+std::vector<ApiToken> SelectTokens(SQLite::Database& db, const std::string& person_id) {
+  std::string sql = std::string("SELECT ") + kTokenColumns + " FROM api_tokens";
+  if (!person_id.empty()) sql += " WHERE person_id = ?";
+  sql += " ORDER BY id";
+  SQLite::Statement q(db, sql);
+  if (!person_id.empty()) q.bind(1, person_id);
+  std::vector<ApiToken> rows;
+  while (q.executeStep()) rows.push_back(ReadToken(q));
+  return rows;
+}
+
+Status UpdateTokenRevoked(SQLite::Database& db, const std::string& id, Instant at) {
+  SQLite::Statement q(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+  q.bind(1, SecondsOf(at));
+  q.bind(2, id);
+  if (q.exec() > 0) return Status::Ok();
+  SQLite::Statement known(db, "SELECT 1 FROM api_tokens WHERE id = ?");
+  known.bind(1, id);
+  return known.executeStep() ? Status::Ok() : NoSuchToken(id);
+}
+
+Status InsertSession(SQLite::Database& db, const Session& s) {
+  if (!PersonStored(db, s.person_id)) return MissingReference("a session", "person '" + s.person_id + "'");
+  SQLite::Statement q(db,
+                      "INSERT INTO sessions (id_hash, person_id, csrf_token, created_at, expires_at)"
+                      " VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, s.id_hash);
+  q.bind(2, s.person_id);
+  q.bind(3, s.csrf_token);
+  q.bind(4, SecondsOf(s.created_at));
+  q.bind(5, SecondsOf(s.expires_at));
+  q.exec();
+  return Status::Ok();
+}
+
+std::optional<Session> SelectSession(SQLite::Database& db, const std::string& id_hash) {
+  SQLite::Statement q(db,
+                      "SELECT id_hash, person_id, csrf_token, created_at, expires_at FROM sessions WHERE id_hash = ?");
+  q.bind(1, id_hash);
+  if (!q.executeStep()) return std::nullopt;
+  Session s;
+  s.id_hash = q.getColumn(0).getString();
+  s.person_id = q.getColumn(1).getString();
+  s.csrf_token = q.getColumn(2).getString();
+  s.created_at = InstantAt(q.getColumn(3).getInt64());
+  s.expires_at = InstantAt(q.getColumn(4).getInt64());
+  return s;
+}
+
+void DeleteSessionRow(SQLite::Database& db, const std::string& id_hash) {
+  SQLite::Statement q(db, "DELETE FROM sessions WHERE id_hash = ?");
+  q.bind(1, id_hash);
+  q.exec();
+}
+
+std::int64_t DeleteSessionsExpiredBy(SQLite::Database& db, Instant now) {
+  SQLite::Statement q(db, "DELETE FROM sessions WHERE expires_at <= ?");
+  q.bind(1, SecondsOf(now));
+  return q.exec();
+}
+
+AuditEntry InsertAuditEntry(SQLite::Database& db, const AuditEntry& e) {
+  AuditEntry entry = e;
+  entry.seq = 1;
+  entry.prev_hash = std::string(GenesisAuditHash());
+  SQLite::Statement last(db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+  if (last.executeStep()) {
+    entry.seq = last.getColumn(0).getInt64() + 1;
+    entry.prev_hash = last.getColumn(1).getString();
+  }
+  entry.hash = AuditHash(entry.prev_hash, entry);
+  SQLite::Statement q(db, std::string("INSERT INTO audit_log (") + kAuditColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, entry.seq);
+  q.bind(2, SecondsOf(entry.at));
+  q.bind(3, entry.actor);
+  q.bind(4, entry.action);
+  q.bind(5, entry.target);
+  q.bind(6, entry.outcome);
+  q.bind(7, entry.prev_hash);
+  q.bind(8, entry.hash);
+  q.exec();
+  return entry;
+}
+
+std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f) {
+  std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE seq > ?";
+  if (f.actor) sql += " AND actor = ?";
+  if (f.target) sql += " AND target = ?";
+  if (f.since) sql += " AND at >= ?";
+  if (f.until) sql += " AND at < ?";
+  sql += " ORDER BY seq LIMIT ?";
+  SQLite::Statement q(db, sql);
+  int i = 0;
+  q.bind(++i, static_cast<std::int64_t>(f.after_seq));
+  if (f.actor) q.bind(++i, *f.actor);
+  if (f.target) q.bind(++i, *f.target);
+  if (f.since) q.bind(++i, SecondsOf(*f.since));
+  if (f.until) q.bind(++i, SecondsOf(*f.until));
+  q.bind(++i, static_cast<std::int64_t>(f.limit));
+  std::vector<AuditEntry> rows;
+  while (q.executeStep()) rows.push_back(ReadAudit(q));
+  return rows;
+}
+
+}  // namespace casereview::storage

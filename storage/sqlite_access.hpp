@@ -1,0 +1,39 @@
+// Sign-in data and the audit log in SQLite (access.hpp, store.hpp). Private to storage/.
+//
+// Every function throws SQLite::Exception on a database error; the caller (SqliteStore)
+// translates it. Writes run in the caller's write transaction. The rules and messages are
+// sqlite_rows.hpp's, shared with the memory store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "casereview/access.hpp"
+#include "casereview/status.hpp"
+
+namespace SQLite {
+class Database;
+}  // namespace SQLite
+
+namespace casereview::storage {
+
+Status UpsertPasswordHash(SQLite::Database& db, const std::string& person_id, const std::string& hash, Instant at);
+std::optional<std::string> SelectPasswordHash(SQLite::Database& db, const std::string& person_id);
+
+Status InsertToken(SQLite::Database& db, const ApiToken& t);
+std::optional<ApiToken> SelectTokenByHash(SQLite::Database& db, const std::string& token_hash);
+std::vector<ApiToken> SelectTokens(SQLite::Database& db, const std::string& person_id);
+Status UpdateTokenRevoked(SQLite::Database& db, const std::string& id, Instant at);
+
+Status InsertSession(SQLite::Database& db, const Session& s);
+std::optional<Session> SelectSession(SQLite::Database& db, const std::string& id_hash);
+void DeleteSessionRow(SQLite::Database& db, const std::string& id_hash);
+std::int64_t DeleteSessionsExpiredBy(SQLite::Database& db, Instant now);
+
+// REQUIRES: inside a write transaction (it reads the last entry, then appends).
+AuditEntry InsertAuditEntry(SQLite::Database& db, const AuditEntry& e);
+std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f);
+
+}  // namespace casereview::storage

@@ -1,0 +1,195 @@
+// The Store contract for sign-in data and the audit log (include/casereview/access.hpp),
+// over the in-memory store and a SQLite file: passwords and tokens belong to stored people,
+// a token's secret is found only by its hash and stays revoked, sessions expire, and the
+// audit log is one chain in which an edit or a deletion is found.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <string>
+#include <vector>
+
+#include "store_fixtures.hpp"
+
+using namespace casereview;
+using namespace casereview::testing;
+
+namespace {
+
+void RequireOk(const Status& s) {
+  INFO(s.message());
+  REQUIRE(s.ok());
+}
+
+StoreUnderTest WithBoard(const std::string& kind) {
+  StoreUnderTest under = MakeStore(kind);
+  RequireOk(under.store->ImportBoardData(DemoBoardData()));
+  return under;
+}
+
+ApiToken Token(const std::string& id, const std::string& person, const std::string& secret) {
+  return {id, person, SecretHash(secret), "reporting", At(kJan5), std::nullopt};
+}
+
+AuditEntry Access(const std::string& actor, const std::string& action, const std::string& target, std::int64_t at) {
+  AuditEntry e;
+  e.at = At(at);
+  e.actor = actor;
+  e.action = action;
+  e.target = target;
+  e.outcome = "ok";
+  return e;
+}
+
+}  // namespace
+
+SCENARIO("A password is kept as the hash given, for a stored person only", "[store][access]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  auto under = WithBoard(kind);
+  Store& store = *under.store;
+  auto none = store.GetPasswordHash("p-chair");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  RequireOk(store.PutPasswordHash("p-chair", "$argon2id$first", At(kJan5)));
+  RequireOk(store.PutPasswordHash("p-chair", "$argon2id$second", At(kJan5 + kDay)));
+  CHECK(store.GetPasswordHash("p-chair")->value() == "$argon2id$second");
+  Status unknown = store.PutPasswordHash("p-ghost", "$argon2id$x", At(kJan5));
+  CHECK(unknown.code() == Status::Code::kNotFound);
+  CHECK(unknown.message().find("p-ghost") != std::string::npos);
+  CHECK_FALSE(store.GetPasswordHash("p-ghost")->has_value());
+}
+
+SCENARIO("A token is found by the hash of its secret, never twice, and stays revoked", "[store][access]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  auto under = WithBoard(kind);
+  Store& store = *under.store;
+  RequireOk(store.PutApiToken(Token("tok-a", "p-chair", "secret-a")));
+  RequireOk(store.PutApiToken(Token("tok-b", "p-spoc", "secret-b")));
+
+  auto found = store.FindApiToken(SecretHash("secret-a"));
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->id == "tok-a");
+  CHECK((*found)->person_id == "p-chair");
+  CHECK_FALSE(store.FindApiToken(SecretHash("secret-c"))->has_value());
+
+  // The same id, or the same secret, again: refused, nothing changed.
+  CHECK(store.PutApiToken(Token("tok-a", "p-spoc", "secret-z")).code() == Status::Code::kInvalidArgument);
+  CHECK(store.PutApiToken(Token("tok-c", "p-spoc", "secret-a")).code() == Status::Code::kInvalidArgument);
+  CHECK(store.PutApiToken(Token("tok-d", "p-ghost", "secret-d")).code() == Status::Code::kNotFound);
+  CHECK(store.PutApiToken({"tok-e", "p-chair", "not-a-hash", "", At(kJan5), std::nullopt}).code() ==
+        Status::Code::kInvalidArgument);
+  CHECK(store.ListApiTokens("")->size() == 2);
+  auto chairs = store.ListApiTokens("p-chair");
+  REQUIRE(chairs->size() == 1);
+  CHECK(chairs->front().id == "tok-a");
+
+  RequireOk(store.RevokeApiToken("tok-a", At(kJan5 + kDay)));
+  RequireOk(store.RevokeApiToken("tok-a", At(kJan5 + 2 * kDay)));  // keeps the first time
+  CHECK(store.FindApiToken(SecretHash("secret-a"))->value().revoked_at == At(kJan5 + kDay));
+  CHECK(store.RevokeApiToken("tok-zzz", At(kJan5)).code() == Status::Code::kNotFound);
+}
+
+SCENARIO("Sessions are found by their hash, end on sign-out and are swept once expired", "[store][access]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  auto under = WithBoard(kind);
+  Store& store = *under.store;
+  Session early{SecretHash("cookie-1"), "p-chair", "csrf-1", At(kJan5), At(kJan5 + 3600)};
+  Session late{SecretHash("cookie-2"), "p-spoc", "csrf-2", At(kJan5), At(kJan5 + 8 * 3600)};
+  RequireOk(store.PutSession(early));
+  RequireOk(store.PutSession(late));
+  CHECK(store.FindSession(early.id_hash)->value() == early);
+  CHECK(store.PutSession({SecretHash("c3"), "p-ghost", "x", At(kJan5), At(kJan5 + 1)}).code() ==
+        Status::Code::kNotFound);
+  CHECK(store.PutSession({SecretHash("c4"), "p-chair", "x", At(kJan5), At(kJan5)}).code() ==
+        Status::Code::kInvalidArgument);
+
+  auto swept = store.DeleteExpiredSessions(At(kJan5 + 3600));
+  REQUIRE(swept.ok());
+  CHECK(*swept == 1);
+  CHECK_FALSE(store.FindSession(early.id_hash)->has_value());
+  CHECK(store.FindSession(late.id_hash)->has_value());
+  RequireOk(store.DeleteSession(late.id_hash));
+  RequireOk(store.DeleteSession(late.id_hash));
+  CHECK_FALSE(store.FindSession(late.id_hash)->has_value());
+}
+
+SCENARIO("The audit log is one chain, filtered by actor, target and time", "[store][audit]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  auto under = WithBoard(kind);
+  Store& store = *under.store;
+  auto empty = VerifyAuditChain(store);
+  REQUIRE(empty.ok());
+  CHECK(empty->entries == 0);
+  CHECK(empty->head_hash == GenesisAuditHash());
+
+  std::vector<AuditEntry> written;
+  for (int i = 0; i < 7; ++i) {
+    auto e = store.AppendAudit(Access(i % 2 ? "p-chair" : "p-spoc", "review.read",
+                                      i < 4 ? "SCR-2026-001" : "SCR-2026-002", kJan5 + i * 60));
+    REQUIRE(e.ok());
+    written.push_back(*e);
+  }
+  CHECK(written[0].seq == 1);
+  CHECK(written[0].prev_hash == GenesisAuditHash());
+  for (std::size_t i = 1; i < written.size(); ++i) {
+    CHECK(written[i].seq == static_cast<std::int64_t>(i) + 1);
+    CHECK(written[i].prev_hash == written[i - 1].hash);
+    CHECK(written[i].hash == AuditHash(written[i].prev_hash, written[i]));
+  }
+  CHECK(store.AppendAudit(Access("", "review.read", "x", kJan5)).status().code() == Status::Code::kInvalidArgument);
+
+  AuditFilter by_chair;
+  by_chair.actor = "p-chair";
+  CHECK(store.ListAudit(by_chair)->size() == 3);
+  AuditFilter by_target;
+  by_target.target = "SCR-2026-002";
+  by_target.since = At(kJan5 + 5 * 60);
+  by_target.until = At(kJan5 + 6 * 60);
+  auto one = store.ListAudit(by_target);
+  REQUIRE(one->size() == 1);
+  CHECK(one->front().seq == 6);
+  AuditFilter paged;
+  paged.after_seq = 2;
+  paged.limit = 3;
+  auto page = store.ListAudit(paged);
+  REQUIRE(page->size() == 3);
+  CHECK(page->front().seq == 3);
+
+  auto verified = VerifyAuditChain(store);
+  REQUIRE(verified.ok());
+  CHECK(verified->problem.empty());
+  CHECK(verified->entries == 7);
+  CHECK(verified->head_seq == 7);
+  CHECK(verified->head_hash == written.back().hash);
+}
+
+SCENARIO("An audit entry edited or deleted in the file is found by verification", "[store][audit]") {
+  TempDir dir;
+  const std::string path = dir.File("audit.db");
+  {
+    auto store = OpenSqliteStore(path);
+    REQUIRE(store.ok());
+    RequireOk((*store)->ImportBoardData(DemoBoardData()));
+    for (int i = 0; i < 5; ++i) REQUIRE((*store)->AppendAudit(Access("p-chair", "review.read", "SCR-2026-001", kJan5 + i)).ok());
+  }
+  const std::string tamper = GENERATE(as<std::string>{}, "edit", "delete", "relink");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    if (tamper == "edit") db.exec("UPDATE audit_log SET actor = 'p-spoc' WHERE seq = 3");
+    if (tamper == "delete") db.exec("DELETE FROM audit_log WHERE seq = 3");
+    if (tamper == "relink") {
+      // Deleting an entry and re-hashing the next one to hide it still breaks the link after.
+      db.exec("DELETE FROM audit_log WHERE seq = 3");
+      db.exec("UPDATE audit_log SET seq = 3, prev_hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE seq = 4");
+    }
+  }
+  auto store = OpenSqliteStore(path);
+  REQUIRE(store.ok());
+  auto verified = VerifyAuditChain(**store);
+  REQUIRE(verified.ok());
+  INFO(tamper << ": " << verified->problem);
+  CHECK_FALSE(verified->problem.empty());
+  CHECK(verified->bad_seq == 3);
+  CHECK(verified->entries == 2);
+}
