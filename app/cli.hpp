@@ -50,5 +50,7 @@ void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddCalendarCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddOutboxCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddBackupCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace casereview::cli

@@ -8,40 +8,12 @@
 
 #include "board_import.hpp"
 #include "calendar.hpp"
+#include "review_view.hpp"
 #include "cli.hpp"
 #include "scenario.hpp"
 
 namespace casereview::cli {
 namespace {
-
-// The soonest deadline not yet met, and how many are overdue, as at `now`.
-void AddDueSummary(nlohmann::json& j, Instant now) {
-  nlohmann::json next;
-  int overdue = 0;
-  for (const auto& d : j.value("deadlines", nlohmann::json::array())) {
-    if (d.value("status", "") == "met") continue;
-    auto due = ParseInstant(d.value("due", ""));
-    if (!due.ok()) continue;
-    if (*due < now) ++overdue;
-    if (next.is_null() || d["due"] < next["due"]) next = d;
-  }
-  if (!next.is_null()) {
-    auto due_date = ParseDate(next["due_date"].get<std::string>());
-    auto days = std::chrono::sys_days(*due_date) - std::chrono::sys_days(LondonDate(now));
-    j["next_due"] = {{"what", next["what"]}, {"due_date", next["due_date"]}, {"days_left", days.count()}};
-  }
-  j["overdue"] = overdue;
-}
-
-nlohmann::json ReviewJson(const ReviewRecord& r) {
-  nlohmann::json j = nlohmann::json::parse(r.projection, nullptr, false);
-  j["board"] = r.board_id;
-  j["open"] = r.open;
-  j["events"] = r.last_seq;
-  j["opened_at"] = FormatInstant(r.opened_at);
-  j["updated_at"] = FormatInstant(r.updated_at);
-  return j;
-}
 
 std::string Holders(const nlohmann::json& holders) {
   std::string out;

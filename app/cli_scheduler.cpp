@@ -8,6 +8,7 @@
 
 #include "casereview/sqlite_store.hpp"
 #include "cli.hpp"
+#include "http/server.hpp"
 #include "mail_options.hpp"
 #include "scheduler.hpp"
 
@@ -35,7 +36,72 @@ void DeliverUntilStopped(std::stop_token stop, OutboxDispatcher& dispatcher, con
   }
 }
 
+// Fires timers and delivers the outbox (and serves HTTP, when `http` is given) until
+// SIGINT or SIGTERM. Returns the exit code.
+int RunServices(Context& ctx, const MailOptions& mail, const http::ServerOptions* http) {
+  if (Status s = ctx.Open(false); !s.ok()) return Fail(s);
+  auto delivery = OpenDelivery(mail, ctx);
+  if (!delivery.ok()) return Fail(delivery.status());
+  auto mail_store = OpenSqliteStore(ctx.db_path);
+  if (!mail_store.ok()) return Fail(mail_store.status());
+  OutboxDispatcher dispatcher(**mail_store, *delivery->mailer, ctx.clock, delivery->templates,
+                              delivery->identity, delivery->policy);
+  Scheduler sch(*ctx.store, *ctx.engine, ctx.clock);
+  RealSleeper sleeper;
+  // Signals are taken synchronously (sigwait) on this thread; the scheduler runs on its
+  // own, so nothing unsafe happens inside a signal handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::unique_ptr<http::Server> server;
+  if (http) {
+    server = std::make_unique<http::Server>(*http, ctx.clock);
+    if (Status s = server->Start(); !s.ok()) return Fail(s);
+    std::cout << "serving " << server->url() << " (the API is under /api/v1)" << std::endl;
+  }
+  std::cout << "scheduler running on " << ctx.db_path << ", delivering through " << delivery->mailer->Describe()
+            << " (Ctrl-C to stop)" << std::endl;
+  std::jthread worker([&](std::stop_token stop) {
+    sch.Run(stop, sleeper, /*retry=*/std::chrono::seconds{30}, /*max_sleep=*/std::chrono::seconds{60}, PrintError);
+  });
+  std::jthread mailer([&](std::stop_token stop) {
+    DeliverUntilStopped(stop, dispatcher, ctx.clock, std::chrono::seconds{15});
+  });
+  int received = 0;
+  sigwait(&signals, &received);
+  if (server) server->Stop();
+  worker.request_stop();
+  mailer.request_stop();
+  worker.join();
+  mailer.join();
+  std::cout << (server ? "server stopped\n" : "scheduler stopped\n");
+  return 0;
+}
+
 }  // namespace
+
+void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
+  static MailOptions mail;
+  static http::ServerOptions options;
+  auto* serve = app.add_subcommand(
+      "serve", "Run the server: the HTTP API, the scheduler and the notifier, until interrupted");
+  serve->add_option("--bind", options.bind, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", options.port, "Port to listen on")->capture_default_str();
+  serve->add_option("--tls-cert", options.tls_certificate, "PEM certificate: serve HTTPS only");
+  serve->add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert");
+  mail.AddTo(serve);
+  serve->callback([&] {
+    if (options.tls_certificate.empty() != options.tls_key.empty()) {
+      exit_code = Fail(Status::InvalidArgument("--tls-cert and --tls-key go together"));
+      return;
+    }
+    options.db_path = ctx.db_path;
+    options.api.secure_cookies = !options.tls_certificate.empty();
+    exit_code = RunServices(ctx, mail, &options);
+  });
+}
 
 void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* scheduler = app.add_subcommand("scheduler", "Fire the timers that have fallen due")->require_subcommand(1);
@@ -51,40 +117,7 @@ void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* serve = scheduler->add_subcommand(
       "serve", "Keep firing timers as they fall due and delivering the notices they leave, until interrupted");
   mail.AddTo(serve);
-  serve->callback([&] {
-    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto delivery = OpenDelivery(mail, ctx);
-    if (!delivery.ok()) { exit_code = Fail(delivery.status()); return; }
-    auto mail_store = OpenSqliteStore(ctx.db_path);
-    if (!mail_store.ok()) { exit_code = Fail(mail_store.status()); return; }
-    OutboxDispatcher dispatcher(**mail_store, *delivery->mailer, ctx.clock, delivery->templates,
-                                delivery->identity, delivery->policy);
-    Scheduler sch(*ctx.store, *ctx.engine, ctx.clock);
-    RealSleeper sleeper;
-    // Signals are taken synchronously (sigwait) on this thread; the scheduler runs on its
-    // own, so nothing unsafe happens inside a signal handler.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::cout << "scheduler running on " << ctx.db_path << ", delivering through " << delivery->mailer->Describe()
-              << " (Ctrl-C to stop)" << std::endl;
-    std::jthread worker([&](std::stop_token stop) {
-      sch.Run(stop, sleeper, /*retry=*/std::chrono::seconds{30}, /*max_sleep=*/std::chrono::seconds{60},
-              PrintError);
-    });
-    std::jthread mailer([&](std::stop_token stop) {
-      DeliverUntilStopped(stop, dispatcher, ctx.clock, std::chrono::seconds{15});
-    });
-    int received = 0;
-    sigwait(&signals, &received);
-    worker.request_stop();
-    mailer.request_stop();
-    worker.join();
-    mailer.join();
-    std::cout << "scheduler stopped\n";
-  });
+  serve->callback([&] { exit_code = RunServices(ctx, mail, nullptr); });
 }
 
 }  // namespace casereview::cli

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   casereview::cli::AddCalendarCommands(app, ctx, exit_code);
   casereview::cli::AddOutboxCommands(app, ctx, exit_code);
   casereview::cli::AddBackupCommands(app, ctx, exit_code);
+  casereview::cli::AddAccessCommands(app, ctx, exit_code);
+  casereview::cli::AddServeCommand(app, ctx, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

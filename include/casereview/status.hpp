@@ -22,6 +22,8 @@ class [[nodiscard]] Status {
     kStorageError,     // the store could not read or write
     kCorruption,       // stored data contradicts itself
     kUnavailable,      // a server (the mail server) could not be reached; try again later
+    kUnauthenticated,  // nobody is signed in (or the password, token or session is wrong)
+    kForbidden,        // signed in, but this person's roles do not allow it
   };
 
   Status() = default;
@@ -33,6 +35,8 @@ class [[nodiscard]] Status {
   static Status StorageError(std::string m) { return {Code::kStorageError, std::move(m)}; }
   static Status Corruption(std::string m) { return {Code::kCorruption, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
+  static Status Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
+  static Status Forbidden(std::string m) { return {Code::kForbidden, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -1,0 +1,141 @@
+// casereview person password | token | audit: who may sign in to the server, and the
+// audit log of what they did.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "access.hpp"
+#include "cli.hpp"
+
+namespace casereview::cli {
+namespace {
+
+// The password from standard input (first line), never from the command line, where
+// other users could read it in the process list.
+Result<std::string> ReadPassword() {
+  if (isatty(STDIN_FILENO)) std::cerr << "New password (at least " << kMinPasswordLength << " characters): " << std::flush;
+  std::string line;
+  if (!std::getline(std::cin, line)) return Status::InvalidArgument("no password given on standard input");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
+  // `person add` and `person list` are the board's (cli_board.cpp); the password is sign-in's.
+  auto* person = app.get_subcommand("person");
+  static std::string person_id;
+  auto* password = person->add_subcommand("password", "Set a person's password, read from standard input");
+  password->add_option("--id", person_id, "The person")->required();
+  password->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto pw = ReadPassword();
+    if (!pw.ok()) { exit_code = Fail(pw.status()); return; }
+    Access access(*ctx.store, ctx.clock);
+    if (Status s = access.SetPassword(person_id, *pw); !s.ok()) { exit_code = Fail(s); return; }
+    (void)access.Audit("cli", "password.set", person_id, "ok");
+    std::cout << "password set for " << person_id << " (stored as an Argon2id hash)\n";
+  });
+
+  auto* token = app.add_subcommand("token", "API tokens for other systems")->require_subcommand(1);
+  static std::string token_person, token_label, token_id;
+  auto* create = token->add_subcommand("create", "Make a token for a person; it is shown once");
+  create->add_option("--person", token_person, "Whose token")->required();
+  create->add_option("--label", token_label, "What it is for");
+  create->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    Access access(*ctx.store, ctx.clock);
+    auto made = access.CreateToken(token_person, token_label);
+    if (!made.ok()) { exit_code = Fail(made.status()); return; }
+    (void)access.Audit("cli", "token.create", token_person, "ok");
+    if (ctx.json) {
+      std::cout << nlohmann::json{{"id", made->token.id}, {"person", token_person}, {"token", made->secret}}.dump(2) << "\n";
+    } else {
+      std::cout << "token " << made->token.id << " for " << token_person << " (shown once; send it as 'Authorization: Bearer …'):\n"
+                << made->secret << "\n";
+    }
+  });
+  auto* list = token->add_subcommand("list", "Every token: id, person, label, made, revoked (never the secret)");
+  list->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto tokens = ctx.store->ListApiTokens("");
+    if (!tokens.ok()) { exit_code = Fail(tokens.status()); return; }
+    for (const ApiToken& t : *tokens)
+      std::cout << t.id << "\t" << t.person_id << "\t" << t.label << "\t" << FormatInstant(t.created_at) << "\t"
+                << (t.revoked_at ? "revoked " + FormatInstant(*t.revoked_at) : "active") << "\n";
+  });
+  auto* revoke = token->add_subcommand("revoke", "Revoke a token");
+  revoke->add_option("id", token_id, "The token's id (tok-...)")->required();
+  revoke->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    Access access(*ctx.store, ctx.clock);
+    if (Status s = access.RevokeToken(token_id); !s.ok()) { exit_code = Fail(s); return; }
+    (void)access.Audit("cli", "token.revoke", token_id, "ok");
+    std::cout << "revoked " << token_id << "\n";
+  });
+
+  auto* audit = app.add_subcommand("audit", "The audit log: who read or changed what, and when")->require_subcommand(1);
+  static std::string actor, target, head;
+  static std::int64_t after = 0;
+  static std::size_t limit = 100;
+  auto* show = audit->add_subcommand("list", "Entries, oldest first");
+  show->add_option("--actor", actor, "Only this person's");
+  show->add_option("--target", target, "Only about this review, person or board");
+  show->add_option("--after", after, "Entries after this sequence number");
+  show->add_option("--limit", limit, "At most this many")->capture_default_str();
+  show->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    AuditFilter f;
+    if (!actor.empty()) f.actor = actor;
+    if (!target.empty()) f.target = target;
+    f.after_seq = after;
+    f.limit = limit;
+    auto entries = ctx.store->ListAudit(f);
+    if (!entries.ok()) { exit_code = Fail(entries.status()); return; }
+    nlohmann::json out = nlohmann::json::array();
+    for (const AuditEntry& e : *entries) {
+      if (ctx.json)
+        out.push_back({{"seq", e.seq}, {"at", FormatInstant(e.at)}, {"actor", e.actor}, {"action", e.action},
+                       {"target", e.target}, {"outcome", e.outcome}, {"hash", e.hash}});
+      else
+        std::cout << e.seq << "\t" << FormatInstant(e.at) << "\t" << e.actor << "\t" << e.action << "\t" << e.target
+                  << "\t" << e.outcome << "\n";
+    }
+    if (ctx.json) std::cout << out.dump(2) << "\n";
+  });
+  auto* verify = audit->add_subcommand("verify", "Check the hash chain: any edited or deleted entry is named");
+  verify->add_option("--head", head, "A head hash noted earlier (SEQ:HASH): it must still be in the chain");
+  verify->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto v = VerifyAuditChain(*ctx.store);
+    if (!v.ok()) { exit_code = Fail(v.status()); return; }
+    if (!v->problem.empty()) {
+      exit_code = Fail(Status::Corruption("the audit log has been tampered with: " + v->problem));
+      return;
+    }
+    if (!head.empty()) {
+      auto colon = head.find(':');
+      std::int64_t seq = 0;
+      try {
+        seq = colon == std::string::npos ? -1 : std::stoll(head.substr(0, colon));
+      } catch (const std::exception&) {
+        seq = -1;
+      }
+      if (seq < 1) { exit_code = Fail(Status::InvalidArgument("--head takes SEQ:HASH, as audit verify prints it")); return; }
+      AuditFilter at;
+      at.after_seq = seq - 1;
+      at.limit = 1;
+      auto entry = ctx.store->ListAudit(at);
+      if (!entry.ok()) { exit_code = Fail(entry.status()); return; }
+      if (entry->empty() || entry->front().seq != seq || entry->front().hash != head.substr(colon + 1)) {
+        exit_code = Fail(Status::Corruption("the audit log has been tampered with: entry " + std::to_string(seq) +
+                                            " no longer has the hash noted (entries at or before it were deleted or changed)"));
+        return;
+      }
+    }
+    std::cout << "audit log intact: " << v->entries << " entries; head " << v->head_seq << ":" << v->head_hash << "\n";
+  });
+}
+
+}  // namespace casereview::cli

@@ -1,0 +1,482 @@
+#include "api.hpp"
+
+#include <functional>
+#include <optional>
+#include <sstream>
+
+#include "access.hpp"
+#include "calendar.hpp"
+#include "cdop_report.hpp"
+#include "digest.hpp"
+#include "permissions.hpp"
+#include "review_view.hpp"
+#include "slippage.hpp"
+
+namespace casereview::http {
+namespace {
+
+using nlohmann::json;
+
+Response Json(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(2);
+  return r;
+}
+
+Response Error(const Status& s) { return Json(HttpStatusFor(s), {{"error", s.message()}}); }
+Response Error(int status, const std::string& message) { return Json(status, {{"error", message}}); }
+
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::istringstream in(path);
+  for (std::string part; std::getline(in, part, '/');)
+    if (!part.empty()) out.push_back(part);
+  return out;
+}
+
+// One request, as the handlers see it.
+struct Call {
+  const Request& req;
+  Store& store;
+  Engine& engine;
+  const Clock& clock;
+  Access& access;
+  const ApiOptions& options;
+  std::vector<std::string> params;  // the {placeholders} of the route, in order
+  std::optional<Principal> who;
+
+  const Person& person() const { return who->person; }
+  // Writes the audit entry; false (and the request is refused) if it could not be written.
+  Status Audit(std::string_view action, std::string_view target, std::string_view outcome) {
+    return access.Audit(who ? who->person.id : "anonymous", action, target, outcome);
+  }
+};
+
+// A response that also records its outcome in the audit log. If the log cannot be written,
+// nothing is served: an access that is not recorded does not happen.
+Response Audited(Call& c, std::string_view action, std::string_view target, Response response) {
+  std::string outcome = response.status < 300   ? "ok"
+                        : response.status == 403 ? "forbidden"
+                        : response.status == 404 ? "not-found"
+                        : response.status == 409 ? "refused"
+                        : response.status == 400 ? "invalid"
+                                                 : "error";
+  Status s = c.Audit(action, target, outcome);
+  if (!s.ok()) return Error(503, "the audit log could not be written, so nothing was served: " + s.message());
+  return response;
+}
+
+Result<json> Body(const Request& req) {
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) return Status::InvalidArgument("the request body is not JSON");
+  if (!body.is_object()) return Status::InvalidArgument("the request body must be a JSON object");
+  return body;
+}
+
+std::string TextField(const json& body, const char* key) {
+  auto it = body.find(key);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Result<ReviewRecord> LoadReview(Call& c, const std::string& ref) { return c.engine.GetReview(ref); }
+
+// ---- sign-in ----
+
+Response SignIn(Call& c) {
+  auto body = Body(c.req);
+  if (!body.ok()) return Error(body.status());
+  std::string email = TextField(*body, "email"), password = TextField(*body, "password");
+  if (email.empty() || password.empty()) return Error(400, "sign in with {\"email\": ..., \"password\": ...}");
+  auto signed_in = c.access.SignIn(email, password);
+  if (!signed_in.ok()) {
+    (void)c.access.Audit("anonymous", "session.create", "", "unauthenticated");
+    return Error(signed_in.status());
+  }
+  auto who = c.access.FromSession(signed_in->secret);
+  if (!who.ok()) return Error(who.status());
+  c.who = *who;
+  Response r = Json(201, {{"person", who->person.id},
+                          {"roles", who->person.roles},
+                          {"board", who->person.board_id},
+                          {"csrf_token", signed_in->session.csrf_token},
+                          {"expires_at", FormatInstant(signed_in->session.expires_at)}});
+  std::string cookie = std::string(kSessionCookie) + "=" + signed_in->secret + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                       std::to_string(c.options.session_length.count());
+  if (c.options.secure_cookies) cookie += "; Secure";
+  r.headers.emplace_back("Set-Cookie", cookie);
+  return Audited(c, "session.create", who->person.id, std::move(r));
+}
+
+Response SignOut(Call& c) {
+  if (!c.who->session) return Error(400, "an API token has no session to end; revoke the token instead");
+  Status s = c.access.SignOut(c.req.session_cookie);
+  if (!s.ok()) return Error(s);
+  Response r;
+  r.status = 204;
+  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  return Audited(c, "session.end", c.person().id, std::move(r));
+}
+
+json PersonJson(const Person& p) {
+  return {{"id", p.id}, {"name", p.name}, {"email", p.email}, {"board", p.board_id}, {"agency", p.agency_id}, {"roles", p.roles}};
+}
+
+Response Me(Call& c) { return Json(200, PersonJson(c.person())); }
+
+// ---- reviews ----
+
+Response ListReviews(Call& c) {
+  const Person& p = c.person();
+  if (!SeesCaseDetails(p, p.board_id))
+    return Audited(c, "review.list", p.board_id, Error(403, "the list of reviews needs a chair, panel member or business officer role"));
+  ReviewFilter f;
+  f.board_id = p.board_id;
+  f.open_only = c.req.query.count("all") == 0;
+  auto reviews = c.engine.ListReviews(f);
+  if (!reviews.ok()) return Error(reviews.status());
+  json out = json::array();
+  Instant now = c.clock.Now();
+  for (const ReviewRecord& r : *reviews) {
+    json full = ReviewJson(r);
+    AddDueSummary(full, now);
+    json row = {{"ref", r.ref},      {"kind", r.kind},          {"stage", r.stage},
+                {"open", r.open},    {"next_step", full["next_step"]}, {"overdue", full["overdue"]},
+                {"updated_at", FormatInstant(r.updated_at)}};
+    if (full.contains("next_due")) row["next_due"] = full["next_due"];
+    out.push_back(row);
+  }
+  return Audited(c, "review.list", p.board_id, Json(200, {{"reviews", out}}));
+}
+
+Response ShowReview(Call& c) {
+  const std::string& ref = c.params[0];
+  auto r = LoadReview(c, ref);
+  if (!r.ok()) return Audited(c, "review.read", ref, Error(r.status()));
+  if (!SeesCaseDetails(c.person(), r->board_id))
+    return Audited(c, "review.read", ref, Error(403, "review " + ref + "'s details need a chair, panel member or business officer role on its board"));
+  json j = ReviewJson(*r);
+  AddDueSummary(j, c.clock.Now());
+  return Audited(c, "review.read", ref, Json(200, j));
+}
+
+Response ReviewEvents(Call& c) {
+  const std::string& ref = c.params[0];
+  auto r = LoadReview(c, ref);
+  if (!r.ok()) return Audited(c, "review.events", ref, Error(r.status()));
+  if (!SeesCaseDetails(c.person(), r->board_id))
+    return Audited(c, "review.events", ref, Error(403, "review " + ref + "'s log needs a chair, panel member or business officer role on its board"));
+  auto events = c.engine.History(ref);
+  if (!events.ok()) return Error(events.status());
+  json out = json::array();
+  for (const StoredEvent& e : *events)
+    out.push_back({{"seq", e.seq},
+                   {"type", e.type},
+                   {"fields", json::parse(e.payload, nullptr, false)},
+                   {"by", e.actor},
+                   {"recorded_at", FormatInstant(e.recorded_at)}});
+  return Audited(c, "review.events", ref, Json(200, {{"ref", ref}, {"events", out}}));
+}
+
+Response RecordEvent(Call& c) {
+  const std::string& ref = c.params[0];
+  auto body = Body(c.req);
+  if (!body.ok()) return Audited(c, "review.record", ref, Error(body.status()));
+  std::string event = TextField(*body, "event");
+  json fields = body->value("fields", json::object());
+  if (event.empty() || !fields.is_object())
+    return Audited(c, "review.record", ref, Error(400, "record an event with {\"event\": NAME, \"fields\": {...}}"));
+  auto r = LoadReview(c, ref);
+  if (!r.ok()) return Audited(c, "review.record", ref, Error(r.status()));
+  if (Status may = MayRecord(c.person(), *r, event, fields); !may.ok())
+    return Audited(c, "review.record", ref, Error(may));
+  auto recorded = c.engine.Record(ref, event, fields, c.person().id);
+  if (!recorded.ok()) return Audited(c, "review.record", ref, Error(recorded.status()));
+  return Audited(c, "review.record", ref,
+                 Json(201, {{"ref", ref}, {"event", event}, {"seq", recorded->last_seq}, {"stage", recorded->stage}}));
+}
+
+Response OpenReview(Call& c, std::string_view kind) {
+  const char* action = kind == "cdop" ? "death.notify" : "review.refer";
+  auto body = Body(c.req);
+  if (!body.ok()) return Audited(c, action, "", Error(body.status()));
+  std::string board = TextField(*body, "board");
+  if (board.empty()) board = c.person().board_id;
+  json fields = body->value("fields", json::object());
+  if (!fields.is_object()) return Audited(c, action, "", Error(400, "\"fields\" must be a JSON object"));
+  if (Status may = MayOpen(c.person(), board, kind); !may.ok()) return Audited(c, action, board, Error(may));
+  auto ref = kind == "cdop" ? c.engine.NotifyChildDeath(board, fields, c.person().id)
+                            : c.engine.ReferCase(board, fields, c.person().id);
+  if (!ref.ok()) return Audited(c, action, board, Error(ref.status()));
+  return Audited(c, action, *ref, Json(201, {{"ref", *ref}}));
+}
+
+Response Tasks(Call& c) {
+  ReviewFilter f;
+  f.board_id = c.person().board_id;
+  f.open_only = true;
+  auto reviews = c.engine.ListReviews(f);
+  if (!reviews.ok()) return Error(reviews.status());
+  return Audited(c, "tasks.read", c.person().id, Json(200, {{"tasks", TasksOf(c.person(), *reviews)}}));
+}
+
+Response Deadlines(Call& c) {
+  const Person& p = c.person();
+  if (!SeesCaseDetails(p, p.board_id))
+    return Audited(c, "deadlines.read", p.board_id, Error(403, "the board's deadlines need a chair, panel member or business officer role"));
+  ReviewFilter f;
+  f.board_id = p.board_id;
+  f.open_only = true;
+  auto reviews = c.engine.ListReviews(f);
+  if (!reviews.ok()) return Error(reviews.status());
+  json out = json::array();
+  Instant now = c.clock.Now();
+  for (const ReviewRecord& r : *reviews) {
+    json j = ReviewJson(r);
+    for (auto d : j.value("deadlines", json::array())) {
+      if (d.value("status", "") == "met") continue;
+      auto due = ParseInstant(d.value("due", ""));
+      d["review"] = r.ref;
+      d["overdue"] = due.ok() && *due < now;
+      out.push_back(d);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a.value("due", "") < b.value("due", ""); });
+  return Audited(c, "deadlines.read", p.board_id, Json(200, {{"deadlines", out}}));
+}
+
+// ---- the board's reports ----
+
+Response ActionPlans(Call& c) {
+  const Person& p = c.person();
+  if (!SeesBoardReports(p, p.board_id))
+    return Audited(c, "action-plans.read", p.board_id, Error(403, "action-plan status is for the board, its chair, the panel chair and the business officer"));
+  ReviewFilter f;
+  f.board_id = p.board_id;
+  auto reviews = c.engine.ListReviews(f);
+  if (!reviews.ok()) return Error(reviews.status());
+  Date today = LondonDate(c.clock.Now());
+  return Audited(c, "action-plans.read", p.board_id, Json(200, ActionPlanDigest(*reviews, today, today)));
+}
+
+Response Slippage(Call& c) {
+  const Person& p = c.person();
+  if (!SeesCaseDetails(p, p.board_id))
+    return Audited(c, "report.slippage", p.board_id, Error(403, "the slippage report names reviews and reasons: it needs a chair, panel member or business officer role"));
+  ReviewFilter f;
+  f.board_id = p.board_id;
+  auto reviews = c.engine.ListReviews(f);
+  if (!reviews.ok()) return Error(reviews.status());
+  return Audited(c, "report.slippage", p.board_id, Json(200, SlippageReport(*reviews, c.clock.Now())));
+}
+
+Response CdopReport(Call& c) {
+  const Person& p = c.person();
+  if (!SeesBoardReports(p, p.board_id))
+    return Audited(c, "report.cdop", p.board_id, Error(403, "the child death report is for the board, its chair, the panel chair and the business officer"));
+  auto from = ParseDate(c.req.query.count("from") ? c.req.query.at("from") : "");
+  auto to = ParseDate(c.req.query.count("to") ? c.req.query.at("to") : "");
+  if (!from.ok() || !to.ok()) return Error(400, "give the notification dates as ?from=YYYY-MM-DD&to=YYYY-MM-DD");
+  if (std::chrono::sys_days(*to) < std::chrono::sys_days(*from)) return Error(400, "'to' is before 'from'");
+  ReviewFilter f;
+  f.board_id = p.board_id;
+  auto reviews = c.engine.ListReviews(f);
+  if (!reviews.ok()) return Error(reviews.status());
+  return Audited(c, "report.cdop", p.board_id, Json(200, ChildDeathReport(*reviews, *from, *to, c.clock.Now())));
+}
+
+// ---- administration ----
+
+Response Forbid(Call& c, std::string_view action, const std::string& why) {
+  return Audited(c, action, "", Error(403, why));
+}
+
+Response Outbox(Call& c) {
+  const Person& p = c.person();
+  if (!IsAdministrator(p) && !p.HasRole("business-officer"))
+    return Forbid(c, "outbox.read", "the outbox is for administrators and the business officer");
+  NoticeFilter f;
+  f.board_id = p.board_id;
+  if (c.req.query.count("status")) f.status = c.req.query.at("status");
+  auto notices = c.store.ListNotices(f);
+  if (!notices.ok()) return Error(notices.status());
+  json out = json::array();
+  for (const Notice& n : *notices)
+    out.push_back({{"id", n.id},
+                   {"review", n.review_ref},
+                   {"kind", n.kind},
+                   {"recipients", n.recipients},
+                   {"status", n.status},
+                   {"attempts", n.attempts},
+                   {"created_at", FormatInstant(n.created_at)},
+                   {"last_error", n.last_error}});
+  return Audited(c, "outbox.read", p.board_id, Json(200, {{"notices", out}}));
+}
+
+json AuditJson(const AuditEntry& e) {
+  return {{"seq", e.seq},       {"at", FormatInstant(e.at)}, {"actor", e.actor}, {"action", e.action},
+          {"target", e.target}, {"outcome", e.outcome},      {"hash", e.hash}};
+}
+
+Response AuditLog(Call& c) {
+  if (!IsAdministrator(c.person())) return Forbid(c, "audit.read", "the audit log is for administrators");
+  AuditFilter f;
+  const auto& q = c.req.query;
+  if (q.count("actor")) f.actor = q.at("actor");
+  if (q.count("target")) f.target = q.at("target");
+  try {
+    if (q.count("after")) f.after_seq = std::stoll(q.at("after"));
+    if (q.count("limit")) f.limit = static_cast<std::size_t>(std::clamp(std::stoll(q.at("limit")), 1LL, 5000LL));
+  } catch (const std::exception&) {
+    return Error(400, "'after' and 'limit' are whole numbers");
+  }
+  for (const char* key : {"since", "until"}) {
+    if (!q.count(key)) continue;
+    auto at = ParseInstant(q.at(key));
+    if (!at.ok()) return Error(400, std::string("'") + key + "' is a date or an ISO 8601 time");
+    (std::string_view(key) == "since" ? f.since : f.until) = *at;
+  }
+  auto entries = c.store.ListAudit(f);
+  if (!entries.ok()) return Error(entries.status());
+  json out = json::array();
+  for (const AuditEntry& e : *entries) out.push_back(AuditJson(e));
+  return Audited(c, "audit.read", "", Json(200, {{"entries", out}}));
+}
+
+Response AuditVerify(Call& c) {
+  if (!IsAdministrator(c.person())) return Forbid(c, "audit.verify", "the audit log is for administrators");
+  auto v = VerifyAuditChain(c.store);
+  if (!v.ok()) return Error(v.status());
+  json out = {{"entries", v->entries}, {"head_seq", v->head_seq}, {"head_hash", v->head_hash}, {"intact", v->problem.empty()}};
+  if (!v->problem.empty()) out["problem"] = v->problem;
+  return Audited(c, "audit.verify", "", Json(200, out));
+}
+
+Response People(Call& c) {
+  const Person& p = c.person();
+  if (!IsAdministrator(p) && !p.HasRole("business-officer"))
+    return Forbid(c, "people.read", "the board's people are listed for administrators and the business officer");
+  auto people = c.store.ListPeople(p.board_id);
+  if (!people.ok()) return Error(people.status());
+  json out = json::array();
+  for (const Person& person : *people) out.push_back(PersonJson(person));
+  return Audited(c, "people.read", p.board_id, Json(200, {{"people", out}}));
+}
+
+Response CreateToken(Call& c) {
+  if (!IsAdministrator(c.person())) return Forbid(c, "token.create", "tokens are made by administrators");
+  auto body = Body(c.req);
+  if (!body.ok()) return Error(body.status());
+  std::string person = TextField(*body, "person"), label = TextField(*body, "label");
+  if (person.empty()) return Error(400, "say whose token this is: {\"person\": ID, \"label\": ...}");
+  auto token = c.access.CreateToken(person, label);
+  if (!token.ok()) return Audited(c, "token.create", person, Error(token.status()));
+  return Audited(c, "token.create", person,
+                 Json(201, {{"id", token->token.id}, {"person", person}, {"label", label}, {"token", token->secret}}));
+}
+
+Response RevokeToken(Call& c) {
+  if (!IsAdministrator(c.person())) return Forbid(c, "token.revoke", "tokens are revoked by administrators");
+  Status s = c.access.RevokeToken(c.params[0]);
+  if (!s.ok()) return Audited(c, "token.revoke", c.params[0], Error(s));
+  Response r;
+  r.status = 204;
+  return Audited(c, "token.revoke", c.params[0], std::move(r));
+}
+
+Response EventCatalogue(Call&) {
+  json out = json::array();
+  for (const EventHelp& e : AllEventHelp())
+    out.push_back({{"kind", e.kind}, {"name", e.name}, {"summary", e.summary}, {"fields", e.fields}});
+  return Json(200, {{"events", out}});
+}
+
+// ---- routing ----
+
+struct Route {
+  std::string method;
+  std::vector<std::string> pattern;  // "{}" matches one segment
+  bool needs_sign_in;
+  std::function<Response(Call&)> handle;
+};
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> kRoutes = {
+      {"POST", {"api", "v1", "session"}, false, SignIn},
+      {"DELETE", {"api", "v1", "session"}, true, SignOut},
+      {"GET", {"api", "v1", "me"}, true, Me},
+      {"GET", {"api", "v1", "reviews"}, true, ListReviews},
+      {"POST", {"api", "v1", "reviews"}, true, [](Call& c) { return OpenReview(c, "scr"); }},
+      {"POST", {"api", "v1", "child-deaths"}, true, [](Call& c) { return OpenReview(c, "cdop"); }},
+      {"GET", {"api", "v1", "reviews", "{}"}, true, ShowReview},
+      {"GET", {"api", "v1", "reviews", "{}", "events"}, true, ReviewEvents},
+      {"POST", {"api", "v1", "reviews", "{}", "events"}, true, RecordEvent},
+      {"GET", {"api", "v1", "tasks"}, true, Tasks},
+      {"GET", {"api", "v1", "deadlines"}, true, Deadlines},
+      {"GET", {"api", "v1", "action-plans"}, true, ActionPlans},
+      {"GET", {"api", "v1", "reports", "slippage"}, true, Slippage},
+      {"GET", {"api", "v1", "reports", "cdop"}, true, CdopReport},
+      {"GET", {"api", "v1", "outbox"}, true, Outbox},
+      {"GET", {"api", "v1", "people"}, true, People},
+      {"GET", {"api", "v1", "audit"}, true, AuditLog},
+      {"GET", {"api", "v1", "audit", "verify"}, true, AuditVerify},
+      {"POST", {"api", "v1", "tokens"}, true, CreateToken},
+      {"DELETE", {"api", "v1", "tokens", "{}"}, true, RevokeToken},
+      {"GET", {"api", "v1", "events"}, true, EventCatalogue},
+  };
+  return kRoutes;
+}
+
+bool Matches(const Route& route, const std::vector<std::string>& segments, std::vector<std::string>& params) {
+  if (route.pattern.size() != segments.size()) return false;
+  params.clear();
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (route.pattern[i] == "{}") params.push_back(segments[i]);
+    else if (route.pattern[i] != segments[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int HttpStatusFor(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk: return 200;
+    case Status::Code::kInvalidArgument: return 400;
+    case Status::Code::kUnauthenticated: return 401;
+    case Status::Code::kForbidden: return 403;
+    case Status::Code::kNotFound: return 404;
+    case Status::Code::kRefused:
+    case Status::Code::kConflict: return 409;
+    case Status::Code::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+Response Handle(const Request& req, Store& store, Engine& engine, const Clock& clock, const ApiOptions& options) {
+  if (req.path == "/api/v1/health" && req.method == "GET") return Json(200, {{"status", "ok"}});
+  Access access(store, clock, options.session_length);
+  std::vector<std::string> segments = Segments(req.path);
+  bool path_known = false;
+  for (const Route& route : Routes()) {
+    std::vector<std::string> params;
+    if (!Matches(route, segments, params)) continue;
+    path_known = true;
+    if (route.method != req.method) continue;
+    Call call{req, store, engine, clock, access, options, std::move(params), std::nullopt};
+    if (route.needs_sign_in) {
+      // A token when one is given; otherwise the session cookie, which must carry the
+      // CSRF token on every request that changes something.
+      auto who = !req.bearer_token.empty() ? access.FromToken(req.bearer_token) : access.FromSession(req.session_cookie);
+      if (!who.ok()) return Error(who.status());
+      if (who->session && req.method != "GET" && req.csrf_header != who->session->csrf_token)
+        return Error(403, "this request changes something: send the session's CSRF token in X-CSRF-Token");
+      call.who = *who;
+    }
+    return route.handle(call);
+  }
+  if (path_known) return Error(405, req.method + " is not allowed on " + req.path);
+  return Error(404, "no such endpoint: " + req.path);
+}
+
+}  // namespace casereview::http

@@ -1,0 +1,48 @@
+// The JSON API under /api/v1 (docs/api.md): one request in, one response out, with the
+// caller signed in by session cookie or API token, their roles checked
+// (engine/permissions.hpp), and every access to case data written to the audit log.
+// No sockets here: app/http/server.cpp carries requests to Handle over HTTP.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "casereview/clock.hpp"
+#include "casereview/engine.hpp"
+#include "casereview/store.hpp"
+
+namespace casereview::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", "DELETE"
+  std::string path;    // without the query
+  std::map<std::string, std::string> query;
+  std::string body;
+  std::string session_cookie;  // the casereview_session cookie's value, if sent
+  std::string bearer_token;    // from "Authorization: Bearer ...", if sent
+  std::string csrf_header;     // X-CSRF-Token
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Set-Cookie
+};
+
+struct ApiOptions {
+  bool secure_cookies = false;  // served over TLS: cookies get Secure
+  std::chrono::seconds session_length = std::chrono::hours{8};
+};
+
+inline constexpr const char* kSessionCookie = "casereview_session";
+
+// Answers one request. Uses `store` and `engine` from this thread only.
+Response Handle(const Request& req, Store& store, Engine& engine, const Clock& clock, const ApiOptions& options);
+
+// The status code for an error Status: 400 invalid, 401, 403, 404, 409 refused or conflict,
+// 503 unavailable, 500 otherwise.
+int HttpStatusFor(const Status& s);
+
+}  // namespace casereview::http

@@ -1,0 +1,46 @@
+// The HTTP server (Poco Net): carries each request to the API (api.hpp) on one of a pool of
+// database connections, one per worker thread, and sets the security headers on every
+// response. Binds to 127.0.0.1 unless told otherwise; serves HTTPS when given a certificate.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api.hpp"
+#include "casereview/clock.hpp"
+#include "casereview/status.hpp"
+
+namespace casereview::http {
+
+struct ServerOptions {
+  std::string db_path;
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (tests)
+  std::string tls_certificate;  // PEM; with tls_key, serve HTTPS only
+  std::string tls_key;
+  int threads = 8;
+  ApiOptions api;
+};
+
+class Server {
+ public:
+  // REQUIRES: clock outlives the server and is thread-safe.
+  Server(ServerOptions options, const Clock& clock);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Listens and serves on background threads. StorageError if the database cannot be
+  // opened; Unavailable if the address cannot be bound (naming it).
+  Status Start();
+  void Stop();
+  std::uint16_t port() const;  // the bound port, once started
+  std::string url() const;     // "http://127.0.0.1:8080"
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace casereview::http

@@ -1,0 +1,140 @@
+#include "access.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+
+namespace casereview {
+namespace {
+
+void EnsureSodium() {
+  static const bool kReady = sodium_init() >= 0;
+  (void)kReady;
+}
+
+// One answer for every way a sign-in can be wrong.
+Status NotSignedIn() { return Status::Unauthenticated("sign in: the email or password is not right"); }
+Status NoValidCredential() {
+  return Status::Unauthenticated("sign in first: the session has ended or the token is not valid");
+}
+
+}  // namespace
+
+Result<std::string> HashPassword(std::string_view password) {
+  EnsureSodium();
+  if (password.size() < kMinPasswordLength)
+    return Status::InvalidArgument("a password needs at least " + std::to_string(kMinPasswordLength) + " characters");
+  std::array<char, crypto_pwhash_STRBYTES> out{};
+  if (crypto_pwhash_str(out.data(), password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    return Status::Unavailable("not enough memory to hash the password; try again");
+  return std::string(out.data());
+}
+
+bool PasswordMatches(std::string_view hash, std::string_view password) {
+  EnsureSodium();
+  std::string h(hash);
+  return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string NewSecret() {
+  EnsureSodium();
+  std::array<unsigned char, 32> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+  out.pop_back();
+  return out;
+}
+
+Result<Person> Access::FindPerson(std::string_view email_or_id) {
+  auto boards = store_.ListBoards();
+  if (!boards.ok()) return boards.status();
+  for (const Board& b : *boards) {
+    auto people = store_.ListPeople(b.id);
+    if (!people.ok()) return people.status();
+    for (const Person& p : *people) {
+      std::string email = p.email;
+      std::string wanted(email_or_id);
+      auto lower = [](std::string& s) { std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); }); };
+      lower(email);
+      lower(wanted);
+      if (p.id == email_or_id || (!email.empty() && email == wanted)) return p;
+    }
+  }
+  return Status::NotFound("no person '" + std::string(email_or_id) + "'");
+}
+
+Status Access::SetPassword(std::string_view person_id, std::string_view password) {
+  auto hash = HashPassword(password);
+  if (!hash.ok()) return hash.status();
+  return store_.PutPasswordHash(person_id, *hash, clock_.Now());
+}
+
+Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::string_view password) {
+  auto person = FindPerson(email_or_id);
+  if (!person.ok() && person.status().code() != Status::Code::kNotFound) return person.status();
+  std::optional<std::string> hash;
+  if (person.ok()) {
+    auto stored = store_.GetPasswordHash(person->id);
+    if (!stored.ok()) return stored.status();
+    hash = *stored;
+  }
+  // Hash even when there is no such person, so the answer takes as long either way.
+  static const std::string kDecoy = *HashPassword("casereview-decoy-password");
+  bool matches = PasswordMatches(hash ? *hash : kDecoy, password);
+  if (!person.ok() || !hash || !matches) return NotSignedIn();
+  SignedIn out;
+  out.secret = NewSecret();
+  Instant now = clock_.Now();
+  out.session = {SecretHash(out.secret), person->id, NewSecret(), now, now + session_length_};
+  CR_RETURN_IF_ERROR(store_.PutSession(out.session));
+  return out;
+}
+
+Status Access::SignOut(std::string_view session_secret) { return store_.DeleteSession(SecretHash(session_secret)); }
+
+Result<Access::NewToken> Access::CreateToken(std::string_view person_id, std::string_view label) {
+  NewToken out;
+  out.secret = "crt_" + NewSecret();
+  out.token = {"tok-" + NewSecret().substr(0, 12), std::string(person_id), SecretHash(out.secret),
+               std::string(label), clock_.Now(), std::nullopt};
+  CR_RETURN_IF_ERROR(store_.PutApiToken(out.token));
+  return out;
+}
+
+Status Access::RevokeToken(std::string_view token_id) { return store_.RevokeApiToken(token_id, clock_.Now()); }
+
+Result<Principal> Access::FromSession(std::string_view session_secret) {
+  if (session_secret.empty()) return NoValidCredential();
+  auto session = store_.FindSession(SecretHash(session_secret));
+  if (!session.ok()) return session.status();
+  if (!*session || (*session)->expires_at <= clock_.Now()) return NoValidCredential();
+  auto person = FindPerson((*session)->person_id);
+  if (!person.ok()) return NoValidCredential();
+  return Principal{*person, **session, ""};
+}
+
+Result<Principal> Access::FromToken(std::string_view token_secret) {
+  if (token_secret.empty()) return NoValidCredential();
+  auto token = store_.FindApiToken(SecretHash(token_secret));
+  if (!token.ok()) return token.status();
+  if (!*token || (*token)->revoked_at) return NoValidCredential();
+  auto person = FindPerson((*token)->person_id);
+  if (!person.ok()) return NoValidCredential();
+  return Principal{*person, std::nullopt, (*token)->id};
+}
+
+Status Access::Audit(std::string_view actor, std::string_view action, std::string_view target,
+                     std::string_view outcome) {
+  AuditEntry e;
+  e.at = clock_.Now();
+  e.actor = actor;
+  e.action = action;
+  e.target = target;
+  e.outcome = outcome;
+  return store_.AppendAudit(e).status();
+}
+
+}  // namespace casereview

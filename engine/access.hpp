@@ -1,0 +1,77 @@
+// Signing in: passwords hashed with Argon2id, API tokens, browser sessions, and the audit
+// log's entries. Secrets are made with libsodium's random generator, shown once, and kept
+// only as hashes (access.hpp); a wrong password, an unknown token and an expired session get
+// the same answer, so none tells an attacker which part was wrong.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "casereview/access.hpp"
+#include "casereview/board.hpp"
+#include "casereview/clock.hpp"
+#include "casereview/status.hpp"
+#include "casereview/store.hpp"
+
+namespace casereview {
+
+// The fewest characters a password may have (NCSC guidance: length over complexity).
+inline constexpr std::size_t kMinPasswordLength = 12;
+
+// Argon2id (libsodium's crypto_pwhash_str, interactive limits). InvalidArgument if the
+// password is shorter than kMinPasswordLength; the message never repeats it.
+Result<std::string> HashPassword(std::string_view password);
+bool PasswordMatches(std::string_view hash, std::string_view password);
+// 32 random bytes, as 64 hex digits.
+std::string NewSecret();
+
+// Who a request is from, once signed in.
+struct Principal {
+  Person person;
+  std::optional<Session> session;  // a browser; nullopt for an API token
+  std::string token_id;            // the token used, when not a browser
+};
+
+class Access {
+ public:
+  // REQUIRES: store and clock outlive the Access.
+  Access(Store& store, const Clock& clock, std::chrono::seconds session_length = std::chrono::hours{8})
+      : store_(store), clock_(clock), session_length_(session_length) {}
+
+  Status SetPassword(std::string_view person_id, std::string_view password);
+
+  // A new session for the person whose email (or id) and password these are. Returns the
+  // session and its secret (for the cookie). Unauthenticated, naming neither, when wrong.
+  struct SignedIn {
+    Session session;
+    std::string secret;
+  };
+  Result<SignedIn> SignIn(std::string_view email_or_id, std::string_view password);
+  Status SignOut(std::string_view session_secret);
+
+  // A new API token for a person: the secret is in the result only.
+  struct NewToken {
+    ApiToken token;
+    std::string secret;  // "crt_" + 64 hex digits
+  };
+  Result<NewToken> CreateToken(std::string_view person_id, std::string_view label);
+  Status RevokeToken(std::string_view token_id);
+
+  // Who holds this session cookie or token; Unauthenticated if nobody (or expired, revoked).
+  Result<Principal> FromSession(std::string_view session_secret);
+  Result<Principal> FromToken(std::string_view token_secret);
+
+  // Appends to the audit log; a failure to audit is returned, so the caller refuses.
+  Status Audit(std::string_view actor, std::string_view action, std::string_view target, std::string_view outcome);
+
+ private:
+  Result<Person> FindPerson(std::string_view email_or_id);
+
+  Store& store_;
+  const Clock& clock_;
+  std::chrono::seconds session_length_;
+};
+
+}  // namespace casereview

@@ -1,0 +1,420 @@
+// The JSON API over real HTTP (app/http/): a server on a loopback port over a SQLite file
+// holding the demo board and the example review part-way through. Signing in, sessions and
+// CSRF, tokens, every role against every endpoint it must be refused, a chair's decision,
+// an author's IMR, refusals that change nothing, and the audit record of each access.
+#include <catch2/catch.hpp>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+
+#include <atomic>
+#include <map>
+#include <sstream>
+
+#include "access.hpp"
+#include "board_import.hpp"
+#include "casereview/sqlite_store.hpp"
+#include "http/server.hpp"
+#include "scenario.hpp"
+#include "support/test_support.hpp"
+
+using namespace casereview;
+using nlohmann::json;
+
+namespace {
+
+// A clock the test moves while the server's threads read it.
+class SharedClock final : public Clock {
+ public:
+  explicit SharedClock(Instant t) : seconds_(t.time_since_epoch().count()) {}
+  Instant Now() const override { return Instant{std::chrono::seconds{seconds_.load()}}; }
+  void Advance(std::chrono::seconds d) { seconds_ += d.count(); }
+  void Set(Instant t) { seconds_ = t.time_since_epoch().count(); }
+
+ private:
+  std::atomic<std::int64_t> seconds_;
+};
+
+struct Reply {
+  int status = 0;
+  json body;
+  std::map<std::string, std::string> headers;
+};
+
+struct Credentials {
+  std::string token;   // Bearer
+  std::string cookie;  // casereview_session
+  std::string csrf;
+};
+
+constexpr const char* kPassword = "correct horse battery staple";
+constexpr std::size_t kStepsBeforeServing = 5;  // the panel has met twice; ScrRecommended is next
+
+// The demo board with an administrator and a board member added, the example review run to
+// just before the panel's recommendation, and a server over the same file.
+class ApiFixture {
+ public:
+  ApiFixture() : clock_(Instant{}) {
+    path_ = dir_.File("api.db");
+    auto scenario = ParseScenario(testing::ReadBytes(testing::ExamplePath("scr_full_lifecycle.json")));
+    REQUIRE(scenario.ok());
+    scenario_ = *scenario;
+    {
+      auto store = OpenSqliteStore(path_);
+      REQUIRE(store.ok());
+      ManualClock setup_clock(scenario_.steps.front().at);
+      Engine engine(**store, setup_clock);
+      auto board = ParseBoardJson(testing::ReadBytes(testing::ExamplePath("demo-board.json")));
+      REQUIRE(board.ok());
+      board->people.push_back({"p-admin", "demo", "Admin", "admin@example.org", "", {"administrator"}});
+      board->people.push_back({"p-board-member", "demo", "Member", "member@example.org", "", {"board-member"}});
+      REQUIRE(engine.ImportBoardData(*board).ok());
+      ScenarioRunner runner(scenario_);
+      for (std::size_t i = 0; i < kStepsBeforeServing; ++i) {
+        auto out = runner.RunStep(i, engine, setup_clock, store->get());
+        INFO(out.status().message());
+        REQUIRE(out.ok());
+      }
+      ref_ = runner.review_ref();
+      clock_.Set(setup_clock.Now() + std::chrono::hours{1});
+      Access access(**store, clock_);
+      for (const char* person : {"p-panel-chair", "p-spoc"}) REQUIRE(access.SetPassword(person, kPassword).ok());
+      for (const char* person : {"p-board-chair", "p-panel-chair", "p-spoc", "p-police-lead", "p-csc-author",
+                                 "p-hospital-author", "p-csc-sm", "p-board-member", "p-admin"}) {
+        auto t = access.CreateToken(person, "tests");
+        REQUIRE(t.ok());
+        tokens_[person] = t->secret;
+      }
+    }
+    http::ServerOptions options;
+    options.db_path = path_;
+    options.port = 0;
+    server_ = std::make_unique<http::Server>(options, clock_);
+    Status started = server_->Start();
+    INFO(started.message());
+    REQUIRE(started.ok());
+  }
+
+  Reply Call(const std::string& method, const std::string& target, const Credentials& who = {},
+             const std::string& body = "") {
+    Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
+    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!who.token.empty()) request.set("Authorization", "Bearer " + who.token);
+    if (!who.cookie.empty()) request.set("Cookie", std::string(http::kSessionCookie) + "=" + who.cookie);
+    if (!who.csrf.empty()) request.set("X-CSRF-Token", who.csrf);
+    if (!body.empty()) {
+      request.setContentType("application/json");
+      request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    std::ostringstream text;
+    text << in.rdbuf();
+    Reply r;
+    r.status = static_cast<int>(response.getStatus());
+    for (const auto& [k, v] : response) r.headers[k] = v;
+    r.body = text.str().empty() ? json() : json::parse(text.str(), nullptr, false);
+    return r;
+  }
+  Reply As(const std::string& person, const std::string& method, const std::string& target, const json& body = nullptr) {
+    return Call(method, target, Credentials{tokens_.at(person), "", ""}, body.is_null() ? "" : body.dump());
+  }
+
+  // Direct reads of the file, as a second process would.
+  std::unique_ptr<Store> Open() {
+    auto store = OpenSqliteStore(path_);
+    REQUIRE(store.ok());
+    return std::move(*store);
+  }
+  std::vector<AuditEntry> AuditAfter(std::int64_t seq) {
+    AuditFilter f;
+    f.after_seq = seq;
+    auto entries = Open()->ListAudit(f);
+    REQUIRE(entries.ok());
+    return *entries;
+  }
+  std::int64_t AuditHead() {
+    auto all = AuditAfter(0);
+    return all.empty() ? 0 : all.back().seq;
+  }
+
+  const ScenarioStep& Step(std::size_t i) const { return scenario_.steps.at(i); }
+  const std::string& ref() const { return ref_; }
+  SharedClock& clock() { return clock_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  testing::TempDir dir_;
+  std::string path_;
+  Scenario scenario_;
+  std::string ref_;
+  SharedClock clock_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<http::Server> server_;
+};
+
+json EventBody(const ScenarioStep& step) { return {{"event", step.event}, {"fields", step.fields}}; }
+
+}  // namespace
+
+SCENARIO("Every endpoint needs a signed-in caller, and errors are JSON", "[http][api]") {
+  ApiFixture api;
+  Reply health = api.Call("GET", "/api/v1/health");
+  CHECK(health.status == 200);
+  CHECK(health.body["status"] == "ok");
+  CHECK(health.headers["X-Content-Type-Options"] == "nosniff");
+  CHECK(health.headers["X-Frame-Options"] == "DENY");
+  CHECK(health.headers["Content-Security-Policy"].find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(health.headers["Cache-Control"] == "no-store");
+
+  for (auto [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/api/v1/me"},          {"GET", "/api/v1/reviews"},      {"GET", "/api/v1/reviews/SCR-2026-001"},
+           {"GET", "/api/v1/reviews/SCR-2026-001/events"},                  {"POST", "/api/v1/reviews/SCR-2026-001/events"},
+           {"POST", "/api/v1/reviews"},    {"POST", "/api/v1/child-deaths"}, {"GET", "/api/v1/tasks"},
+           {"GET", "/api/v1/deadlines"},   {"GET", "/api/v1/action-plans"},  {"GET", "/api/v1/reports/slippage"},
+           {"GET", "/api/v1/reports/cdop"}, {"GET", "/api/v1/outbox"},       {"GET", "/api/v1/people"},
+           {"GET", "/api/v1/audit"},       {"GET", "/api/v1/audit/verify"},  {"POST", "/api/v1/tokens"},
+           {"DELETE", "/api/v1/tokens/tok-x"}, {"GET", "/api/v1/events"},    {"DELETE", "/api/v1/session"}}) {
+    INFO(method << " " << target);
+    Reply r = api.Call(method, target, {}, method == "GET" ? "" : "{}");
+    CHECK(r.status == 401);
+    CHECK(r.body["error"].get<std::string>().find("sign in") != std::string::npos);
+    Reply bad_token = api.Call(method, target, {"crt_not-a-real-token", "", ""});
+    CHECK(bad_token.status == 401);
+  }
+  CHECK(api.Call("GET", "/api/v1/nowhere").status == 404);
+  Reply wrong_method = api.Call("PUT", "/api/v1/reviews");
+  CHECK(wrong_method.status == 405);
+  CHECK(wrong_method.body["error"].get<std::string>().find("PUT") != std::string::npos);
+}
+
+SCENARIO("A person signs in with a password, works with the session and its CSRF token, and signs out",
+         "[http][api][session]") {
+  ApiFixture api;
+  auto before = api.AuditHead();
+  Reply wrong = api.Call("POST", "/api/v1/session", {}, json{{"email", "jordan.pike@example.org"}, {"password", "not it at all"}}.dump());
+  Reply unknown = api.Call("POST", "/api/v1/session", {}, json{{"email", "nobody@example.org"}, {"password", kPassword}}.dump());
+  CHECK(wrong.status == 401);
+  CHECK(unknown.status == 401);
+  CHECK(wrong.body == unknown.body);  // neither tells which part was wrong
+  CHECK(wrong.headers.count("Set-Cookie") == 0);
+
+  Reply in = api.Call("POST", "/api/v1/session", {}, json{{"email", "Jordan.Pike@example.org"}, {"password", kPassword}}.dump());
+  REQUIRE(in.status == 201);
+  CHECK(in.body["person"] == "p-panel-chair");
+  const std::string set_cookie = in.headers["Set-Cookie"];
+  CHECK(set_cookie.find("HttpOnly") != std::string::npos);
+  CHECK(set_cookie.find("SameSite=Strict") != std::string::npos);
+  auto start = set_cookie.find('=') + 1;
+  Credentials chair{"", set_cookie.substr(start, set_cookie.find(';') - start), in.body["csrf_token"]};
+  REQUIRE(chair.cookie.size() == 64);
+
+  Reply me = api.Call("GET", "/api/v1/me", chair);
+  CHECK(me.status == 200);
+  CHECK(me.body["roles"] == json::array({"panel-chair", "panel-member"}));
+
+  // A change without the CSRF token is refused and records nothing.
+  json decision = EventBody(api.Step(kStepsBeforeServing));
+  auto last_seq = api.Open()->GetReview(api.ref())->last_seq;
+  Reply forged = api.Call("POST", "/api/v1/reviews/" + api.ref() + "/events", {"", chair.cookie, ""}, decision.dump());
+  CHECK(forged.status == 403);
+  CHECK(forged.body["error"].get<std::string>().find("CSRF") != std::string::npos);
+  CHECK(api.Open()->GetReview(api.ref())->last_seq == last_seq);
+  Reply recorded = api.Call("POST", "/api/v1/reviews/" + api.ref() + "/events", chair, decision.dump());
+  INFO(recorded.body.dump());
+  CHECK(recorded.status == 201);
+  CHECK(api.Open()->GetReview(api.ref())->last_seq == last_seq + 1);
+
+  // Neither the password nor the session's secret is in the file.
+  std::string file = testing::ReadBytes(api.path());
+  CHECK(file.find(kPassword) == std::string::npos);
+  CHECK(file.find(chair.cookie) == std::string::npos);
+
+  // Sign-in attempts are audited, the failures without the email typed.
+  auto entries = api.AuditAfter(before);
+  REQUIRE(entries.size() >= 3);
+  CHECK(entries[0].action == "session.create");
+  CHECK(entries[0].outcome == "unauthenticated");
+  CHECK(entries[0].actor == "anonymous");
+  CHECK(entries[0].target.empty());
+
+  Reply out = api.Call("DELETE", "/api/v1/session", chair);
+  CHECK(out.status == 204);
+  CHECK(api.Call("GET", "/api/v1/me", chair).status == 401);
+}
+
+SCENARIO("A session ends after eight hours", "[http][api][session]") {
+  ApiFixture api;
+  Reply in = api.Call("POST", "/api/v1/session", {}, json{{"email", "p-spoc"}, {"password", kPassword}}.dump());
+  REQUIRE(in.status == 201);
+  auto cookie = in.headers["Set-Cookie"];
+  Credentials spoc{"", cookie.substr(cookie.find('=') + 1, 64), in.body["csrf_token"]};
+  CHECK(api.Call("GET", "/api/v1/me", spoc).status == 200);
+  api.clock().Advance(std::chrono::hours{8});
+  CHECK(api.Call("GET", "/api/v1/me", spoc).status == 401);
+}
+
+SCENARIO("Each role reaches what it needs and is refused the rest, every refusal audited", "[http][api][roles]") {
+  ApiFixture api;
+  const std::string review = "/api/v1/reviews/" + api.ref();
+  const std::vector<std::string> everyone = {"p-board-chair", "p-panel-chair", "p-spoc",   "p-police-lead", "p-csc-author",
+                                             "p-hospital-author", "p-csc-sm", "p-board-member", "p-admin"};
+  const std::vector<std::string> case_readers = {"p-board-chair", "p-panel-chair", "p-spoc", "p-police-lead"};
+  const std::vector<std::string> board_readers = {"p-board-chair", "p-panel-chair", "p-spoc", "p-board-member"};
+  struct Endpoint {
+    std::string target;
+    std::vector<std::string> allowed;
+  };
+  const std::vector<Endpoint> reads = {
+      {"/api/v1/reviews", case_readers},
+      {review, case_readers},
+      {review + "/events", case_readers},
+      {"/api/v1/deadlines", case_readers},
+      {"/api/v1/reports/slippage", case_readers},
+      {"/api/v1/action-plans", board_readers},
+      {"/api/v1/reports/cdop?from=2026-04-01&to=2027-03-31", board_readers},
+      {"/api/v1/outbox", {"p-spoc", "p-admin"}},
+      {"/api/v1/people", {"p-spoc", "p-admin"}},
+      {"/api/v1/audit", {"p-admin"}},
+      {"/api/v1/audit/verify", {"p-admin"}},
+  };
+  for (const Endpoint& e : reads) {
+    for (const std::string& person : everyone) {
+      bool allowed = std::find(e.allowed.begin(), e.allowed.end(), person) != e.allowed.end();
+      auto head = api.AuditHead();
+      Reply r = api.As(person, "GET", e.target);
+      INFO(person << " GET " << e.target << " -> " << r.status << " " << r.body.dump());
+      CHECK(r.status == (allowed ? 200 : 403));
+      auto entries = api.AuditAfter(head);
+      REQUIRE(entries.size() == 1);
+      CHECK(entries[0].actor == person);
+      CHECK(entries[0].outcome == (allowed ? "ok" : "forbidden"));
+    }
+  }
+  // No case details reach those who may not see them: the review list is refused outright,
+  // and the board's action-plan view carries no description.
+  Reply plans = api.As("p-board-member", "GET", "/api/v1/action-plans");
+  CHECK(plans.body.dump().find("description") == std::string::npos);
+
+  // Writes: who may open reviews, make tokens.
+  json referral = {{"fields", api.Step(0).fields}};
+  for (const std::string& person : everyone) {
+    bool allowed = person == "p-spoc" || person == "p-panel-chair";
+    Reply r = api.As(person, "POST", "/api/v1/reviews", referral);
+    INFO(person << " refers: " << r.status << " " << r.body.dump());
+    CHECK(r.status == (allowed ? 201 : 403));
+    Reply t = api.As(person, "POST", "/api/v1/tokens", json{{"person", "p-spoc"}, {"label", "x"}});
+    CHECK(t.status == (person == "p-admin" ? 201 : 403));
+  }
+  CHECK(*api.Open()->CountReviewsWithPrefix("SCR-") == 3);
+}
+
+SCENARIO("The chair records the panel's decision; a refused or forbidden event changes nothing", "[http][api][record]") {
+  ApiFixture api;
+  const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
+  auto store = api.Open();
+  const auto before = *store->GetReview(api.ref());
+  const auto notices_before = store->ListNotices({})->size();
+
+  // The board chair may not make the panel's recommendation; the engine refuses the chair's
+  // own decision while the panel has not recommended yet.
+  Reply forbidden = api.As("p-board-chair", "POST", events, EventBody(api.Step(kStepsBeforeServing)));
+  CHECK(forbidden.status == 403);
+  Reply too_early = api.As("p-board-chair", "POST", events, EventBody(api.Step(kStepsBeforeServing + 1)));
+  CHECK(too_early.status == 409);
+  CHECK(too_early.body["error"].get<std::string>().find(api.ref()) != std::string::npos);
+  Reply malformed = api.Call("POST", events, {}, "{not json");
+  CHECK(malformed.status == 401);
+  Reply bad_json = api.As("p-panel-chair", "POST", events, json::array());
+  CHECK(bad_json.status == 400);
+  Reply missing = api.As("p-panel-chair", "POST", events, json{{"event", "ScrRecommended"}, {"fields", json::object()}});
+  CHECK(missing.status == 400);
+  auto after_refusals = *store->GetReview(api.ref());
+  CHECK(after_refusals == before);
+  CHECK(store->ListNotices({})->size() == notices_before);
+
+  Reply recommended = api.As("p-panel-chair", "POST", events, EventBody(api.Step(kStepsBeforeServing)));
+  INFO(recommended.body.dump());
+  REQUIRE(recommended.status == 201);
+  CHECK(recommended.body["stage"] == "AwaitingChairDecision");
+  Reply decided = api.As("p-board-chair", "POST", events, EventBody(api.Step(kStepsBeforeServing + 1)));
+  INFO(decided.body.dump());
+  REQUIRE(decided.status == 201);
+  CHECK(decided.body["stage"] == "Commissioning");
+
+  Reply shown = api.As("p-panel-chair", "GET", "/api/v1/reviews/" + api.ref());
+  CHECK(shown.body["stage"] == "Commissioning");
+  Reply log = api.As("p-spoc", "GET", events);
+  CHECK(log.body["events"].back()["type"] == "ChairDecidedToProceed");
+  CHECK(log.body["events"].back()["by"] == "p-board-chair");
+  CHECK(store->ListNotices({})->size() > notices_before);  // the decision told the people who act
+
+  AuditFilter about;
+  about.target = api.ref();
+  auto entries = *store->ListAudit(about);
+  std::vector<std::string> outcomes;
+  for (const auto& e : entries)
+    if (e.action == "review.record") outcomes.push_back(e.actor + ":" + e.outcome);
+  CHECK(outcomes == std::vector<std::string>{"p-board-chair:forbidden", "p-board-chair:refused", "p-panel-chair:invalid",
+                                             "p-panel-chair:invalid", "p-panel-chair:ok", "p-board-chair:ok"});
+}
+
+SCENARIO("An author sees only their own IMR, submits it, and cannot touch another agency's", "[http][api][author]") {
+  ApiFixture api;
+  const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
+  // The review runs on to ImrsInProgress through the API, as the panel chair and SPOC would.
+  for (std::size_t i = kStepsBeforeServing; i <= 18; ++i) {
+    const ScenarioStep& step = api.Step(i);
+    if (step.is_tick || step.expect_refused) continue;
+    api.clock().Set(step.at);
+    Reply r = api.As(step.by == "p-board-chair" ? "p-board-chair" : "p-panel-chair", "POST", events, EventBody(step));
+    INFO("step " << i << " " << step.event << ": " << r.body.dump());
+    REQUIRE(r.status == 201);
+  }
+  Reply tasks = api.As("p-csc-author", "GET", "/api/v1/tasks");
+  REQUIRE(tasks.status == 200);
+  REQUIRE(tasks.body["tasks"].size() == 1);
+  CHECK(tasks.body["tasks"][0]["review"] == api.ref());
+  CHECK(tasks.body["tasks"][0]["agency"] == "csc");
+  CHECK(tasks.body["tasks"][0]["as"] == "author");
+  CHECK_FALSE(tasks.body["tasks"][0]["due"].get<std::string>().empty());
+  CHECK(api.As("p-csc-author", "GET", "/api/v1/reviews/" + api.ref()).status == 403);
+  Reply manager_tasks = api.As("p-csc-sm", "GET", "/api/v1/tasks");
+  REQUIRE(manager_tasks.body["tasks"].size() == 1);
+  CHECK(manager_tasks.body["tasks"][0]["as"] == "senior-manager");
+
+  auto last = api.Open()->GetReview(api.ref())->last_seq;
+  Reply other = api.As("p-hospital-author", "POST", events, json{{"event", "ImrSubmitted"}, {"fields", {{"agency", "csc"}}}});
+  CHECK(other.status == 403);
+  CHECK(api.Open()->GetReview(api.ref())->last_seq == last);
+  Reply own = api.As("p-csc-author", "POST", events, json{{"event", "ImrSubmitted"}, {"fields", {{"agency", "csc"}}}});
+  INFO(own.body.dump());
+  CHECK(own.status == 201);
+  CHECK(api.Open()->GetReview(api.ref())->last_seq == last + 1);
+  Reply again = api.As("p-csc-author", "GET", "/api/v1/tasks");
+  CHECK(again.body["tasks"][0]["stage"] != tasks.body["tasks"][0]["stage"]);
+}
+
+SCENARIO("Administrators read and verify the audit log and revoke tokens", "[http][api][audit]") {
+  ApiFixture api;
+  CHECK(api.As("p-panel-chair", "GET", "/api/v1/reviews/" + api.ref()).status == 200);
+  Reply log = api.As("p-admin", "GET", "/api/v1/audit?actor=p-panel-chair");
+  REQUIRE(log.status == 200);
+  REQUIRE(log.body["entries"].size() == 1);
+  CHECK(log.body["entries"][0]["action"] == "review.read");
+  CHECK(log.body["entries"][0]["target"] == api.ref());
+  CHECK(api.As("p-admin", "GET", "/api/v1/audit?limit=lots").status == 400);
+  Reply verified = api.As("p-admin", "GET", "/api/v1/audit/verify");
+  CHECK(verified.body["intact"] == true);
+  CHECK(verified.body["entries"].get<int>() >= 2);
+
+  Reply made = api.As("p-admin", "POST", "/api/v1/tokens", json{{"person", "p-spoc"}, {"label", "reporting"}});
+  REQUIRE(made.status == 201);
+  Credentials spoc{made.body["token"], "", ""};
+  CHECK(api.Call("GET", "/api/v1/me", spoc).status == 200);
+  CHECK(api.As("p-admin", "DELETE", "/api/v1/tokens/" + made.body["id"].get<std::string>()).status == 204);
+  CHECK(api.Call("GET", "/api/v1/me", spoc).status == 401);
+  CHECK(api.As("p-admin", "DELETE", "/api/v1/tokens/tok-unknown").status == 404);
+}
