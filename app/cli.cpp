@@ -41,6 +41,7 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 Status Context::Open(bool create) {
+  CR_RETURN_IF_ERROR(clock.status());
   if (!create && !std::filesystem::exists(db_path))
     return Status::NotFound("no database at " + db_path +
                             " (create a board first: casereview board create, or give --db)");

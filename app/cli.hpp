@@ -19,7 +19,7 @@ struct Context {
   std::string db_path = "casereview.db";
   bool json = false;
 
-  SystemClock clock;
+  ProcessClock clock;  // the system clock, or the test clock $CASEREVIEW_CLOCK describes (docs/cli.md)
   std::unique_ptr<Store> store;
   std::unique_ptr<Engine> engine;
 

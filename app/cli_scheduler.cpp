@@ -22,7 +22,7 @@ void PrintError(const Status& s) { std::cerr << "casereview scheduler: " << s.me
 // this loop, so no sleep is longer than `max_sleep`. Logs name notices, never their content.
 void DeliverUntilStopped(std::stop_token stop, OutboxDispatcher& dispatcher, const Clock& clock,
                          std::chrono::seconds max_sleep) {
-  RealSleeper sleeper;
+  RealSleeper sleeper(clock);
   while (!stop.stop_requested()) {
     auto report = dispatcher.DeliverDue();
     if (!report.ok()) PrintError(report.status());
@@ -47,7 +47,7 @@ int RunServices(Context& ctx, const MailOptions& mail, const http::ServerOptions
   OutboxDispatcher dispatcher(**mail_store, *delivery->mailer, ctx.clock, delivery->templates,
                               delivery->identity, delivery->policy);
   Scheduler sch(*ctx.store, *ctx.engine, ctx.clock);
-  RealSleeper sleeper;
+  RealSleeper sleeper(ctx.clock);
   // Signals are taken synchronously (sigwait) on this thread; the scheduler runs on its
   // own, so nothing unsafe happens inside a signal handler.
   sigset_t signals;

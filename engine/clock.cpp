@@ -3,12 +3,84 @@
 
 #include <date/date.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 namespace casereview {
 
 Instant SystemClock::Now() const {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+Instant ScaledClock::Now() const {
+  std::chrono::duration<double> real = std::chrono::system_clock::now() - anchor_;
+  return start_ + std::chrono::seconds{static_cast<std::int64_t>(std::floor(real.count() * rate_))};
+}
+
+std::chrono::system_clock::time_point ScaledClock::WallTimeAt(Instant t) const {
+  // A microsecond late rather than early: at the moment returned, Now() shows t.
+  std::chrono::duration<double> real{static_cast<double>((t - start_).count()) / rate_};
+  return anchor_ + std::chrono::ceil<std::chrono::microseconds>(real) + std::chrono::microseconds{1};
+}
+
+Result<ScaledClock> ScaledClock::Parse(std::string_view text) {
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("'" + std::string(text) + "' is not a test clock (" + why +
+                                   "; write START[*RATE][@ANCHOR], e.g. 2026-01-05T09:00:00Z*3600@1767603600)");
+  };
+  std::string_view start_text = text, rate_text, anchor_text;
+  if (auto at = start_text.find('@'); at != std::string_view::npos) {
+    anchor_text = start_text.substr(at + 1);
+    start_text = start_text.substr(0, at);
+  }
+  if (auto star = start_text.find('*'); star != std::string_view::npos) {
+    rate_text = start_text.substr(star + 1);
+    start_text = start_text.substr(0, star);
+  }
+  auto start = ParseInstant(start_text);
+  if (!start.ok()) return bad("START " + start.status().message());
+  double rate = 1;
+  if (!rate_text.empty() || text.find('*') != std::string_view::npos) {
+    std::string r(rate_text);
+    char* end = nullptr;
+    rate = std::strtod(r.c_str(), &end);
+    if (r.empty() || end != r.c_str() + r.size() || !std::isfinite(rate) || rate <= 0 || rate > 1e9)
+      return bad("RATE must be a number of simulated seconds per real second, above 0");
+  }
+  auto anchor = std::chrono::system_clock::now();
+  if (!anchor_text.empty() || text.find('@') != std::string_view::npos) {
+    std::string a(anchor_text);
+    char* end = nullptr;
+    double unix_seconds = std::strtod(a.c_str(), &end);
+    if (!a.empty() && end == a.c_str() + a.size() && std::isfinite(unix_seconds) && unix_seconds >= 0 &&
+        unix_seconds < 1e11) {
+      anchor = std::chrono::system_clock::time_point{
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(unix_seconds))};
+    } else if (auto instant = ParseInstant(anchor_text); instant.ok()) {
+      anchor = *instant;
+    } else {
+      return bad("ANCHOR must be Unix seconds or an instant");
+    }
+  }
+  return ScaledClock(*start, rate, anchor);
+}
+
+ProcessClock::ProcessClock(const char* variable) {
+  const char* value = std::getenv(variable);
+  if (value == nullptr || *value == '\0') return;
+  auto scaled = ScaledClock::Parse(value);
+  if (scaled.ok()) {
+    scaled_ = *scaled;
+  } else {
+    status_ = Status::InvalidArgument(std::string("$") + variable + ": " + scaled.status().message());
+  }
+}
+
+Instant ProcessClock::Now() const { return scaled_ ? scaled_->Now() : system_.Now(); }
+
+std::chrono::system_clock::time_point ProcessClock::WallTimeAt(Instant t) const {
+  return scaled_ ? scaled_->WallTimeAt(t) : system_.WallTimeAt(t);
 }
 
 std::string FormatInstant(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }

@@ -161,6 +161,16 @@ Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board
 
 Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event,
                                     const nlohmann::json& fields, std::string_view actor) {
+  // Another process may commit to the review between our read and our commit; the store
+  // then refuses ours (Conflict) and nothing was written: read again and re-check.
+  for (int attempt = 1;; ++attempt) {
+    auto r = RecordOnce(ref, event, fields, actor);
+    if (r.ok() || r.status().code() != Status::Code::kConflict || attempt == 5) return r;
+  }
+}
+
+Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view event,
+                                        const nlohmann::json& fields, std::string_view actor) {
   auto record = GetReview(ref);
   if (!record.ok()) return record.status();
   std::string about = About(*record);

@@ -8,7 +8,10 @@ void RealSleeper::SleepUntil(std::optional<Instant> until, std::stop_token stop)
   std::unique_lock lock(mu_);
   auto woken = [this] { return woken_; };
   if (until) {
-    cv_.wait_until(lock, stop, std::chrono::system_clock::time_point(*until), woken);
+    auto at_least = std::chrono::steady_clock::now() + kMinWait;  // monotonic, not the time of day
+    cv_.wait_until(lock, stop, clock_ ? clock_->WallTimeAt(*until) : std::chrono::system_clock::time_point(*until),
+                   woken);
+    if (!woken_) cv_.wait_until(lock, stop, at_least, woken);
   } else {
     cv_.wait(lock, stop, woken);
   }

@@ -33,8 +33,15 @@ class Sleeper {
   virtual void Wake() = 0;
 };
 
+// Waits in real time until `clock` shows the instant (the system clock when none is
+// given), so a test clock running faster than real time sleeps proportionally less. It
+// never waits less than kMinWait of real time, so a loop over a fast clock cannot spin.
 class RealSleeper final : public Sleeper {
  public:
+  static constexpr std::chrono::milliseconds kMinWait{10};
+  RealSleeper() = default;
+  // REQUIRES: `clock` outlives the sleeper.
+  explicit RealSleeper(const Clock& clock) : clock_(&clock) {}
   void SleepUntil(std::optional<Instant> until, std::stop_token stop) override;
   void Wake() override;
 
@@ -42,6 +49,7 @@ class RealSleeper final : public Sleeper {
   std::mutex mu_;
   std::condition_variable_any cv_;
   bool woken_ = false;
+  const Clock* clock_ = nullptr;
 };
 
 class Scheduler {

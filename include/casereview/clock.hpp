@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,9 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual Instant Now() const = 0;
+  // The real (wall-clock) moment at which this clock will show `t`: what a sleeper that
+  // waits in real time waits until. The system clock's own time by default.
+  virtual std::chrono::system_clock::time_point WallTimeAt(Instant t) const { return t; }
 };
 
 // The real time. Thread-safe.
@@ -37,6 +41,46 @@ class ManualClock final : public Clock {
 
  private:
   Instant now_;
+};
+
+// Simulated time for tests of the whole program (docs/cli.md, "A test clock"): it shows
+// `start` at the real moment `anchor` and then runs `rate` simulated seconds per real second.
+// Processes given the same three agree on "now", however late each starts. Thread-safe.
+class ScaledClock final : public Clock {
+ public:
+  // REQUIRES: rate > 0.
+  ScaledClock(Instant start, double rate, std::chrono::system_clock::time_point anchor)
+      : start_(start), rate_(rate), anchor_(anchor) {}
+  Instant Now() const override;
+  std::chrono::system_clock::time_point WallTimeAt(Instant t) const override;
+
+  // "START[*RATE][@ANCHOR]": START an instant (2026-01-05T09:00:00Z), RATE simulated
+  // seconds per real second (default 1), ANCHOR the real moment START is shown, as Unix
+  // seconds (fractions allowed) or an instant (default: now, so only this process agrees).
+  static Result<ScaledClock> Parse(std::string_view text);
+
+ private:
+  Instant start_;
+  double rate_;
+  std::chrono::system_clock::time_point anchor_;
+};
+
+// What a program runs on: the system clock, or the ScaledClock that the environment
+// variable `variable` describes when it is set and not empty. A malformed value leaves the
+// system clock in use and status() naming the variable and the problem: check it before
+// trusting the time.
+class ProcessClock final : public Clock {
+ public:
+  explicit ProcessClock(const char* variable = "CASEREVIEW_CLOCK");
+  Instant Now() const override;
+  std::chrono::system_clock::time_point WallTimeAt(Instant t) const override;
+  const Status& status() const { return status_; }
+  bool simulated() const { return scaled_.has_value(); }
+
+ private:
+  Status status_;
+  std::optional<ScaledClock> scaled_;
+  SystemClock system_;
 };
 
 // ISO 8601, UTC: "2026-01-05T09:30:00Z". Parsing also accepts a bare date (midnight UTC)

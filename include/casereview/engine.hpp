@@ -61,7 +61,9 @@ class Engine {
                                        std::string_view actor);
   // Records one event on a review. A refusal names the review, its stage and what is
   // missing, and nothing is written. ReferredForScr on a child death review also opens the
-  // linked SCR (in Referred, its panel notified), in the same transaction.
+  // linked SCR (in Referred, its panel notified), in the same transaction. When another
+  // process commits to the review first (the scheduler firing a timer on it, say), the event
+  // is checked again against the review as it now is and committed then.
   Result<ReviewRecord> Record(std::string_view ref, std::string_view event,
                               const nlohmann::json& fields, std::string_view actor);
 
@@ -90,6 +92,8 @@ class Engine {
   Result<RecoveryReport> Recover(bool include_closed = false, bool repair = false);
 
  private:
+  Result<ReviewRecord> RecordOnce(std::string_view ref, std::string_view event, const nlohmann::json& fields,
+                                  std::string_view actor);
   // A change to another review to write in the same transaction as a new review's opening,
   // given the new review's reference.
   using LinkedChange = std::function<Result<ReviewChange>(const std::string& new_ref)>;
