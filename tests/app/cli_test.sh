@@ -183,5 +183,38 @@ expect_refusal 1 "already exists" -- backup "$work/backup.db"
 "$cr" --db "$work/restored.db" restore "$work/backup.db" | grep -q "^verified 3 reviews" || fail "restore"
 out=$("$cr" --db "$db" restore "$work/backup.db" 2>&1) && fail "restore over the live database without --replace"
 grep -q "give --replace" <<<"$out" || fail "restore refusal: $out"
+# The server: a password (from standard input, never stored in clear) and a token; the API
+# over HTTP on a free loopback port; every access audited; the chain verified, then broken.
+echo "too short" | run person password --id p-panel-chair 2>"$work/pw.err" && fail "a short password was accepted"
+grep -q "at least 12 characters" "$work/pw.err" || fail "short password: $(cat "$work/pw.err")"
+echo "a long enough passphrase" | run person password --id p-panel-chair | grep -q "password set for p-panel-chair" || fail "person password"
+if grep -aq "a long enough passphrase" "$db"; then fail "the password is in the database in clear"; fi
+token=$(run --json token create --person p-spoc --label walkthrough | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$cr" --db "$db" serve --port "$port" --mail-drop "$work/drop4" >"$work/http.log" 2>&1 &
+serve_pid=$!
+api() {  # api PATH [TOKEN]: prints "STATUS BODY"
+  python3 - "$port" "$1" "${2:-}" <<'PY'
+import sys, urllib.request, urllib.error
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}{sys.argv[2]}")
+if sys.argv[3]: req.add_header("Authorization", "Bearer " + sys.argv[3])
+try:
+    with urllib.request.urlopen(req, timeout=5) as r: print(r.status, r.read().decode())
+except urllib.error.HTTPError as e: print(e.code, e.read().decode())
+PY
+}
+for _ in $(seq 100); do api /api/v1/health 2>/dev/null | grep -q "^200" && break; sleep 0.1; done
+api "/api/v1/reviews/$ref" "$token" | grep -q "^200" || fail "GET review over HTTP: $(api "/api/v1/reviews/$ref" "$token")"
+api "/api/v1/reviews/$ref" | grep -q "^401" || fail "an unsigned request was served"
+api "/api/v1/audit" "$token" | grep -q "^403" || fail "the SPOC read the audit log"
+kill -TERM "$serve_pid"; wait "$serve_pid" || fail "serve exited non-zero: $(cat "$work/http.log")"
+serve_pid=""
+grep -q "server stopped" "$work/http.log" || fail "serve did not stop cleanly"
+run audit list --target "$ref" | grep -q "p-spoc	review.read	$ref	ok" || fail "audit list: $(run audit list)"
+run audit verify | grep -q "^audit log intact: " || fail "audit verify: $(run audit verify)"
+head=$(run audit verify | sed 's/.*head //')
+run audit verify --head "$head" | grep -q "^audit log intact" || fail "audit verify --head $head"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE audit_log SET actor=? WHERE seq=2", ("p-nobody",)); c.commit()' "$db"
+expect_refusal 4 "entry 2 was changed after it was written" -- audit verify
 run --help >/dev/null && run record --help | grep -q -- "--set" || fail "--help"
 echo "cli walkthrough: 1 passed, 0 failed"
