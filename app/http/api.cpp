@@ -124,29 +124,42 @@ json PersonJson(const Person& p) {
 
 Response Me(Call& c) { return Json(200, PersonJson(c.person())); }
 
+// A board-wide read: refused (and audited) unless `allowed`; otherwise `make` over the
+// caller's board's reviews (open ones only when `open_only`), audited as `action`.
+Response BoardRead(Call& c, std::string_view action, bool allowed, const std::string& why, bool open_only,
+                   const std::function<json(const std::vector<ReviewRecord>&)>& make) {
+  const std::string& board = c.person().board_id;
+  if (!allowed) return Audited(c, action, board, Error(403, why));
+  ReviewFilter f;
+  f.board_id = board;
+  f.open_only = open_only;
+  auto reviews = c.engine.ListReviews(f);
+  if (!reviews.ok()) return Error(reviews.status());
+  return Audited(c, action, board, Json(200, make(*reviews)));
+}
+
+constexpr const char* kNeedsCaseRole = "needs a chair, panel member or business officer role";
+
 // ---- reviews ----
 
 Response ListReviews(Call& c) {
-  const Person& p = c.person();
-  if (!SeesCaseDetails(p, p.board_id))
-    return Audited(c, "review.list", p.board_id, Error(403, "the list of reviews needs a chair, panel member or business officer role"));
-  ReviewFilter f;
-  f.board_id = p.board_id;
-  f.open_only = c.req.query.count("all") == 0;
-  auto reviews = c.engine.ListReviews(f);
-  if (!reviews.ok()) return Error(reviews.status());
-  json out = json::array();
   Instant now = c.clock.Now();
-  for (const ReviewRecord& r : *reviews) {
-    json full = ReviewJson(r);
-    AddDueSummary(full, now);
-    json row = {{"ref", r.ref},      {"kind", r.kind},          {"stage", r.stage},
-                {"open", r.open},    {"next_step", full["next_step"]}, {"overdue", full["overdue"]},
-                {"updated_at", FormatInstant(r.updated_at)}};
-    if (full.contains("next_due")) row["next_due"] = full["next_due"];
-    out.push_back(row);
-  }
-  return Audited(c, "review.list", p.board_id, Json(200, {{"reviews", out}}));
+  return BoardRead(c, "review.list", SeesCaseDetails(c.person(), c.person().board_id),
+                   std::string("the list of reviews ") + kNeedsCaseRole, c.req.query.count("all") == 0,
+                   [&](const std::vector<ReviewRecord>& reviews) {
+                     json out = json::array();
+                     for (const ReviewRecord& r : reviews) {
+                       json full = ReviewJson(r);
+                       AddDueSummary(full, now);
+                       json row = {{"ref", r.ref},     {"kind", r.kind},
+                                   {"stage", r.stage}, {"open", r.open},
+                                   {"next_step", full["next_step"]}, {"overdue", full["overdue"]},
+                                   {"updated_at", FormatInstant(r.updated_at)}};
+                       if (full.contains("next_due")) row["next_due"] = full["next_due"];
+                       out.push_back(row);
+                     }
+                     return json{{"reviews", out}};
+                   });
 }
 
 Response ShowReview(Call& c) {
@@ -221,68 +234,52 @@ Response Tasks(Call& c) {
 }
 
 Response Deadlines(Call& c) {
-  const Person& p = c.person();
-  if (!SeesCaseDetails(p, p.board_id))
-    return Audited(c, "deadlines.read", p.board_id, Error(403, "the board's deadlines need a chair, panel member or business officer role"));
-  ReviewFilter f;
-  f.board_id = p.board_id;
-  f.open_only = true;
-  auto reviews = c.engine.ListReviews(f);
-  if (!reviews.ok()) return Error(reviews.status());
-  json out = json::array();
   Instant now = c.clock.Now();
-  for (const ReviewRecord& r : *reviews) {
-    json j = ReviewJson(r);
-    for (auto d : j.value("deadlines", json::array())) {
-      if (d.value("status", "") == "met") continue;
-      auto due = ParseInstant(d.value("due", ""));
-      d["review"] = r.ref;
-      d["overdue"] = due.ok() && *due < now;
-      out.push_back(d);
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a.value("due", "") < b.value("due", ""); });
-  return Audited(c, "deadlines.read", p.board_id, Json(200, {{"deadlines", out}}));
+  return BoardRead(c, "deadlines.read", SeesCaseDetails(c.person(), c.person().board_id),
+                   std::string("the board's deadlines ") + kNeedsCaseRole, true,
+                   [&](const std::vector<ReviewRecord>& reviews) {
+                     json out = json::array();
+                     for (const ReviewRecord& r : reviews) {
+                       for (auto d : ReviewJson(r).value("deadlines", json::array())) {
+                         if (d.value("status", "") == "met") continue;
+                         auto due = ParseInstant(d.value("due", ""));
+                         d["review"] = r.ref;
+                         d["overdue"] = due.ok() && *due < now;
+                         out.push_back(d);
+                       }
+                     }
+                     std::sort(out.begin(), out.end(),
+                               [](const json& x, const json& y) { return x.value("due", "") < y.value("due", ""); });
+                     return json{{"deadlines", out}};
+                   });
 }
 
 // ---- the board's reports ----
 
 Response ActionPlans(Call& c) {
-  const Person& p = c.person();
-  if (!SeesBoardReports(p, p.board_id))
-    return Audited(c, "action-plans.read", p.board_id, Error(403, "action-plan status is for the board, its chair, the panel chair and the business officer"));
-  ReviewFilter f;
-  f.board_id = p.board_id;
-  auto reviews = c.engine.ListReviews(f);
-  if (!reviews.ok()) return Error(reviews.status());
   Date today = LondonDate(c.clock.Now());
-  return Audited(c, "action-plans.read", p.board_id, Json(200, ActionPlanDigest(*reviews, today, today)));
+  return BoardRead(c, "action-plans.read", SeesBoardReports(c.person(), c.person().board_id),
+                   "action-plan status is for the board, its chair, the panel chair and the business officer", false,
+                   [&](const std::vector<ReviewRecord>& reviews) { return ActionPlanDigest(reviews, today, today); });
 }
 
 Response Slippage(Call& c) {
-  const Person& p = c.person();
-  if (!SeesCaseDetails(p, p.board_id))
-    return Audited(c, "report.slippage", p.board_id, Error(403, "the slippage report names reviews and reasons: it needs a chair, panel member or business officer role"));
-  ReviewFilter f;
-  f.board_id = p.board_id;
-  auto reviews = c.engine.ListReviews(f);
-  if (!reviews.ok()) return Error(reviews.status());
-  return Audited(c, "report.slippage", p.board_id, Json(200, SlippageReport(*reviews, c.clock.Now())));
+  Instant now = c.clock.Now();
+  return BoardRead(c, "report.slippage", SeesCaseDetails(c.person(), c.person().board_id),
+                   std::string("the slippage report names reviews and reasons: it ") + kNeedsCaseRole, false,
+                   [&](const std::vector<ReviewRecord>& reviews) { return SlippageReport(reviews, now); });
 }
 
 Response CdopReport(Call& c) {
-  const Person& p = c.person();
-  if (!SeesBoardReports(p, p.board_id))
-    return Audited(c, "report.cdop", p.board_id, Error(403, "the child death report is for the board, its chair, the panel chair and the business officer"));
   auto from = ParseDate(c.req.query.count("from") ? c.req.query.at("from") : "");
   auto to = ParseDate(c.req.query.count("to") ? c.req.query.at("to") : "");
-  if (!from.ok() || !to.ok()) return Error(400, "give the notification dates as ?from=YYYY-MM-DD&to=YYYY-MM-DD");
-  if (std::chrono::sys_days(*to) < std::chrono::sys_days(*from)) return Error(400, "'to' is before 'from'");
-  ReviewFilter f;
-  f.board_id = p.board_id;
-  auto reviews = c.engine.ListReviews(f);
-  if (!reviews.ok()) return Error(reviews.status());
-  return Audited(c, "report.cdop", p.board_id, Json(200, ChildDeathReport(*reviews, *from, *to, c.clock.Now())));
+  bool allowed = SeesBoardReports(c.person(), c.person().board_id);
+  if (allowed && (!from.ok() || !to.ok())) return Error(400, "give the notification dates as ?from=YYYY-MM-DD&to=YYYY-MM-DD");
+  if (allowed && std::chrono::sys_days(*to) < std::chrono::sys_days(*from)) return Error(400, "'to' is before 'from'");
+  Instant now = c.clock.Now();
+  return BoardRead(c, "report.cdop", allowed,
+                   "the child death report is for the board, its chair, the panel chair and the business officer", false,
+                   [&](const std::vector<ReviewRecord>& reviews) { return ChildDeathReport(reviews, *from, *to, now); });
 }
 
 // ---- administration ----
