@@ -6,6 +6,7 @@
 
 #include "access.hpp"
 #include "calendar.hpp"
+#include "calendar_feed.hpp"
 #include "cdop_report.hpp"
 #include "digest.hpp"
 #include "permissions.hpp"
@@ -381,6 +382,47 @@ Response RevokeToken(Call& c) {
   return Audited(c, "token.revoke", c.params[0], std::move(r));
 }
 
+// ---- calendar feeds ----
+
+Response CalendarAddress(Call& c) {
+  auto key = CalendarFeedKey(c.store, c.person().id, c.clock.Now());
+  if (!key.ok()) return Error(key.status());
+  return Json(200, {{"path", "/calendar/" + c.person().id + "/" + *key + ".ics"},
+                    {"note", "a private address: anyone who has it sees your due dates"}});
+}
+
+// No sign-in (calendar programs cannot): the key in the address is the credential.
+Response CalendarFeedFor(Call& c) {
+  const std::string& person_id = c.params[0];
+  std::string key = c.params[1];
+  if (key.size() < 4 || key.substr(key.size() - 4) != ".ics") return Error(404, "no such calendar");
+  key.resize(key.size() - 4);
+  auto matches = CalendarFeedKeyMatches(c.store, person_id, key, c.clock.Now());
+  if (!matches.ok()) return Error(matches.status());
+  if (!*matches) return Audited(c, "calendar.read", "", Error(404, "no such calendar"));
+  Person person;
+  bool found = false;
+  auto boards = c.store.ListBoards();
+  if (!boards.ok()) return Error(boards.status());
+  for (const Board& b : *boards) {
+    auto people = c.store.ListPeople(b.id);
+    if (!people.ok()) return Error(people.status());
+    for (const Person& p : *people)
+      if (p.id == person_id) { person = p; found = true; }
+  }
+  if (!found) return Audited(c, "calendar.read", "", Error(404, "no such calendar"));
+  c.who = Principal{person, std::nullopt, ""};
+  ReviewFilter f;
+  f.board_id = person.board_id;
+  f.open_only = true;
+  auto reviews = c.engine.ListReviews(f);
+  if (!reviews.ok()) return Error(reviews.status());
+  Response r;
+  r.content_type = "text/calendar";
+  r.body = CalendarFeed(person, *reviews, c.clock.Now());
+  return Audited(c, "calendar.read", person.id, std::move(r));
+}
+
 Response EventCatalogue(Call&) {
   json out = json::array();
   for (const EventHelp& e : AllEventHelp())
@@ -420,6 +462,8 @@ const std::vector<Route>& Routes() {
       {"POST", {"api", "v1", "tokens"}, true, CreateToken},
       {"DELETE", {"api", "v1", "tokens", "{}"}, true, RevokeToken},
       {"GET", {"api", "v1", "events"}, true, EventCatalogue},
+      {"GET", {"api", "v1", "calendar"}, true, CalendarAddress},
+      {"GET", {"calendar", "{}", "{}"}, false, CalendarFeedFor},
   };
   return kRoutes;
 }

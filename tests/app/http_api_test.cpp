@@ -8,6 +8,9 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 
+#include <libical/ical.h>
+
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <sstream>
@@ -117,6 +120,17 @@ class ApiFixture {
     for (const auto& [k, v] : response) r.headers[k] = v;
     r.body = text.str().empty() ? json() : json::parse(text.str(), nullptr, false);
     return r;
+  }
+  // The body as text, unparsed (a calendar).
+  std::string Raw(const std::string& target) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
+    Poco::Net::HTTPRequest request("GET", target, Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::ostringstream text;
+    text << session.receiveResponse(response).rdbuf();
+    REQUIRE(response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK);
+    return text.str();
   }
   Reply As(const std::string& person, const std::string& method, const std::string& target, const json& body = nullptr) {
     return Call(method, target, Credentials{tokens_.at(person), "", ""}, body.is_null() ? "" : body.dump());
@@ -417,4 +431,66 @@ SCENARIO("Administrators read and verify the audit log and revoke tokens", "[htt
   CHECK(api.As("p-admin", "DELETE", "/api/v1/tokens/" + made.body["id"].get<std::string>()).status == 204);
   CHECK(api.Call("GET", "/api/v1/me", spoc).status == 401);
   CHECK(api.As("p-admin", "DELETE", "/api/v1/tokens/tok-unknown").status == 404);
+}
+
+SCENARIO("Each person has a private iCalendar feed of their own due dates", "[http][api][calendar]") {
+  ApiFixture api;
+  const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
+  for (std::size_t i = kStepsBeforeServing; i <= 18; ++i) {
+    const ScenarioStep& step = api.Step(i);
+    if (step.is_tick || step.expect_refused) continue;
+    api.clock().Set(step.at);
+    Reply r = api.As(step.by == "p-board-chair" ? "p-board-chair" : "p-panel-chair", "POST", events, EventBody(step));
+    REQUIRE(r.status == 201);
+  }
+  Reply address = api.As("p-csc-author", "GET", "/api/v1/calendar");
+  REQUIRE(address.status == 200);
+  const std::string path = address.body["path"];
+  CHECK(path.rfind("/calendar/p-csc-author/", 0) == 0);
+
+  // Fetched as a calendar program would: no sign-in, the key in the address.
+  auto feed_of = [&](const std::string& target) { return api.Call("GET", target); };
+  auto head = api.AuditHead();
+  Reply bad = feed_of("/calendar/p-csc-author/" + std::string(64, '0') + ".ics");
+  CHECK(bad.status == 404);
+  Reply other = feed_of("/calendar/p-hospital-author/" + path.substr(path.rfind('/') + 1));
+  CHECK(other.status == 404);  // one person's key does not open another's feed
+
+  Reply fetched = api.Call("GET", path);
+  CHECK(fetched.status == 200);
+  CHECK(fetched.headers["Content-Type"].rfind("text/calendar", 0) == 0);
+  // The text, parsed back with libical.
+  std::string text = api.Raw(path);
+  icalcomponent* calendar = icalparser_parse_string(text.c_str());
+  REQUIRE(calendar != nullptr);
+  std::vector<std::string> summaries, uids, starts;
+  for (icalcomponent* e = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT); e != nullptr;
+       e = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
+    summaries.push_back(icalcomponent_get_summary(e));
+    uids.push_back(icalcomponent_get_uid(e));
+    starts.push_back(icaltime_as_ical_string(icalcomponent_get_dtstart(e)));
+  }
+  icalcomponent_free(calendar);
+  REQUIRE(summaries.size() == 1);
+  CHECK(summaries[0] == api.ref() + ": IMR (csc) due");
+  CHECK(uids[0] == api.ref() + "/imr:csc/author@casereview");
+  auto review = api.Open()->GetReview(api.ref());
+  std::string due = json::parse(review->projection)["imrs"][0]["due"];
+  due.erase(std::remove(due.begin(), due.end(), '-'), due.end());
+  CHECK(starts[0] == due);
+
+  // The panel chair's feed has every deadline not yet met on the board's open reviews.
+  Reply chair_address = api.As("p-panel-chair", "GET", "/api/v1/calendar");
+  std::string chair_feed = api.Raw(chair_address.body["path"]);
+  CHECK(chair_feed.find("SUMMARY:" + api.ref() + ": IMR") != std::string::npos);
+  CHECK(chair_feed.find("BEGIN:VCALENDAR") == 0);
+  // Nothing but references, tasks and agencies: no name from the board or the case.
+  for (const char* name : {"Avery", "Thorne", "Jordan"}) CHECK(chair_feed.find(name) == std::string::npos);
+
+  auto entries = api.AuditAfter(head);
+  std::vector<std::string> seen;
+  for (const auto& e : entries)
+    if (e.action == "calendar.read") seen.push_back(e.actor + ":" + e.outcome);
+  CHECK(seen == std::vector<std::string>{"anonymous:not-found", "anonymous:not-found", "p-csc-author:ok",
+                                         "p-csc-author:ok", "p-panel-chair:ok"});
 }
