@@ -1,7 +1,8 @@
-// casereview calendar: the bank holidays deadlines are counted against.
+// casereview calendar: the bank holidays deadlines are counted against; the feeds' secret.
 #include <iostream>
 
 #include "calendar.hpp"
+#include "calendar_feed.hpp"
 #include "cli.hpp"
 
 namespace casereview::cli {
@@ -35,6 +36,13 @@ void AddCalendarCommands(CLI::App& app, Context& ctx, int& exit_code) {
     auto n = ctx.engine->UpdateBankHolidays(*text);
     if (!n.ok()) { exit_code = Fail(n.status()); return; }
     std::cout << "bank holidays updated from " << path << "; deadlines of " << *n << " reviews re-counted\n";
+  });
+  auto* rotate = calendar->add_subcommand(
+      "rotate-feeds", "A new secret for the calendar feed addresses: every address given out stops working");
+  rotate->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = RotateCalendarFeeds(*ctx.store, ctx.clock.Now()); !s.ok()) { exit_code = Fail(s); return; }
+    std::cout << "calendar feed addresses renewed: each person gets theirs again from GET /api/v1/calendar\n";
   });
 }
 

@@ -17,6 +17,7 @@
 
 #include "access.hpp"
 #include "board_import.hpp"
+#include "calendar_feed.hpp"
 #include "casereview/sqlite_store.hpp"
 #include "http/server.hpp"
 #include "scenario.hpp"
@@ -487,10 +488,14 @@ SCENARIO("Each person has a private iCalendar feed of their own due dates", "[ht
   // Nothing but references, tasks and agencies: no name from the board or the case.
   for (const char* name : {"Avery", "Thorne", "Jordan"}) CHECK(chair_feed.find(name) == std::string::npos);
 
+  // A new feed secret: the address given out no longer opens the feed.
+  REQUIRE(RotateCalendarFeeds(*api.Open(), api.clock().Now()).ok());
+  CHECK(api.Call("GET", path).status == 404);
+
   auto entries = api.AuditAfter(head);
   std::vector<std::string> seen;
   for (const auto& e : entries)
     if (e.action == "calendar.read") seen.push_back(e.actor + ":" + e.outcome);
   CHECK(seen == std::vector<std::string>{"anonymous:not-found", "anonymous:not-found", "p-csc-author:ok",
-                                         "p-csc-author:ok", "p-panel-chair:ok"});
+                                         "p-csc-author:ok", "p-panel-chair:ok", "anonymous:not-found"});
 }
