@@ -4,7 +4,8 @@
 // Input: a first line naming the template file (e.g. "case-referred.txt", "_summary.html"),
 // then its text, written into a scratch folder. Names that are not plain file names are
 // skipped (the target never writes outside its folder). Refused: a Status naming the file.
-// Accepted: the notice of that kind renders, its subject one line, to the board's address.
+// Accepted: the notice of that kind renders (or is refused, never overflows the stack), its
+// subject one line, to the board's address.
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,13 +21,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string& ScratchDir() {
-  static const std::string dir = [] {
+// A folder of its own under the temp dir, removed when the fuzzer exits.
+class ScratchFolder {
+ public:
+  ScratchFolder() {
     std::string templ = (fs::temp_directory_path() / "casereview-fuzz-templates-XXXXXX").string();
     FUZZ_CHECK(mkdtemp(templ.data()) != nullptr, "a scratch folder");
-    return templ;
-  }();
-  return dir;
+    path_ = templ;
+  }
+  ~ScratchFolder() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+const std::string& ScratchDir() {
+  static const ScratchFolder folder;
+  return folder.path();
 }
 
 bool PlainFileName(const std::string& name) {
@@ -79,7 +94,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   n.payload = R"({"review":"SCR-2026-001","stage":"Referred","task":"Consider the referral",)"
               R"("due_date":"2026-02-09","agencies":["csc","police"],"meeting":{"date":"2026-02-05"}})";
   Result<Email> m = templates->Render(n, BoardContext());
-  FUZZ_CHECK(m.ok(), "every kind with templates renders once they load");
+  if (!m.ok()) {  // only a partial including itself inside a section the trial render skipped
+    fuzz::CheckRefusal(m.status());
+    return 0;
+  }
   FUZZ_CHECK(m->subject.find_first_of("\r\n") == std::string::npos, "a subject is one line");
   FUZZ_CHECK(m->to.size() == 1 && m->to[0].email == "chair@example.org", "sent to the board's address");
   return 0;
