@@ -22,14 +22,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string& ScratchDir() {
-  static const std::string dir = [] {
+// A folder of its own under the temp dir, removed when the fuzzer exits.
+class ScratchFolder {
+ public:
+  ScratchFolder() {
     std::string templ = (fs::temp_directory_path() / "casereview-fuzz-cli-XXXXXX").string();
     FUZZ_CHECK(mkdtemp(templ.data()) != nullptr, "a scratch folder");
     std::ofstream(templ + "/password") << "secret\n";
-    return templ;
-  }();
-  return dir;
+    path_ = templ;
+  }
+  ~ScratchFolder() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+const std::string& ScratchDir() {
+  static const ScratchFolder folder;
+  return folder.path();
 }
 
 std::vector<std::string> Arguments(std::string_view text) {
