@@ -77,7 +77,8 @@ Status CheckRule(const DeadlineRule& r) {
   if (r.met_by.empty()) return Status::InvalidArgument(where + " needs met_by events");
   for (const auto& e : r.met_by)
     if (!AnyEventSpec(e)) return Status::InvalidArgument(where + ": unknown met_by event '" + e + "'");
-  if (!r.only_if_field.empty()) {
+  // An only_if with a value but no field would silently apply always.
+  if (!r.only_if_field.empty() || !r.only_if_equals.empty()) {
     const FieldSpec* f = anchor->Field(r.only_if_field);
     bool known = f != nullptr && f->type == FieldType::kChoice &&
                  std::find(f->choices.begin(), f->choices.end(), r.only_if_equals) != f->choices.end();
