@@ -3,7 +3,9 @@
 #define CSV_IO_NO_THREAD
 #include <libfccp/csv.h>
 
+#include <cstdint>
 #include <sstream>
+#include <string>
 
 namespace casereview {
 namespace {
@@ -21,21 +23,34 @@ std::vector<std::string> SplitRoles(const std::string& s) {
   return out;
 }
 
-QuorumRule QuorumFromJson(const Json& q) {
+constexpr int kMostAgencies = 1000;
+
+Result<QuorumRule> QuorumFromJson(const Json& q) {
   QuorumRule r;
   r.chair_required = q.value("chair_required", r.chair_required);
-  r.min_agencies = q.value("min_agencies", r.min_agencies);
+  if (q.contains("min_agencies")) {
+    // Checked before it becomes an int: 1e300 or 2^32 + 4 would not survive the conversion.
+    const Json& n = q.at("min_agencies");
+    if (!n.is_number_unsigned() || n.get<std::uint64_t>() > std::uint64_t{kMostAgencies})
+      return Status::InvalidArgument("the quorum rule's min_agencies must be a whole number from 0 to " +
+                                     std::to_string(kMostAgencies) + " (got " + n.dump() + ")");
+    r.min_agencies = n.get<int>();
+  }
   r.required_sectors = q.value("required_sectors", r.required_sectors);
   return r;
 }
 
-BoardData FromJson(const Json& j) {
+Result<BoardData> FromJson(const Json& j) {
   BoardData d;
   const Json& b = j.at("board");
   d.board.id = b.at("id").get<std::string>();
   d.board.name = b.at("name").get<std::string>();
   d.board.policy_profile = b.value("policy_profile", d.board.policy_profile);
-  if (b.contains("quorum")) d.board.quorum = QuorumFromJson(b.at("quorum"));
+  if (b.contains("quorum")) {
+    auto quorum = QuorumFromJson(b.at("quorum"));
+    if (!quorum.ok()) return quorum.status();
+    d.board.quorum = *quorum;
+  }
   for (const Json& a : j.value("agencies", Json::array()))
     d.agencies.push_back({a.at("id").get<std::string>(), d.board.id, a.at("name").get<std::string>(),
                           a.at("sector").get<std::string>()});
@@ -69,8 +84,9 @@ Result<BoardData> ParseBoardJson(std::string_view text) {
   if (j.is_discarded() || !j.is_object())
     return Status::InvalidArgument("the board file is not a JSON object");
   try {
-    BoardData d = FromJson(j);
-    CR_RETURN_IF_ERROR(Validate(d));
+    Result<BoardData> d = FromJson(j);
+    if (!d.ok()) return d.status();
+    CR_RETURN_IF_ERROR(Validate(*d));
     return d;
   } catch (const Json::exception& e) {
     return Status::InvalidArgument(std::string("the board file is missing a field or has one of the wrong type: ") +

@@ -85,9 +85,28 @@ std::chrono::system_clock::time_point ProcessClock::WallTimeAt(Instant t) const 
 
 std::string FormatInstant(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
 
+namespace {
+
+// date::parse reads %S as a long double and converts it to whole seconds unchecked, so
+// "10:00:@0" was undefined behaviour (NaN to an integer; found by fuzzing). Only the shapes
+// ParseInstant accepts reach it: YYYY-MM-DD, then THH:MM or THH:MM:SS, then an optional Z.
+bool HasInstantShape(std::string_view t) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
+  if (t.size() > 10 && t.back() == 'Z') t.remove_suffix(1);
+  if (t.size() != 10 && t.size() != 16 && t.size() != 19) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const bool digit = t[i] >= '0' && t[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : t[i] != kShape[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<Instant> ParseInstant(std::string_view text) {
   for (const char* fmt : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%MZ",
                           "%Y-%m-%dT%H:%M", "%Y-%m-%d"}) {
+    if (!HasInstantShape(text)) break;
     std::istringstream in{std::string(text)};
     date::sys_seconds t;
     in >> date::parse(fmt, t);

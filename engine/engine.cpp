@@ -333,7 +333,7 @@ Result<const BusinessCalendar*> Engine::Calendar() {
 
 Result<std::int64_t> Engine::UpdateBankHolidays(std::string_view json) {
   auto checked = CalendarWith(std::string(json));
-  if (!checked.ok()) return Status::InvalidArgument("bank holidays file: " + checked.status().message());
+  if (!checked.ok()) return checked.status();  // InvalidArgument, already "bank holidays file: ..."
   CR_RETURN_IF_ERROR(store_.PutSetting(kBankHolidaysSetting, json, clock_.Now()));
   calendar_ = std::make_shared<const BusinessCalendar>(std::move(*checked));
   calendar_update_ = std::string(json);

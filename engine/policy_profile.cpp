@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "cdop/cdop_events.hpp"
 #include "scr/scr_events.hpp"
@@ -33,10 +34,13 @@ Result<Duration> ParseDuration(const Json& j, const std::string& where) {
   std::string unit = j["unit"].is_string() ? j["unit"].get<std::string>() : "";
   for (const auto& [u, name] : kUnits)
     if (name == unit) {
-      auto value = j["value"].get<std::int64_t>();
-      if (value < -1000 || value > 10000)
-        return Status::InvalidArgument(where + " value is out of range (-1000..10000)");
-      return Duration{u, static_cast<int>(value)};
+      // JSON reads every non-negative whole number as unsigned: as int64 one above 2^63
+      // would wrap round to a small negative value and pass the range check.
+      const Json& v = j["value"];
+      const bool in_range = v.is_number_unsigned() ? v.get<std::uint64_t>() <= 10000
+                                                   : v.get<std::int64_t>() >= -1000 && v.get<std::int64_t>() <= 10000;
+      if (!in_range) return Status::InvalidArgument(where + " value is out of range (-1000..10000)");
+      return Duration{u, static_cast<int>(v.get<std::int64_t>())};
     }
   return Status::InvalidArgument(where + " has unknown unit '" + unit +
                                  "' (hours, working-days, calendar-days, weeks, calendar-months)");
@@ -73,7 +77,8 @@ Status CheckRule(const DeadlineRule& r) {
   if (r.met_by.empty()) return Status::InvalidArgument(where + " needs met_by events");
   for (const auto& e : r.met_by)
     if (!AnyEventSpec(e)) return Status::InvalidArgument(where + ": unknown met_by event '" + e + "'");
-  if (!r.only_if_field.empty()) {
+  // An only_if with a value but no field would silently apply always.
+  if (!r.only_if_field.empty() || !r.only_if_equals.empty()) {
     const FieldSpec* f = anchor->Field(r.only_if_field);
     bool known = f != nullptr && f->type == FieldType::kChoice &&
                  std::find(f->choices.begin(), f->choices.end(), r.only_if_equals) != f->choices.end();

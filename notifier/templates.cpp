@@ -64,13 +64,27 @@ std::string OneLine(const std::string& s) {
   return out;
 }
 
-// `partials`: name -> template text, for `{{> name}}`.
-std::string RenderPart(const std::string& text, mu::data data, const std::map<std::string, std::string>& partials,
-                       bool html) {
-  for (const auto& [name, partial] : partials) data.set(name, mu::data{mu::partial{[partial] { return partial; }}});
+// A partial that includes itself (directly or through another) would recurse until the
+// stack overflows, so expansions are counted: past kMostPartials in one part, the rest render
+// empty and the render is refused. Enough for any list a notice shows.
+constexpr int kMostPartials = 1000;
+
+// `partials`: name -> template text, for `{{> name}}`. InvalidArgument when they nest too deep.
+Result<std::string> RenderPart(const std::string& text, mu::data data,
+                               const std::map<std::string, std::string>& partials, bool html) {
+  int expanded = 0;
+  // An init-capture, not [partial] over a structured binding: clang 14 (the fuzz build) cannot capture those.
+  for (const auto& [name, body] : partials)
+    data.set(name, mu::data{mu::partial{[partial = body, &expanded]() -> std::string {
+               return ++expanded > kMostPartials ? std::string() : partial;
+             }}});
   mu::mustache tmpl{text};
   if (!html) tmpl.set_custom_escape([](const std::string& s) { return s; });
-  return tmpl.render(data);
+  std::string out = tmpl.render(data);
+  if (expanded > kMostPartials)
+    return Status::InvalidArgument("partials included more than " + std::to_string(kMostPartials) +
+                                   " times (does a partial include itself?)");
+  return out;
 }
 
 }  // namespace
@@ -128,6 +142,18 @@ Result<NoticeTemplates> NoticeTemplates::Load(const std::string& dir) {
       return Status::InvalidArgument("template " + (dir.empty() ? name : (fs::path(dir) / name).string()) +
                                      " does not parse: " + parsed.error_message());
   }
+  // A trial render of every kind, so a partial that includes itself is refused now, not
+  // when a notice is due (Render still guards the ones hidden in a section).
+  Context trial;
+  trial.people["trial"] = Person{"trial", "", "Trial", "trial@example.org", "", {}};
+  for (const auto& kind : Kinds()) {
+    Notice n;
+    n.id = "trial";
+    n.kind = kind;
+    n.recipients = {"trial"};
+    auto m = t.Render(n, trial);
+    if (!m.ok()) return Status::InvalidArgument("templates folder " + dir + ": " + m.status().message());
+  }
   return t;
 }
 
@@ -181,9 +207,16 @@ Result<Email> NoticeTemplates::Render(const Notice& n, const Context& ctx) const
   mu::data data = ToData(about);
   m.message_id = MessageIdFor(n.id, ctx.identity);
   m.from = ctx.identity.from;
-  m.subject = OneLine(RenderPart(*subject, data, {}, false));
-  m.text = RenderPart(*text, data, Partials(".txt"), false);
-  m.html = RenderPart(*html, data, Partials(".html"), true);
+  auto subject_text = RenderPart(*subject, data, {}, false);
+  auto text_part = RenderPart(*text, data, Partials(".txt"), false);
+  auto html_part = RenderPart(*html, data, Partials(".html"), true);
+  for (const auto* part : {&subject_text, &text_part, &html_part})
+    if (!part->ok())
+      return Status::InvalidArgument("notice " + n.id + ": the templates of '" + n.kind + "' cannot render: " +
+                                     part->status().message());
+  m.subject = OneLine(*subject_text);
+  m.text = std::move(*text_part);
+  m.html = std::move(*html_part);
   m.date = ctx.now;
   m.notice_id = n.id;
   return m;

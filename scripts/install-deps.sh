@@ -16,6 +16,7 @@ packages=(
   libical-dev             # calendar feeds (iCalendar, RFC 5545)
   catch2                  # Catch2 v2
   python3-aiosmtpd openssl  # tests: a real SMTP server on loopback, a self-signed certificate
+  clang-14 libclang-rt-14-dev  # fuzz targets: libFuzzer, ASan, UBSan (scripts/fuzz.sh)
 )
 
 missing=()

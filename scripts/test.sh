@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test; then builds
-# again with AddressSanitizer and UndefinedBehaviorSanitizer and runs every test again.
+# again with AddressSanitizer and UndefinedBehaviorSanitizer and runs every test again; then
+# fuzzes every parser of outside input for a bounded time (scripts/fuzz.sh).
 # Exits non-zero if anything fails. `.ci/run` calls exactly this.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,4 +17,6 @@ scripts/build.sh "$root/build-sanitize" -DCASEREVIEW_SANITIZE=ON -DCMAKE_BUILD_T
 echo "== tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$root/build-sanitize" --output-on-failure -j 2
-echo "== all tests passed (plain and sanitized builds)"
+echo "== fuzz every parser of outside input (libFuzzer, bounded)"
+scripts/fuzz.sh "${CASEREVIEW_FUZZ_SECONDS:-20}"
+echo "== all tests passed (plain and sanitized builds, fuzzers)"

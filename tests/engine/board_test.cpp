@@ -37,6 +37,25 @@ SCENARIO("Bad board files are refused with a message that names the problem", "[
              Catch::Contains("unknown role 'king'"));
 }
 
+SCENARIO("A quorum's number of agencies must be a whole number a board could have (found by fuzzing)",
+         "[board][import]") {
+  auto quorum = [](const std::string& min_agencies) {
+    return ParseBoardJson(R"({"board": {"id": "b", "name": "B", "quorum": {"min_agencies": )" + min_agencies + "}}}");
+  };
+  // 1e300 was undefined behaviour converting to int; 2^32 + 4 came back as a quorum of 4.
+  for (const char* bad : {"1e300", "4294967300", "-1", "2.5", "\"four\"", "1001"}) {
+    Result<BoardData> d = quorum(bad);
+    REQUIRE_FALSE(d.ok());
+    CHECK_THAT(d.status().message(),
+               Catch::Contains("the quorum rule's min_agencies must be a whole number from 0 to 1000"));
+  }
+  for (const char* good : {"0", "4", "1000"}) {
+    Result<BoardData> d = quorum(good);
+    REQUIRE(d.ok());
+    CHECK(d->board.quorum.min_agencies == std::stoi(good));
+  }
+}
+
 SCENARIO("Agencies and people import from CSV into an existing board", "[board][import][csv]") {
   auto store = NewMemoryStore();
   ManualClock clock(Instant{});

@@ -353,3 +353,19 @@ SCENARIO("Bad bank holiday files are refused with a message that names the probl
   CHECK_THAT(MessageFor(R"({"england-and-wales": {"events": []}, "scotland": "none"})"),
              Contains("division 'scotland' must be an object"));
 }
+
+// Found by fuzzing: "10:00:@0" reached date::parse, which turned the seconds into NaN and
+// then converted it to an integer (undefined behaviour).
+SCENARIO("An instant from outside is read in the documented shapes, anything else refused", "[calendar][clock]") {
+  CHECK(FormatInstant(*ParseInstant("2026-01-05T09:30:00Z")) == "2026-01-05T09:30:00Z");
+  CHECK(FormatInstant(*ParseInstant("2026-01-05T09:30:00")) == "2026-01-05T09:30:00Z");
+  CHECK(FormatInstant(*ParseInstant("2026-01-05T09:30Z")) == "2026-01-05T09:30:00Z");
+  CHECK(FormatInstant(*ParseInstant("2026-01-05T09:30")) == "2026-01-05T09:30:00Z");
+  CHECK(FormatInstant(*ParseInstant("2026-01-05")) == "2026-01-05T00:00:00Z");
+  for (const char* bad : {"2026-01-05T10:00:@0Z", "2026-01-05T10:00:Z", "2026-01-05T10:00:0.5Z", "2026-01-05Z",
+                          "2026-1-5", "", "Z", "2026-01-05T10:00:00ZZ", "2026-01-05 10:00:00"}) {
+    Result<Instant> t = ParseInstant(bad);
+    REQUIRE_FALSE(t.ok());
+    CHECK_THAT(t.status().message(), Catch::Contains("is not a date-time (use 2026-01-05T09:30:00Z or 2026-01-05)"));
+  }
+}

@@ -191,6 +191,22 @@ SCENARIO("Policy profiles are data, checked when loaded", "[profile]") {
     CHECK_THAT(ParsePolicyProfile(R"({"name":"x","escalation":[{"after":{"unit":"hours","value":1},"to":"the press"}]})")
                    .status().message(), Catch::Contains("not 'the press'"));
   }
+  THEN("an only_if without its field is refused, not applied always (found by fuzzing)") {
+    Result<PolicyProfile> p = ParsePolicyProfile(R"({"name":"x","deadlines":[{"id":"d","what":"w","holder":"h","anchor":{"event":"ChildDeathNotified"},"only_if":{"fiend":"expected","equals":"unexpected"},"length":{"unit":"hours","value":48},"met_by":["InformationSharingMeetingHeld"]}]})");
+    REQUIRE_FALSE(p.ok());
+    CHECK_THAT(p.status().message(), Catch::Contains("only_if needs a choice field of ChildDeathNotified and one of its choices"));
+  }
+  THEN("a duration too big for the range is refused, never wrapped round to a small one (found by fuzzing)") {
+    // 2^64 - 1 weeks once came back as -1 week: read as int64 it wraps round.
+    Result<PolicyProfile> huge = ParsePolicyProfile(R"({"name":"x","reminders":[{"unit":"weeks","value":18446744073709551615}]})");
+    REQUIRE_FALSE(huge.ok());
+    CHECK_THAT(huge.status().message(), Catch::Contains("a reminder value is out of range (-1000..10000)"));
+    CHECK_FALSE(ParsePolicyProfile(R"({"name":"x","reminders":[{"unit":"weeks","value":9223372036854775808}]})").ok());
+    Result<PolicyProfile> edge = ParsePolicyProfile(R"({"name":"x","reminders":[{"unit":"weeks","value":10000},{"unit":"hours","value":-1000}]})");
+    REQUIRE(edge.ok());
+    CHECK(edge->reminders[0].value == 10000);
+    CHECK(edge->reminders[1].value == -1000);
+  }
   THEN("a board cannot choose a profile that does not exist") {
     auto store = NewMemoryStore();
     ManualClock clock(Instant{});

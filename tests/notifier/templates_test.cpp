@@ -166,6 +166,26 @@ SCENARIO("A deployment edits its templates without recompiling", "[notifier][tem
       CHECK_THAT(templates.status().message(), Catch::Contains("deadline-remider.subject"));
     }
   }
+  // Found by fuzzing: a partial that includes itself recursed until the stack overflowed.
+  GIVEN("a folder whose summary partial includes itself") {
+    Write(dir.File("_summary.txt"), "Review: {{review}}\n{{> summary}}\n");
+    auto templates = NoticeTemplates::Load(dir.path());
+    THEN("loading is refused, saying why, instead of overflowing the stack when a notice is due") {
+      REQUIRE_FALSE(templates.ok());
+      CHECK_THAT(templates.status().message(), Catch::Contains("does a partial include itself?"));
+    }
+  }
+  GIVEN("a folder whose summary partial includes itself only inside a section") {
+    Write(dir.File("_summary.txt"), "{{#due_date}}Due {{due_date}}\n{{> summary}}{{/due_date}}\n");
+    auto templates = NoticeTemplates::Load(dir.path());
+    REQUIRE(templates.ok());  // the trial render has no due date, so it cannot see the loop
+    THEN("a notice with a due date is refused when rendered, naming the notice, not a crash") {
+      auto email = templates->Render(ReminderNotice(), BoardContext());
+      REQUIRE_FALSE(email.ok());
+      CHECK_THAT(email.status().message(),
+                 Catch::Contains("SCR-2026-001#12.0") && Catch::Contains("does a partial include itself?"));
+    }
+  }
   GIVEN("a folder that does not exist") {
     auto templates = NoticeTemplates::Load(dir.File("missing"));
     REQUIRE_FALSE(templates.ok());
