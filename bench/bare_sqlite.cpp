@@ -88,7 +88,7 @@ double BareReplay(const std::string& path, const std::vector<std::vector<ReviewC
   Stmt status(db, "UPDATE timers SET status = ?, changed_at = ? WHERE id = ?");
   Stmt notice(db, "INSERT INTO outbox (id, review_ref, kind, recipients, payload, created_at, status, board_id,"
                   " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?)");
-  std::map<std::string, std::map<std::string, Timer>> pending;  // review -> id -> timer
+  std::map<std::string, std::map<std::string, std::pair<Timer, bool>>> known;
   auto start = std::chrono::steady_clock::now();
   for (const auto& tx : transactions) {
     db.Exec("BEGIN IMMEDIATE");
@@ -101,25 +101,30 @@ double BareReplay(const std::string& path, const std::vector<std::vector<ReviewC
         event.Text(1, e.review_ref).Int(2, e.seq).Text(3, e.type).Text(4, e.payload).Text(5, e.actor)
             .Int(6, Secs(e.recorded_at)).Run();
       std::int64_t at = Secs(c.events.empty() ? r.updated_at : c.events.back().recorded_at);
-      auto& mine = pending[r.ref];
+      auto& mine = known[r.ref];  // every timer of the review ever written: id -> (timer, pending)
       if (c.firing) {
         status.Text(1, "fired").Int(2, at).Text(3, c.firing->id).Run();
-        mine.erase(c.firing->id);
+        mine[c.firing->id].second = false;
       }
       if (c.timers) {
-        std::map<std::string, Timer> next;
-        for (const Timer& t : *c.timers) next[t.id] = t;
-        for (const auto& [id, t] : mine)
-          if (!next.count(id)) status.Text(1, "cancelled").Int(2, at).Text(3, id).Run();
-        for (const auto& [id, t] : next) {
-          auto old = mine.find(id);
-          if (old == mine.end()) {
-            timer.Text(1, t.id).Text(2, t.review_ref).Int(3, Secs(t.due)).Text(4, t.event).Text(5, t.payload).Run();
-          } else if (!(old->second == t)) {
-            move.Int(1, Secs(t.due)).Text(2, t.event).Text(3, t.payload).Text(4, t.id).Run();
+        std::map<std::string, const Timer*> listed;
+        for (const Timer& t : *c.timers) listed[t.id] = &t;
+        for (auto& [id, entry] : mine) {
+          if (entry.second && !listed.count(id)) {
+            status.Text(1, "cancelled").Int(2, at).Text(3, id).Run();
+            entry.second = false;
           }
         }
-        mine = std::move(next);
+        for (const auto& [id, t] : listed) {
+          auto old = mine.find(id);
+          if (old == mine.end()) {
+            timer.Text(1, t->id).Text(2, t->review_ref).Int(3, Secs(t->due)).Text(4, t->event).Text(5, t->payload).Run();
+            mine[id] = {*t, true};
+          } else if (old->second.second && !(old->second.first == *t)) {
+            move.Int(1, Secs(t->due)).Text(2, t->event).Text(3, t->payload).Text(4, t->id).Run();
+            old->second.first = *t;
+          }
+        }
       }
       for (const Notice& n : c.notices) {
         std::string recipients = Join(n.recipients);
