@@ -1,6 +1,7 @@
 #include "deadlines.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 #include "common/event_spec.hpp"
 
@@ -21,8 +22,26 @@ Instant EndOf(Date d) { return EndOfDayLondon(d); }
 
 }  // namespace
 
+namespace {
+
+// One shared copy of each distinct profile in force. A handful exist (the built-in ones, as
+// stored in reviews' logs); past kMaxShared distinct ones, a profile is simply not shared.
+std::shared_ptr<const PolicyProfile> Shared(PolicyProfile profile) {
+  constexpr std::size_t kMaxShared = 64;
+  static std::mutex mu;
+  static std::vector<std::shared_ptr<const PolicyProfile>> shared;
+  std::lock_guard lock(mu);
+  for (const auto& p : shared)
+    if (*p == profile) return p;
+  auto p = std::make_shared<const PolicyProfile>(std::move(profile));
+  if (shared.size() < kMaxShared) shared.push_back(p);
+  return p;
+}
+
+}  // namespace
+
 DeadlineTracker::DeadlineTracker(PolicyProfile profile, const BusinessCalendar& calendar)
-    : profile_(std::move(profile)), calendar_(&calendar) {}
+    : profile_(Shared(std::move(profile))), calendar_(&calendar) {}
 
 Date DeadlineTracker::AnchorDate(const DeadlineRule& r, const nlohmann::json& payload,
                                  Instant recorded_at) const {
@@ -50,7 +69,7 @@ Instant DeadlineTracker::DueFor(const DeadlineRule& r, const nlohmann::json& pay
 
 std::optional<Date> DeadlineTracker::DefaultDueDate(std::string_view event, const nlohmann::json& payload,
                                                     Instant recorded_at) const {
-  for (const auto& r : profile_.deadlines) {
+  for (const auto& r : profile_->deadlines) {
     if (r.anchor_event != event || r.due_field.empty() || payload.contains(r.due_field) || !r.length)
       continue;
     nlohmann::json without_due = payload;
@@ -88,7 +107,7 @@ void DeadlineTracker::Open(const DeadlineRule& r, const nlohmann::json& payload,
 
 void DeadlineTracker::Meet(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
   for (auto& d : deadlines_) {
-    const DeadlineRule* r = profile_.Rule(d.rule);
+    const DeadlineRule* r = profile_->Rule(d.rule);
     if (!d.IsOpen() || !r || std::find(r->met_by.begin(), r->met_by.end(), event) == r->met_by.end()) continue;
     if (!d.subject.empty() && SubjectOf(*r, payload) != d.subject) continue;
     d.status = "met";
@@ -98,7 +117,7 @@ void DeadlineTracker::Meet(std::string_view event, const nlohmann::json& payload
 
 void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
   for (auto& d : deadlines_) {
-    const DeadlineRule* r = profile_.Rule(d.rule);
+    const DeadlineRule* r = profile_->Rule(d.rule);
     if (!d.IsOpen() || !r) continue;
     if (event == "ExtensionGranted" && r->extendable) {
       d.due_date = FieldDate(payload, "until");
@@ -121,7 +140,7 @@ void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payl
 void DeadlineTracker::Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
   Meet(event, payload, recorded_at);
   MoveFor(event, payload, recorded_at);
-  for (const auto& r : profile_.deadlines) {
+  for (const auto& r : profile_->deadlines) {
     if (r.anchor_event != event) continue;
     if (!r.only_if_field.empty() && TextField(payload, r.only_if_field) != r.only_if_equals) continue;
     Open(r, payload, recorded_at);

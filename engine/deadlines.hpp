@@ -7,6 +7,7 @@
 // are not moved off a weekend; a due date ends 23:59:59 Europe/London; hours are elapsed.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -52,7 +53,7 @@ class DeadlineTracker {
   void Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at);
 
   const std::vector<Deadline>& deadlines() const { return deadlines_; }
-  const PolicyProfile& profile() const { return profile_; }
+  const PolicyProfile& profile() const { return *profile_; }
   const BusinessCalendar* calendar() const { return calendar_; }
   nlohmann::json ToJson() const;
 
@@ -64,7 +65,9 @@ class DeadlineTracker {
   void MoveFor(std::string_view event, const nlohmann::json& payload, Instant recorded_at);
   Deadline* Find(const std::string& key);
 
-  PolicyProfile profile_;
+  // Shared by every tracker of an equal profile (each review reads its own from its log; most
+  // are equal), so an open review does not carry a copy of the whole profile. Never null.
+  std::shared_ptr<const PolicyProfile> profile_;
   const BusinessCalendar* calendar_;
   std::vector<Deadline> deadlines_;
 };

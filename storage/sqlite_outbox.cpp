@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "sqlite_rows.hpp"
+#include "sqlite_statements.hpp"
 
 namespace casereview::storage {
 namespace {
@@ -24,7 +25,8 @@ Status NotFoundUnlessStored(SQLite::Database& db, const std::string& id) {
 
 // The board of a stored review; nullopt if the review is not stored.
 std::optional<std::string> BoardOfReview(SQLite::Database& db, const std::string& ref) {
-  SQLite::Statement q(db, "SELECT board_id FROM reviews WHERE ref = ?");
+  Prepared q_prepared(db, "SELECT board_id FROM reviews WHERE ref = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, ref);
   if (!q.executeStep()) return std::nullopt;
   return q.getColumn(0).getString();
@@ -33,7 +35,8 @@ std::optional<std::string> BoardOfReview(SQLite::Database& db, const std::string
 }  // namespace
 
 bool NoticeStored(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, "SELECT 1 FROM outbox WHERE id = ?");
+  Prepared q_prepared(db, "SELECT 1 FROM outbox WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, id);
   return q.executeStep();
 }
@@ -44,7 +47,8 @@ std::vector<Notice> SelectNotices(SQLite::Database& db, const NoticeFilter& f) {
   if (f.status) sql += " AND status = ?";
   if (f.board_id) sql += " AND board_id = ?";
   sql += " ORDER BY created_at, id";
-  SQLite::Statement q(db, sql);
+  Prepared q_prepared(db, sql);
+  SQLite::Statement& q = *q_prepared;
   int index = 0;
   if (f.review_ref) q.bind(++index, *f.review_ref);
   if (f.status) q.bind(++index, *f.status);
@@ -53,7 +57,8 @@ std::vector<Notice> SelectNotices(SQLite::Database& db, const NoticeFilter& f) {
 }
 
 Result<bool> InsertNoticeOnce(SQLite::Database& db, const Notice& n) {
-  SQLite::Statement board(db, "SELECT 1 FROM boards WHERE id = ?");
+  Prepared board_prepared(db, "SELECT 1 FROM boards WHERE id = ?");
+  SQLite::Statement& board = *board_prepared;
   board.bind(1, n.board_id);
   if (!board.executeStep()) return MissingReference("notice " + n.id, "board '" + n.board_id + "'");
   if (!n.review_ref.empty()) {
@@ -62,16 +67,18 @@ Result<bool> InsertNoticeOnce(SQLite::Database& db, const Notice& n) {
     if (*review_board != n.board_id) return NoticeOfAnotherBoard(n, *review_board);
   }
   if (NoticeStored(db, n.id)) return false;
-  SQLite::Statement insert(db, kInsertNotice);
+  Prepared insert_prepared(db, kInsertNotice);
+  SQLite::Statement& insert = *insert_prepared;
   BindNotice(insert, n);
   insert.exec();
   return true;
 }
 
 std::vector<Notice> SelectDueNotices(SQLite::Database& db, Instant now, std::size_t limit) {
-  SQLite::Statement q(db, std::string("SELECT ") + kNoticeColumns +
+  Prepared q_prepared(db, std::string("SELECT ") + kNoticeColumns +
                               " FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
                               " ORDER BY next_attempt_at, id LIMIT ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, SecondsOf(now));
   constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   q.bind(2, static_cast<std::int64_t>(limit < kMax ? limit : kMax));
@@ -97,7 +104,8 @@ Status UpdateAttempt(SQLite::Database& db, const std::string& id, int attempts_b
   claim.bind(3, id);
   claim.bind(4, attempts_before);
   if (claim.exec() == 1) return Status::Ok();
-  SQLite::Statement q(db, "SELECT status, attempts FROM outbox WHERE id = ?");
+  Prepared q_prepared(db, "SELECT status, attempts FROM outbox WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, id);
   if (!q.executeStep()) return NoSuchNotice(id);
   return NoticeClaimedMeanwhile(id, attempts_before, q.getColumn(0).getString(), q.getColumn(1).getInt());
@@ -115,9 +123,10 @@ Status UpdateSent(SQLite::Database& db, const std::string& id, Instant at) {
 
 Status UpdateFailure(SQLite::Database& db, const std::string& id, const std::string& error, bool give_up) {
   // next_attempt_at stays as RecordAttempt set it: the attempt's retry_at.
-  SQLite::Statement update(db, give_up ? "UPDATE outbox SET status = 'failed', last_error = ?"
+  Prepared update_prepared(db, give_up ? "UPDATE outbox SET status = 'failed', last_error = ?"
                                          " WHERE id = ? AND status = 'pending'"
                                        : "UPDATE outbox SET last_error = ? WHERE id = ? AND status = 'pending'");
+  SQLite::Statement& update = *update_prepared;
   update.bind(1, error);
   update.bind(2, id);
   if (update.exec() == 1) return Status::Ok();
@@ -126,7 +135,8 @@ Status UpdateFailure(SQLite::Database& db, const std::string& id, const std::str
 
 Result<std::size_t> RequeueFailedNotices(SQLite::Database& db, const std::optional<std::string>& id, Instant at) {
   if (id) {
-    SQLite::Statement q(db, "SELECT status FROM outbox WHERE id = ?");
+    Prepared q_prepared(db, "SELECT status FROM outbox WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
     q.bind(1, *id);
     if (!q.executeStep()) return NoSuchNotice(*id);
     std::string status = q.getColumn(0).getString();
@@ -135,7 +145,8 @@ Result<std::size_t> RequeueFailedNotices(SQLite::Database& db, const std::option
   // The last error and last attempt stay: they say why it failed until it is tried again.
   std::string sql = "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE status = 'failed'";
   if (id) sql += " AND id = ?";
-  SQLite::Statement update(db, sql);
+  Prepared update_prepared(db, sql);
+  SQLite::Statement& update = *update_prepared;
   update.bind(1, SecondsOf(at));
   if (id) update.bind(2, *id);
   return static_cast<std::size_t>(update.exec());

@@ -21,6 +21,7 @@
 #include "sqlite_outbox.hpp"
 #include "sqlite_rows.hpp"
 #include "sqlite_schema.hpp"
+#include "sqlite_statements.hpp"
 #include "sqlite_timers.hpp"
 
 namespace casereview {
@@ -50,7 +51,12 @@ Status Translate(const std::string& what, const std::string& path, std::chrono::
 class SqliteStore final : public Store {
  public:
   SqliteStore(SQLite::Database db, std::string path, std::chrono::milliseconds busy_timeout)
-      : db_(std::move(db)), path_(std::move(path)), busy_timeout_(busy_timeout) {}
+      : db_(std::move(db)), path_(std::move(path)), busy_timeout_(busy_timeout) {
+    KeepStatements(db_);  // every command runs the same statements: prepare each once
+  }
+  ~SqliteStore() override { ForgetStatements(db_); }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   Status PutBoard(const Board& b) override {
     return Write("save board " + b.id, [&] { return WriteBoard(b); });
@@ -187,7 +193,8 @@ class SqliteStore final : public Store {
   template <class Row>
   std::vector<Row> Select(const std::string& sql, Row (*read)(const SQLite::Statement&),
                           const std::vector<std::string>& params) {
-    SQLite::Statement q(db_, sql);
+    Prepared q_prepared(db_, sql);
+  SQLite::Statement& q = *q_prepared;
     for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
     std::vector<Row> rows;
     while (q.executeStep()) rows.push_back(read(q));
@@ -206,7 +213,8 @@ constexpr const char* kBoardExists = "SELECT 1 FROM boards WHERE id = ?";
 constexpr const char* kAgencyOnBoard = "SELECT 1 FROM agencies WHERE id = ? AND board_id = ?";
 
 bool SqliteStore::Exists(const char* sql, std::initializer_list<std::string> params) {
-  SQLite::Statement q(db_, sql);
+  Prepared q_prepared(db_, sql);
+  SQLite::Statement& q = *q_prepared;
   int index = 0;
   for (const std::string& p : params) q.bind(++index, p);
   return q.executeStep();
@@ -214,7 +222,8 @@ bool SqliteStore::Exists(const char* sql, std::initializer_list<std::string> par
 
 Status SqliteStore::WriteBoard(const Board& b) {
   CR_RETURN_IF_ERROR(CheckListItems(b.quorum.required_sectors, "board " + b.id + ": required sector"));
-  SQLite::Statement upsert(db_, kUpsertBoard);
+  Prepared upsert_prepared(db_, kUpsertBoard);
+  SQLite::Statement& upsert = *upsert_prepared;
   BindBoard(upsert, b);
   upsert.exec();
   return Status::Ok();
@@ -223,7 +232,8 @@ Status SqliteStore::WriteBoard(const Board& b) {
 Status SqliteStore::WriteAgency(const Agency& a) {
   if (!Exists(kBoardExists, {a.board_id}))
     return MissingReference("agency " + a.id, "board '" + a.board_id + "'");
-  SQLite::Statement upsert(db_, kUpsertAgency);
+  Prepared upsert_prepared(db_, kUpsertAgency);
+  SQLite::Statement& upsert = *upsert_prepared;
   BindAgency(upsert, a);
   upsert.exec();
   return Status::Ok();
@@ -235,7 +245,8 @@ Status SqliteStore::WritePerson(const Person& p) {
     return MissingReference("person " + p.id, "board '" + p.board_id + "'");
   if (!p.agency_id.empty() && !Exists(kAgencyOnBoard, {p.agency_id, p.board_id}))
     return MissingReference("person " + p.id, "agency '" + p.agency_id + "' on board " + p.board_id);
-  SQLite::Statement upsert(db_, kUpsertPerson);
+  Prepared upsert_prepared(db_, kUpsertPerson);
+  SQLite::Statement& upsert = *upsert_prepared;
   BindPerson(upsert, p);
   upsert.exec();
   return Status::Ok();
@@ -309,7 +320,8 @@ Result<std::int64_t> SqliteStore::CountReviewsWithPrefix(std::string_view prefix
   std::string p(prefix);
   return Read<std::int64_t>("count the reviews numbered " + p, [&] {
     // substr/length rather than LIKE: no wildcards to escape, and case-sensitive everywhere.
-    SQLite::Statement q(db_, "SELECT COUNT(*) FROM reviews WHERE substr(ref, 1, length(?)) = ?");
+    Prepared q_prepared(db_, "SELECT COUNT(*) FROM reviews WHERE substr(ref, 1, length(?)) = ?");
+  SQLite::Statement& q = *q_prepared;
     q.bind(1, p);
     q.bind(2, p);
     q.executeStep();
@@ -318,7 +330,8 @@ Result<std::int64_t> SqliteStore::CountReviewsWithPrefix(std::string_view prefix
 }
 
 std::int64_t SqliteStore::StoredLastSeq(const std::string& ref) {
-  SQLite::Statement q(db_, "SELECT last_seq FROM reviews WHERE ref = ?");
+  Prepared q_prepared(db_, "SELECT last_seq FROM reviews WHERE ref = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, ref);
   return q.executeStep() ? q.getColumn(0).getInt64() : 0;
 }
@@ -333,10 +346,12 @@ Status SqliteStore::WriteChange(const ReviewChange& c) {
   if (!Exists(kBoardExists, {c.review.board_id}))
     return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
   CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainst(db_, c));
-  SQLite::Statement upsert(db_, kUpsertReview);  // first: the events' foreign key needs it
+  Prepared upsert_prepared(db_, kUpsertReview);
+  SQLite::Statement& upsert = *upsert_prepared;  // first: the events' foreign key needs it
   BindReview(upsert, c.review);
   upsert.exec();
-  SQLite::Statement insert(db_, kInsertEvent);
+  Prepared insert_prepared(db_, kInsertEvent);
+  SQLite::Statement& insert = *insert_prepared;
   for (const StoredEvent& e : c.events) {
     insert.reset();
     BindEvent(insert, e);
@@ -460,7 +475,8 @@ Status SqliteStore::PutSetting(std::string_view key, std::string_view value, Ins
   CR_RETURN_IF_ERROR(CheckSettingKey(key));
   std::string k(key);
   return Write("save setting " + k, [&] {
-    SQLite::Statement upsert(db_, kUpsertSetting);
+    Prepared upsert_prepared(db_, kUpsertSetting);
+  SQLite::Statement& upsert = *upsert_prepared;
     upsert.bind(1, k);
     upsert.bind(2, std::string(value));
     upsert.bind(3, SecondsOf(at));
@@ -472,7 +488,8 @@ Status SqliteStore::PutSetting(std::string_view key, std::string_view value, Ins
 Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {
   std::string k(key);
   return Read<std::optional<std::string>>("read setting " + k, [&]() -> std::optional<std::string> {
-    SQLite::Statement q(db_, "SELECT value FROM settings WHERE key = ?");
+    Prepared q_prepared(db_, "SELECT value FROM settings WHERE key = ?");
+  SQLite::Statement& q = *q_prepared;
     q.bind(1, k);
     if (!q.executeStep()) return std::nullopt;
     return q.getColumn(0).getString();

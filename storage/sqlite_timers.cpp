@@ -2,13 +2,16 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "sqlite_outbox.hpp"
 #include "sqlite_rows.hpp"
+#include "sqlite_statements.hpp"
 
 namespace casereview::storage {
 namespace {
@@ -30,7 +33,8 @@ std::vector<Row> SelectRows(SQLite::Statement& q, Row (*read)(const SQLite::Stat
 
 // The timer of that id still is the one the caller saw, waiting to fire.
 bool StillPending(SQLite::Database& db, const Timer& firing) {
-  SQLite::Statement q(db, "SELECT review_ref, due, status FROM timers WHERE id = ?");
+  Prepared q_prepared(db, "SELECT review_ref, due, status FROM timers WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, firing.id);
   if (!q.executeStep()) return false;
   return q.getColumn(0).getString() == firing.review_ref && q.getColumn(1).getInt64() == SecondsOf(firing.due) &&
@@ -39,14 +43,16 @@ bool StillPending(SQLite::Database& db, const Timer& firing) {
 
 // The review a stored timer belongs to; nullopt if the id is new.
 std::optional<std::string> StoredTimerReview(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, "SELECT review_ref FROM timers WHERE id = ?");
+  Prepared q_prepared(db, "SELECT review_ref FROM timers WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return q.getColumn(0).getString();
 }
 
 void SetStatus(SQLite::Database& db, const std::string& id, const char* status, std::int64_t at) {
-  SQLite::Statement update(db, "UPDATE timers SET status = ?, changed_at = ? WHERE id = ?");
+  Prepared update_prepared(db, "UPDATE timers SET status = ?, changed_at = ? WHERE id = ?");
+  SQLite::Statement& update = *update_prepared;
   update.bind(1, status);
   update.bind(2, at);
   update.bind(3, id);
@@ -57,7 +63,8 @@ void SetStatus(SQLite::Database& db, const std::string& id, const char* status, 
 // A timer that fired or was cancelled keeps its row as it is, listed or not.
 void ReconcileTimers(SQLite::Database& db, const ReviewChange& c) {
   std::map<std::string, std::string, std::less<>> stored;  // id -> status
-  SQLite::Statement q(db, "SELECT id, status FROM timers WHERE review_ref = ?");
+  Prepared q_prepared(db, "SELECT id, status FROM timers WHERE review_ref = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, c.review.ref);
   while (q.executeStep()) stored[q.getColumn(0).getString()] = q.getColumn(1).getString();
 
@@ -68,8 +75,10 @@ void ReconcileTimers(SQLite::Database& db, const ReviewChange& c) {
       SetStatus(db, id, TimerStatusName(TimerStatus::kCancelled), ChangedAt(c));
   }
 
-  SQLite::Statement insert(db, kInsertTimer);
-  SQLite::Statement move(db, "UPDATE timers SET due = ?, event = ?, payload = ? WHERE id = ?");
+  Prepared insert_prepared(db, kInsertTimer);
+  SQLite::Statement& insert = *insert_prepared;
+  Prepared move_prepared(db, "UPDATE timers SET due = ?, event = ?, payload = ? WHERE id = ?");
+  SQLite::Statement& move = *move_prepared;
   for (const Timer& t : *c.timers) {
     auto found = stored.find(t.id);
     if (found == stored.end()) {
@@ -107,7 +116,8 @@ void WriteTimersAndNotices(SQLite::Database& db, const ReviewChange& c) {
   // First, so that reconciling sees the fired timer as fired and leaves it so.
   if (c.firing) SetStatus(db, c.firing->id, TimerStatusName(TimerStatus::kFired), ChangedAt(c));
   if (c.timers) ReconcileTimers(db, c);
-  SQLite::Statement insert(db, kInsertNotice);
+  Prepared insert_prepared(db, kInsertNotice);
+  SQLite::Statement& insert = *insert_prepared;
   for (const Notice& n : c.notices) {
     insert.reset();
     BindNotice(insert, n);
@@ -116,8 +126,9 @@ void WriteTimersAndNotices(SQLite::Database& db, const ReviewChange& c) {
 }
 
 std::vector<Timer> SelectDueTimers(SQLite::Database& db, Instant now, std::size_t limit) {
-  SQLite::Statement q(db, std::string("SELECT ") + kTimerColumns +
+  Prepared q_prepared(db, std::string("SELECT ") + kTimerColumns +
                               " FROM timers WHERE status = 'pending' AND due <= ? ORDER BY due, id LIMIT ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, SecondsOf(now));
   constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   q.bind(2, static_cast<std::int64_t>(limit < kMax ? limit : kMax));
@@ -131,14 +142,22 @@ std::optional<Instant> SelectNextTimerDue(SQLite::Database& db) {
 }
 
 std::vector<Timer> SelectPendingTimers(SQLite::Database& db, const std::string& ref) {
-  SQLite::Statement q(db, std::string("SELECT ") + kTimerColumns +
-                              " FROM timers WHERE review_ref = ? AND status = 'pending' ORDER BY due, id");
+  // Sorted here, not by ORDER BY: given ORDER BY due, id, SQLite prefers the (status, due, id)
+  // index that yields that order and walks every pending timer of every review (a million of
+  // them, national scale) instead of this review's few through timers_by_review.
+  Prepared q_prepared(db, std::string("SELECT ") + kTimerColumns +
+                              " FROM timers WHERE review_ref = ? AND status = 'pending'");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, ref);
-  return SelectRows(q, ReadTimer);
+  std::vector<Timer> timers = SelectRows(q, ReadTimer);
+  std::sort(timers.begin(), timers.end(),
+            [](const Timer& a, const Timer& b) { return std::tie(a.due, a.id) < std::tie(b.due, b.id); });
+  return timers;
 }
 
 std::optional<std::string> SelectTimerStatus(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, "SELECT status FROM timers WHERE id = ?");
+  Prepared q_prepared(db, "SELECT status FROM timers WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return q.getColumn(0).getString();

@@ -1,0 +1,64 @@
+// A Store that forwards to another and keeps a copy of every change committed through it,
+// one entry per transaction: what the bare-SQLite baseline of figure 1 writes again.
+#pragma once
+
+#include <vector>
+
+#include "casereview/store.hpp"
+
+namespace casereview::bench {
+
+class RecordingStore final : public Store {
+ public:
+  explicit RecordingStore(Store& inner) : s_(inner) {}
+  // One entry per successful Commit or CommitAll, in commit order.
+  const std::vector<std::vector<ReviewChange>>& transactions() const { return tx_; }
+
+  Status PutBoard(const Board& b) override { return s_.PutBoard(b); }
+  Result<std::vector<Board>> ListBoards() override { return s_.ListBoards(); }
+  Status PutAgency(const Agency& a) override { return s_.PutAgency(a); }
+  Result<std::vector<Agency>> ListAgencies(std::string_view b) override { return s_.ListAgencies(b); }
+  Status PutPerson(const Person& p) override { return s_.PutPerson(p); }
+  Result<std::vector<Person>> ListPeople(std::string_view b) override { return s_.ListPeople(b); }
+  Status ImportBoardData(const BoardData& d) override { return s_.ImportBoardData(d); }
+  Result<ReviewRecord> GetReview(std::string_view ref) override { return s_.GetReview(ref); }
+  Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f) override { return s_.ListReviews(f); }
+  Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override { return s_.LoadEvents(ref); }
+  Result<std::int64_t> CountReviewsWithPrefix(std::string_view p) override { return s_.CountReviewsWithPrefix(p); }
+  Status Commit(const ReviewChange& c) override {
+    Status s = s_.Commit(c);
+    if (s.ok()) tx_.push_back({c});
+    return s;
+  }
+  Status CommitAll(std::span<const ReviewChange> cs) override {
+    Status s = s_.CommitAll(cs);
+    if (s.ok()) tx_.emplace_back(cs.begin(), cs.end());
+    return s;
+  }
+  Result<std::vector<Timer>> DueTimers(Instant now, std::size_t limit) override { return s_.DueTimers(now, limit); }
+  Result<std::optional<Instant>> NextTimerDue() override { return s_.NextTimerDue(); }
+  Result<std::vector<Timer>> PendingTimers(std::string_view ref) override { return s_.PendingTimers(ref); }
+  Result<TimerStatus> GetTimerStatus(std::string_view id) override { return s_.GetTimerStatus(id); }
+  Result<std::vector<Notice>> ListNotices(const NoticeFilter& f) override { return s_.ListNotices(f); }
+  Result<bool> QueueNotice(const Notice& n) override { return s_.QueueNotice(n); }
+  Result<std::vector<Notice>> DueNotices(Instant now, std::size_t limit) override { return s_.DueNotices(now, limit); }
+  Result<std::optional<Instant>> NextNoticeDue() override { return s_.NextNoticeDue(); }
+  Status RecordAttempt(std::string_view id, int before, Instant at, Instant retry_at) override {
+    return s_.RecordAttempt(id, before, at, retry_at);
+  }
+  Status RecordSent(std::string_view id, Instant at) override { return s_.RecordSent(id, at); }
+  Status RecordFailure(std::string_view id, std::string_view error, bool give_up) override {
+    return s_.RecordFailure(id, error, give_up);
+  }
+  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at) override {
+    return s_.RequeueFailed(std::move(id), at);
+  }
+  Status PutSetting(std::string_view k, std::string_view v, Instant at) override { return s_.PutSetting(k, v, at); }
+  Result<std::optional<std::string>> GetSetting(std::string_view k) override { return s_.GetSetting(k); }
+
+ private:
+  Store& s_;
+  std::vector<std::vector<ReviewChange>> tx_;
+};
+
+}  // namespace casereview::bench
