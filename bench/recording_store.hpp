@@ -55,6 +55,19 @@ class RecordingStore final : public Store {
   }
   Status PutSetting(std::string_view k, std::string_view v, Instant at) override { return s_.PutSetting(k, v, at); }
   Result<std::optional<std::string>> GetSetting(std::string_view k) override { return s_.GetSetting(k); }
+  // Sign-in and the audit log: forwarded, not recorded (the engine's commands write neither).
+  Status PutPasswordHash(std::string_view p, std::string_view h, Instant at) override { return s_.PutPasswordHash(p, h, at); }
+  Result<std::optional<std::string>> GetPasswordHash(std::string_view p) override { return s_.GetPasswordHash(p); }
+  Status PutApiToken(const ApiToken& t) override { return s_.PutApiToken(t); }
+  Result<std::optional<ApiToken>> FindApiToken(std::string_view h) override { return s_.FindApiToken(h); }
+  Result<std::vector<ApiToken>> ListApiTokens(std::string_view p) override { return s_.ListApiTokens(p); }
+  Status RevokeApiToken(std::string_view id, Instant at) override { return s_.RevokeApiToken(id, at); }
+  Status PutSession(const Session& x) override { return s_.PutSession(x); }
+  Result<std::optional<Session>> FindSession(std::string_view h) override { return s_.FindSession(h); }
+  Status DeleteSession(std::string_view h) override { return s_.DeleteSession(h); }
+  Result<std::int64_t> DeleteExpiredSessions(Instant now) override { return s_.DeleteExpiredSessions(now); }
+  Result<AuditEntry> AppendAudit(const AuditEntry& e) override { return s_.AppendAudit(e); }
+  Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override { return s_.ListAudit(f); }
 
  private:
   Store& s_;
