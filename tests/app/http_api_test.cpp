@@ -172,6 +172,20 @@ class ApiFixture {
 
 json EventBody(const ScenarioStep& step) { return {{"event", step.event}, {"fields", step.fields}}; }
 
+// The example review runs on to ImrsInProgress through the API, as the chairs record it.
+void RunToImrsInProgress(ApiFixture& api) {
+  const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
+  for (std::size_t i = kStepsBeforeServing; i <= 18; ++i) {
+    const ScenarioStep& step = api.Step(i);
+    if (step.is_tick || step.expect_refused) continue;
+    api.clock().Set(step.at);
+    Reply r = api.As(step.by == "p-board-chair" ? "p-board-chair" : "p-panel-chair", "POST", events, EventBody(step));
+    INFO("step " << i << " " << step.event << ": " << r.body.dump());
+    REQUIRE(r.status == 201);
+  }
+  REQUIRE(api.Open()->GetReview(api.ref())->stage == "ImrsInProgress");
+}
+
 }  // namespace
 
 SCENARIO("Every endpoint needs a signed-in caller, and errors are JSON", "[http][api]") {
@@ -379,15 +393,7 @@ SCENARIO("The chair records the panel's decision; a refused or forbidden event c
 SCENARIO("An author sees only their own IMR, submits it, and cannot touch another agency's", "[http][api][author]") {
   ApiFixture api;
   const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
-  // The review runs on to ImrsInProgress through the API, as the panel chair and SPOC would.
-  for (std::size_t i = kStepsBeforeServing; i <= 18; ++i) {
-    const ScenarioStep& step = api.Step(i);
-    if (step.is_tick || step.expect_refused) continue;
-    api.clock().Set(step.at);
-    Reply r = api.As(step.by == "p-board-chair" ? "p-board-chair" : "p-panel-chair", "POST", events, EventBody(step));
-    INFO("step " << i << " " << step.event << ": " << r.body.dump());
-    REQUIRE(r.status == 201);
-  }
+  RunToImrsInProgress(api);
   Reply tasks = api.As("p-csc-author", "GET", "/api/v1/tasks");
   REQUIRE(tasks.status == 200);
   REQUIRE(tasks.body["tasks"].size() == 1);
@@ -437,13 +443,7 @@ SCENARIO("Administrators read and verify the audit log and revoke tokens", "[htt
 SCENARIO("Each person has a private iCalendar feed of their own due dates", "[http][api][calendar]") {
   ApiFixture api;
   const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
-  for (std::size_t i = kStepsBeforeServing; i <= 18; ++i) {
-    const ScenarioStep& step = api.Step(i);
-    if (step.is_tick || step.expect_refused) continue;
-    api.clock().Set(step.at);
-    Reply r = api.As(step.by == "p-board-chair" ? "p-board-chair" : "p-panel-chair", "POST", events, EventBody(step));
-    REQUIRE(r.status == 201);
-  }
+  RunToImrsInProgress(api);
   Reply address = api.As("p-csc-author", "GET", "/api/v1/calendar");
   REQUIRE(address.status == 200);
   const std::string path = address.body["path"];
