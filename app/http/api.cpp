@@ -21,7 +21,8 @@ using nlohmann::json;
 Response Json(int status, const json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump(2);
+  // A request's own bytes may be echoed (an unknown path): never let invalid UTF-8 throw.
+  r.body = body.dump(2, ' ', false, json::error_handler_t::replace);
   return r;
 }
 

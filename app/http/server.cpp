@@ -138,7 +138,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   static Response Plain(int status, const std::string& message) {
     Response r;
     r.status = status;
-    r.body = nlohmann::json{{"error", message}}.dump(2);
+    r.body = nlohmann::json{{"error", message}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
   }
 

@@ -499,3 +499,17 @@ SCENARIO("Each person has a private iCalendar feed of their own due dates", "[ht
   CHECK(seen == std::vector<std::string>{"anonymous:not-found", "anonymous:not-found", "p-csc-author:ok",
                                          "p-csc-author:ok", "p-panel-chair:ok", "anonymous:not-found"});
 }
+
+SCENARIO("A path that is not UTF-8 gets a JSON 404, not a failure (found by the api_request fuzzer)", "[http][api]") {
+  auto store = NewMemoryStore();
+  ManualClock clock{Instant{}};
+  Engine engine(*store, clock);
+  http::Request req;
+  req.method = "GET";
+  req.path = "/api/v1/\xa2\x8a" "dit";
+  http::Response r = http::Handle(req, *store, engine, clock, http::ApiOptions{});
+  CHECK(r.status == 404);
+  json body = json::parse(r.body, nullptr, false);
+  REQUIRE_FALSE(body.is_discarded());
+  CHECK(body["error"].get<std::string>().find("no such endpoint") != std::string::npos);
+}
