@@ -517,8 +517,9 @@ Response Handle(const Request& req, Store& store, Engine& engine, const Clock& c
     }
     return route.handle(call);
   }
-  if (path_known) return Error(405, req.method + " is not allowed on " + req.path);
-  return Error(404, "no such endpoint: " + req.path);
+  // Neither echoes the request: a path could carry anything, a child's name included.
+  if (path_known) return Error(405, "this endpoint does not take that method (docs/api.md lists them)");
+  return Error(404, "no such endpoint (docs/api.md lists them)");
 }
 
 }  // namespace casereview::http

@@ -216,7 +216,11 @@ SCENARIO("Every endpoint needs a signed-in caller, and errors are JSON", "[http]
   CHECK(api.Call("GET", "/api/v1/nowhere").status == 404);
   Reply wrong_method = api.Call("PUT", "/api/v1/reviews");
   CHECK(wrong_method.status == 405);
-  CHECK(wrong_method.body["error"].get<std::string>().find("PUT") != std::string::npos);
+  CHECK(wrong_method.body["error"].get<std::string>().find("does not take that method") != std::string::npos);
+  // An unknown path is not echoed back: it could carry anything.
+  Reply named = api.Call("GET", "/api/v1/Zebedee%20Quill");
+  CHECK(named.status == 404);
+  CHECK(named.body.dump().find("Zebedee") == std::string::npos);
 }
 
 SCENARIO("A person signs in with a password, works with the session and its CSRF token, and signs out",

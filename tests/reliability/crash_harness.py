@@ -10,7 +10,8 @@ onwards at --rate simulated seconds per real second), so reminders and escalatio
 while the run lasts. Worker threads refer cases and notify deaths and record the events of
 examples/scr_full_lifecycle.json and examples/cdop_unexpected_death.json on them, each with
 the casereview command line; some of those commands are themselves killed mid-flight. The
-server (by default `casereview scheduler serve` delivering through the sink) is SIGKILLed at
+server (by default `casereview serve` — the HTTP API on a free port, the scheduler and the
+notifier delivering through the sink) is SIGKILLed at
 random moments and restarted, at least --kills times within --max-seconds.
 
 Then it checks, from `--json` outputs, `casereview verify` and the database read-only:
@@ -41,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (TIMER_EVENTS, Casereview, Failure, SmtpSink, check, integrity_ok, make_board, nhs_number,  # noqa: E402
                     read_db, test_clock, work_folder)
 
-DEFAULT_SERVER = ("{cr} --db {db} scheduler serve --smtp-host 127.0.0.1 --smtp-port {smtp_port} "
+DEFAULT_SERVER = ("{cr} --db {db} serve --port 0 --smtp-host 127.0.0.1 --smtp-port {smtp_port} "
                   "--max-attempts 1000 --first-retry 1")
 CHILD_FIELDS = {"subject_name", "subject_dob"}  # never sent: no child's details in a test's output
 
