@@ -45,4 +45,4 @@ echo
 echo "The database is yours to explore: $cr --db $db --help"
 echo "Serve it: $cr --db $db token create --person p-panel-chair   # prints a token, once"
 echo "          $cr --db $db serve --mail-drop $demo_dir/mail-drop   # http://127.0.0.1:8080/api/v1 (docs/api.md)"
-echo "          curl -H 'Authorization: Bearer TOKEN' http://127.0.0.1:8080/api/v1/reviews?all"
+echo "          curl -H 'Authorization: Bearer TOKEN' 'http://127.0.0.1:8080/api/v1/reviews?all'"
