@@ -10,7 +10,12 @@ build="$root/build-bench"
 "$root/scripts/install-deps.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCASEREVIEW_BUILD_TESTS=OFF >/dev/null
 # MSM translation units take ~1 GiB each to compile; 2 jobs fit on the smallest machine.
-cmake --build "$build" -j 2 --target casereview_bench
+cmake --build "$build" -j 2 --target casereview_bench casereview
 cd "$build"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-exec "$build/bench/casereview_bench" --work-dir "$build/bench-work" --cache-dir "$build/bench-cache" "$@"
+"$build/bench/casereview_bench" --work-dir "$build/bench-work" --cache-dir "$build/bench-cache" "$@"
+# Figure 5: the server under wrk (the line above says "not measured" for it).
+reviews=10000
+for a in "$@"; do [ "$a" = "--quick" ] && reviews=300; done
+python3 "$root/bench/http_bench.py" --casereview "$build/app/casereview" --examples "$root/examples" \
+  --reviews "$reviews" --seconds "$([ "$reviews" = 300 ] && echo 3 || echo 10)"

@@ -13,6 +13,8 @@ seconds=${1:-20}
 build=${CASEREVIEW_FUZZ_BUILD:-"$root/build-fuzz"}
 
 "$root/scripts/install-deps.sh"
+# ccache: paths relative to the checkout, so a fresh clone elsewhere (CI) reuses the cache.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCASEREVIEW_FUZZ=ON -DCASEREVIEW_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target casereview_fuzzers

@@ -15,6 +15,7 @@ packages=(
   libsodium-dev           # sign-in: Argon2id password hashes, tokens; the audit log's hash chain
   libical-dev             # calendar feeds (iCalendar, RFC 5545)
   catch2                  # Catch2 v2
+  wrk                     # bench: the HTTP figure (bench/http_bench.py)
   python3-aiosmtpd openssl  # tests: a real SMTP server on loopback, a self-signed certificate
   clang-14 libclang-rt-14-dev  # fuzz targets: libFuzzer, ASan, UBSan (scripts/fuzz.sh)
 )
