@@ -22,7 +22,7 @@ Status KnownBoard(Store& store, const std::string& board_id) {
 int Rank(const std::string& rag) { return rag == "red" ? 2 : rag == "amber" ? 1 : 0; }
 
 std::string ActionRag(const std::string& stage, const std::string& due, Date today) {
-  if (stage == "Completed" || stage == "ImpactAssured" || stage == "ClosedWithReasons") return "green";
+  if (IsActionDone(stage)) return "green";
   auto d = ParseDate(due);
   if (!d.ok()) return "amber";  // a plan without a readable date is not on track
   if (std::chrono::sys_days{*d} < std::chrono::sys_days{today}) return "red";
@@ -114,6 +114,10 @@ Status AddBoardMeeting(Store& store, const std::string& board_id, Date date, Ins
   for (Date d : *meetings) dates.insert(FormatDate(d));
   dates.insert(FormatDate(date));
   return store.PutSetting(MeetingsKey(board_id), Json(dates).dump(), now);
+}
+
+bool IsActionDone(const std::string& stage) {
+  return stage == "Completed" || stage == "ImpactAssured" || stage == "ClosedWithReasons";
 }
 
 Json ActionPlanDigest(const std::vector<ReviewRecord>& reviews, Date today, Date meeting) {

@@ -4,12 +4,18 @@
 # `const std::map<std::string_view, std::string_view>& casereview::BuiltInNoticeTemplates()`
 # (file name -> bytes). Run as a build step (notifier/CMakeLists.txt):
 #
-#   cmake -DDIR=<templates dir> -DOUTPUT=<file.cpp> -P embed_templates.cmake
+#   cmake -DDIR=<templates dir> -DOUTPUT=<file.cpp> [-DFUNCTION=<name>] -P embed_templates.cmake
+#
+# FUNCTION names the function defined (default BuiltInNoticeTemplates; the web pages'
+# templates, app/web/templates, use BuiltInWebTemplates).
 #
 # Bytes are written as \x escapes (as engine/embed_file.cmake does), so no template text can
 # clash with C++ quoting.
 if(NOT DEFINED DIR OR NOT DEFINED OUTPUT)
-  message(FATAL_ERROR "usage: cmake -DDIR=templates -DOUTPUT=file.cpp -P embed_templates.cmake")
+  message(FATAL_ERROR "usage: cmake -DDIR=templates -DOUTPUT=file.cpp [-DFUNCTION=name] -P embed_templates.cmake")
+endif()
+if(NOT DEFINED FUNCTION)
+  set(FUNCTION BuiltInNoticeTemplates)
 endif()
 file(GLOB names RELATIVE "${DIR}" "${DIR}/*")
 list(SORT names)
@@ -24,13 +30,13 @@ foreach(name IN LISTS names)
   string(APPEND entries "      {\"${name}\", std::string_view(\"${escaped}\", ${length})},\n")
 endforeach()
 
-file(WRITE "${OUTPUT}" "// Generated from notifier/templates by notifier/embed_templates.cmake. Do not edit.
+file(WRITE "${OUTPUT}" "// Generated from ${DIR} by notifier/embed_templates.cmake. Do not edit.
 #include <map>
 #include <string_view>
 
 namespace casereview {
 
-const std::map<std::string_view, std::string_view>& BuiltInNoticeTemplates() {
+const std::map<std::string_view, std::string_view>& ${FUNCTION}() {
   static const std::map<std::string_view, std::string_view> kFiles = {
 ${entries}  };
   return kFiles;

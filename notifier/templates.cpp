@@ -8,6 +8,7 @@
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 
+#include "casereview/mustache_json.hpp"
 #include "casereview/notifier.hpp"
 
 namespace casereview {
@@ -20,24 +21,7 @@ namespace fs = std::filesystem;
 namespace mu = kainjow::mustache;
 using Json = nlohmann::json;
 
-// Empty strings and nulls are left out, so `{{#due_date}}...{{/due_date}}` shows only
-// when there is a date.
-mu::data ToData(const Json& j) {
-  if (j.is_object()) {
-    mu::data d{mu::data::type::object};
-    for (const auto& [k, v] : j.items())
-      if (!v.is_null() && !(v.is_string() && v.get<std::string>().empty())) d.set(k, ToData(v));
-    return d;
-  }
-  if (j.is_array()) {
-    mu::data d{mu::data::type::list};
-    for (const auto& v : j) d.push_back(ToData(v));
-    return d;
-  }
-  if (j.is_string()) return mu::data{j.get<std::string>()};
-  if (j.is_boolean()) return j.get<bool>() ? mu::data{mu::data::type::bool_true} : mu::data{mu::data::type::bool_false};
-  return mu::data{j.dump()};
-}
+mu::data ToData(const Json& j) { return MustacheData(j); }
 
 Result<std::string> ReadWhole(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -18,12 +18,16 @@ packages=(
   wrk                     # bench: the HTTP figure (bench/http_bench.py)
   python3-aiosmtpd openssl  # tests: a real SMTP server on loopback, a self-signed certificate
   clang-14 libclang-rt-14-dev  # fuzz targets: libFuzzer, ASan, UBSan (scripts/fuzz.sh)
+  nodejs                  # the build: GOV.UK Frontend and Sass from npm (web/package.json)
+  chromium                # tests: the web pages in headless Chromium (tests/web)
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's npm, unless the installed Node.js brings its own (NodeSource's does, and conflicts).
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Installing: ${missing[*]}"

@@ -18,6 +18,7 @@
 
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
+#include "web.hpp"
 
 namespace casereview::http {
 namespace {
@@ -82,9 +83,12 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
     Response response = Answer(in);
     SetSecurityHeaders(out, !options_.tls_certificate.empty());
-    for (const auto& [name, value] : response.headers) out.add(name, value);
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Cache-Control") out.set(name, value);  // the stylesheet may be cached
+      else out.add(name, value);
+    }
     out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
-    if (response.status == 204) {
+    if (response.status == 204 || response.status == 303) {
       out.setContentLength(0);
       out.send();
       return;
@@ -126,7 +130,8 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     if (!slot.ok()) return Plain(503, "the database cannot be opened: " + slot.status().message());
     Response response;
     try {
-      response = Handle(req, *(*slot)->store, *(*slot)->engine, clock_, options_.api);
+      response = IsWebPath(req.path) ? HandleWeb(req, *(*slot)->store, *(*slot)->engine, clock_, options_.api)
+                                     : Handle(req, *(*slot)->store, *(*slot)->engine, clock_, options_.api);
     } catch (const std::exception& e) {
       std::cerr << "casereview serve: " << req.method << " " << req.path << " failed: " << e.what() << "\n";
       response = Plain(500, "casereview could not answer this request; nothing was changed");
