@@ -81,15 +81,47 @@ Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::strin
     if (!stored.ok()) return stored.status();
     hash = *stored;
   }
+  Instant now = clock_.Now();
+  if (person.ok()) {
+    auto failures = RecentFailedSignIns(person->id, now);
+    if (!failures.ok()) return failures.status();
+    if (failures->count >= kMaxFailedSignIns) {
+      CR_RETURN_IF_ERROR(Audit("anonymous", "session.create", person->id, "throttled"));
+      auto minutes = std::chrono::ceil<std::chrono::minutes>(failures->last + kSignInWindow - now).count();
+      return Status::TooManyAttempts("too many wrong passwords for this account: try again in " +
+                                     std::to_string(std::max<long long>(1, minutes)) + " minutes");
+    }
+  }
   // Hash even when there is no such person, so the answer takes as long either way.
   static const std::string kDecoy = *HashPassword("casereview-decoy-password");
   bool matches = PasswordMatches(hash ? *hash : kDecoy, password);
-  if (!person.ok() || !hash || !matches) return NotSignedIn();
+  if (!person.ok() || !hash || !matches) {
+    CR_RETURN_IF_ERROR(Audit("anonymous", "session.create", person.ok() ? person->id : "", "unauthenticated"));
+    return NotSignedIn();
+  }
   SignedIn out;
   out.secret = NewSecret();
-  Instant now = clock_.Now();
   out.session = {SecretHash(out.secret), person->id, NewSecret(), now, now + session_length_};
   CR_RETURN_IF_ERROR(store_.PutSession(out.session));
+  return out;
+}
+
+Result<Access::FailedSignIns> Access::RecentFailedSignIns(const std::string& person_id, Instant now) {
+  AuditFilter f;
+  f.target = person_id;
+  f.since = now - kSignInWindow;
+  f.limit = 100000;
+  auto entries = store_.ListAudit(f);
+  if (!entries.ok()) return entries.status();
+  FailedSignIns out;
+  for (const AuditEntry& e : *entries) {
+    if (e.action != "session.create") continue;
+    if (e.outcome == "ok") out.count = 0;
+    else if (e.outcome == "unauthenticated") {
+      ++out.count;
+      out.last = e.at;
+    }
+  }
   return out;
 }
 

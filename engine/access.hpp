@@ -20,6 +20,13 @@ namespace casereview {
 // The fewest characters a password may have (NCSC guidance: length over complexity).
 inline constexpr std::size_t kMinPasswordLength = 12;
 
+// Sign-in throttling (NCSC: limit guesses rather than force complex passwords): after this
+// many wrong passwords for one account within kSignInWindow (counted from the audit log, so
+// every server on the database agrees), that account's sign-in is refused until the window
+// has passed since the last of them; a right password in between starts the count again.
+inline constexpr int kMaxFailedSignIns = 5;
+inline constexpr std::chrono::minutes kSignInWindow{15};
+
 // Argon2id (libsodium's crypto_pwhash_str, interactive limits). InvalidArgument if the
 // password is shorter than kMinPasswordLength; the message never repeats it.
 Result<std::string> HashPassword(std::string_view password);
@@ -43,7 +50,10 @@ class Access {
   Status SetPassword(std::string_view person_id, std::string_view password);
 
   // A new session for the person whose email (or id) and password these are. Returns the
-  // session and its secret (for the cookie). Unauthenticated, naming neither, when wrong.
+  // session and its secret (for the cookie). Unauthenticated, naming neither, when wrong;
+  // TooManyAttempts while the account is throttled (above). Failures are written to the
+  // audit log here (target: the person's id, or empty for an unknown email; never the
+  // email typed); the caller audits a success.
   struct SignedIn {
     Session session;
     std::string secret;
@@ -68,6 +78,12 @@ class Access {
 
  private:
   Result<Person> FindPerson(std::string_view email_or_id);
+  // Wrong passwords for the person since their last sign-in within kSignInWindow of now.
+  struct FailedSignIns {
+    int count = 0;
+    Instant last;
+  };
+  Result<FailedSignIns> RecentFailedSignIns(const std::string& person_id, Instant now);
 
   Store& store_;
   const Clock& clock_;

@@ -43,6 +43,9 @@ echo "== casereview --db $db verify"
 "$cr" --db "$db" verify
 echo
 echo "The database is yours to explore: $cr --db $db --help"
-echo "Serve it: $cr --db $db token create --person p-panel-chair   # prints a token, once"
+echo "Browse it: echo 'a long enough passphrase' | $cr --db $db person password --id p-panel-chair"
+echo "           $cr --db $db serve --mail-drop $demo_dir/mail-drop"
+echo "           then open http://127.0.0.1:8080/ and sign in as jordan.pike@example.org (docs/web.md)"
+echo "Or the API: $cr --db $db token create --person p-panel-chair   # prints a token, once"
 echo "          $cr --db $db serve --mail-drop $demo_dir/mail-drop   # http://127.0.0.1:8080/api/v1 (docs/api.md)"
 echo "          curl -H 'Authorization: Bearer TOKEN' 'http://127.0.0.1:8080/api/v1/reviews?all'"

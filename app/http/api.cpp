@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "access.hpp"
+#include "board_import.hpp"
 #include "calendar.hpp"
 #include "calendar_feed.hpp"
 #include "cdop_report.hpp"
@@ -91,10 +92,7 @@ Response SignIn(Call& c) {
   std::string email = TextField(*body, "email"), password = TextField(*body, "password");
   if (email.empty() || password.empty()) return Error(400, "sign in with {\"email\": ..., \"password\": ...}");
   auto signed_in = c.access.SignIn(email, password);
-  if (!signed_in.ok()) {
-    (void)c.access.Audit("anonymous", "session.create", "", "unauthenticated");
-    return Error(signed_in.status());
-  }
+  if (!signed_in.ok()) return Error(signed_in.status());  // audited by SignIn
   auto who = c.access.FromSession(signed_in->secret);
   if (!who.ok()) return Error(who.status());
   c.who = *who;
@@ -362,6 +360,99 @@ Response People(Call& c) {
   return Audited(c, "people.read", p.board_id, Json(200, {{"people", out}}));
 }
 
+// ---- the board's set-up (docs/api.md: administration) ----
+
+bool KeepsBoard(const Person& p) { return IsAdministrator(p) || p.HasRole("business-officer"); }
+constexpr const char* kKeepsBoard = "the board's set-up is kept by administrators and the business officer";
+
+Response ShowBoard(Call& c) {
+  const Person& p = c.person();
+  if (!KeepsBoard(p)) return Forbid(c, "board.read", kKeepsBoard);
+  auto board = c.engine.FindBoard(p.board_id);
+  if (!board.ok()) return Error(board.status());
+  auto agencies = c.store.ListAgencies(p.board_id);
+  if (!agencies.ok()) return Error(agencies.status());
+  auto people = c.store.ListPeople(p.board_id);
+  if (!people.ok()) return Error(people.status());
+  auto meetings = BoardMeetings(c.store, p.board_id);
+  if (!meetings.ok()) return Error(meetings.status());
+  json out = BoardDataToJson({*board, *agencies, *people});
+  out["meetings"] = json::array();
+  for (Date d : *meetings) out["meetings"].push_back(FormatDate(d));
+  return Audited(c, "board.read", p.board_id, Json(200, out));
+}
+
+// The whole board file (as `casereview import board.json`): all or nothing.
+Response ImportBoard(Call& c) {
+  const Person& p = c.person();
+  if (!IsAdministrator(p)) return Forbid(c, "board.import", "a board file is imported by an administrator");
+  auto data = ParseBoardJson(c.req.body);
+  if (!data.ok()) return Audited(c, "board.import", p.board_id, Error(data.status()));
+  if (data->board.id != p.board_id)
+    return Audited(c, "board.import", p.board_id, Error(403, "the file is another board's: import it as one of that board's administrators"));
+  if (Status s = c.engine.ImportBoardData(*data); !s.ok()) return Audited(c, "board.import", p.board_id, Error(s));
+  return Audited(c, "board.import", p.board_id,
+                 Json(200, {{"board", p.board_id}, {"agencies", data->agencies.size()}, {"people", data->people.size()}}));
+}
+
+Response PutAgency(Call& c) {
+  const Person& p = c.person();
+  if (!KeepsBoard(p)) return Forbid(c, "agency.put", kKeepsBoard);
+  auto body = Body(c.req);
+  if (!body.ok()) return Error(body.status());
+  Agency a{TextField(*body, "id"), p.board_id, TextField(*body, "name"), TextField(*body, "sector")};
+  if (a.id.empty() || a.name.empty()) return Error(400, "an agency is {\"id\": ..., \"name\": ..., \"sector\": ...}");
+  if (Status s = c.engine.PutAgency(a); !s.ok()) return Audited(c, "agency.put", a.id, Error(s));
+  return Audited(c, "agency.put", a.id, Json(200, {{"id", a.id}, {"name", a.name}, {"sector", a.sector}}));
+}
+
+Response PutPerson(Call& c) {
+  const Person& p = c.person();
+  if (!KeepsBoard(p)) return Forbid(c, "person.put", kKeepsBoard);
+  auto body = Body(c.req);
+  if (!body.ok()) return Error(body.status());
+  Person person{TextField(*body, "id"), p.board_id, TextField(*body, "name"), TextField(*body, "email"), TextField(*body, "agency"), {}};
+  const json roles = body->value("roles", json::array());
+  if (!roles.is_array()) return Error(400, "\"roles\" is a list of role names");
+  for (const json& r : roles) {
+    if (!r.is_string()) return Error(400, "\"roles\" is a list of role names");
+    person.roles.push_back(r.get<std::string>());
+  }
+  if (person.id.empty() || person.name.empty() || person.email.empty())
+    return Error(400, "a person is {\"id\", \"name\", \"email\", \"agency\", \"roles\": [...]}");
+  if (person.HasRole("administrator") && !IsAdministrator(p))
+    return Audited(c, "person.put", person.id, Error(403, "only an administrator makes another administrator"));
+  if (Status s = c.engine.PutPerson(person); !s.ok()) return Audited(c, "person.put", person.id, Error(s));
+  return Audited(c, "person.put", person.id, Json(200, PersonJson(person)));
+}
+
+Response AddMeeting(Call& c) {
+  const Person& p = c.person();
+  if (!KeepsBoard(p) && !p.HasRole("board-chair"))
+    return Forbid(c, "board.meeting", "board meetings are entered by the business officer, the board chair or an administrator");
+  auto body = Body(c.req);
+  if (!body.ok()) return Error(body.status());
+  auto date = ParseDate(TextField(*body, "date"));
+  if (!date.ok()) return Error(400, "a board meeting is {\"date\": \"YYYY-MM-DD\"}");
+  if (Status s = AddBoardMeeting(c.store, p.board_id, *date, c.clock.Now()); !s.ok()) return Error(s);
+  return Audited(c, "board.meeting", p.board_id, Json(201, {{"board", p.board_id}, {"date", FormatDate(*date)}}));
+}
+
+// Failed notices queued again with a fresh count of attempts; the server's notifier sends them.
+Response RetryNotices(Call& c) {
+  const Person& p = c.person();
+  if (!IsAdministrator(p) && !p.HasRole("business-officer"))
+    return Forbid(c, "outbox.retry", "the outbox is for administrators and the business officer");
+  auto body = Body(c.req);
+  if (!body.ok()) return Error(body.status());
+  std::string id = TextField(*body, "notice");
+  bool all = body->value("all", false) == true;
+  if (id.empty() == !all) return Error(400, "retry one notice, {\"notice\": ID}, or every failed one, {\"all\": true}");
+  auto n = c.store.RequeueFailed(all ? std::nullopt : std::optional<std::string>(id), c.clock.Now());
+  if (!n.ok()) return Audited(c, "outbox.retry", id, Error(n.status()));
+  return Audited(c, "outbox.retry", id, Json(200, {{"queued", *n}}));
+}
+
 Response CreateToken(Call& c) {
   if (!IsAdministrator(c.person())) return Forbid(c, "token.create", "tokens are made by administrators");
   auto body = Body(c.req);
@@ -458,6 +549,12 @@ const std::vector<Route>& Routes() {
       {"GET", {"api", "v1", "reports", "cdop"}, true, CdopReport},
       {"GET", {"api", "v1", "outbox"}, true, Outbox},
       {"GET", {"api", "v1", "people"}, true, People},
+      {"POST", {"api", "v1", "people"}, true, PutPerson},
+      {"POST", {"api", "v1", "agencies"}, true, PutAgency},
+      {"GET", {"api", "v1", "board"}, true, ShowBoard},
+      {"PUT", {"api", "v1", "board"}, true, ImportBoard},
+      {"POST", {"api", "v1", "board", "meetings"}, true, AddMeeting},
+      {"POST", {"api", "v1", "outbox", "retry"}, true, RetryNotices},
       {"GET", {"api", "v1", "audit"}, true, AuditLog},
       {"GET", {"api", "v1", "audit", "verify"}, true, AuditVerify},
       {"POST", {"api", "v1", "tokens"}, true, CreateToken},
@@ -487,6 +584,7 @@ int HttpStatusFor(const Status& s) {
     case Status::Code::kInvalidArgument: return 400;
     case Status::Code::kUnauthenticated: return 401;
     case Status::Code::kForbidden: return 403;
+    case Status::Code::kTooManyAttempts: return 429;
     case Status::Code::kNotFound: return 404;
     case Status::Code::kRefused:
     case Status::Code::kConflict: return 409;

@@ -42,7 +42,7 @@ inline constexpr const char* kSessionCookie = "casereview_session";
 Response Handle(const Request& req, Store& store, Engine& engine, const Clock& clock, const ApiOptions& options);
 
 // The status code for an error Status: 400 invalid, 401, 403, 404, 409 refused or conflict,
-// 503 unavailable, 500 otherwise.
+// 429 too many wrong passwords, 503 unavailable, 500 otherwise.
 int HttpStatusFor(const Status& s);
 
 }  // namespace casereview::http

@@ -24,6 +24,7 @@ class [[nodiscard]] Status {
     kUnavailable,      // a server (the mail server) could not be reached; try again later
     kUnauthenticated,  // nobody is signed in (or the password, token or session is wrong)
     kForbidden,        // signed in, but this person's roles do not allow it
+    kTooManyAttempts,  // too many wrong passwords for one account lately: wait, then try again
   };
 
   Status() = default;
@@ -37,6 +38,7 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
   static Status Forbidden(std::string m) { return {Code::kForbidden, std::move(m)}; }
+  static Status TooManyAttempts(std::string m) { return {Code::kTooManyAttempts, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

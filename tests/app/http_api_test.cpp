@@ -265,13 +265,17 @@ SCENARIO("A person signs in with a password, works with the session and its CSRF
   CHECK(file.find(kPassword) == std::string::npos);
   CHECK(file.find(chair.cookie) == std::string::npos);
 
-  // Sign-in attempts are audited, the failures without the email typed.
+  // Sign-in attempts are audited, never with the email typed: a wrong password against the
+  // account's id (which throttling counts), an unknown email against nobody.
   auto entries = api.AuditAfter(before);
   REQUIRE(entries.size() >= 3);
   CHECK(entries[0].action == "session.create");
   CHECK(entries[0].outcome == "unauthenticated");
   CHECK(entries[0].actor == "anonymous");
-  CHECK(entries[0].target.empty());
+  CHECK(entries[0].target == "p-panel-chair");
+  CHECK(entries[1].outcome == "unauthenticated");
+  CHECK(entries[1].target.empty());
+  for (const AuditEntry& e : entries) CHECK(e.target.find('@') == std::string::npos);
 
   Reply out = api.Call("DELETE", "/api/v1/session", chair);
   CHECK(out.status == 204);
@@ -287,6 +291,32 @@ SCENARIO("A session ends after eight hours", "[http][api][session]") {
   CHECK(api.Call("GET", "/api/v1/me", spoc).status == 200);
   api.clock().Advance(std::chrono::hours{8});
   CHECK(api.Call("GET", "/api/v1/me", spoc).status == 401);
+}
+
+SCENARIO("Five wrong passwords hold an account's sign-in for fifteen minutes", "[http][api][session]") {
+  ApiFixture api;
+  auto sign_in = [&](const char* who, const char* password) {
+    return api.Call("POST", "/api/v1/session", {}, json{{"email", who}, {"password", password}}.dump());
+  };
+  // A right password in between starts the count again.
+  for (int i = 0; i < kMaxFailedSignIns - 1; ++i) CHECK(sign_in("p-spoc", "guess number one!").status == 401);
+  CHECK(sign_in("p-spoc", kPassword).status == 201);
+  for (int i = 0; i < kMaxFailedSignIns; ++i) CHECK(sign_in("p-spoc", "guess number two!").status == 401);
+  auto before = api.AuditHead();
+  Reply held = sign_in("p-spoc", kPassword);
+  CHECK(held.status == 429);
+  CHECK(held.body["error"].get<std::string>().find("try again in 15 minutes") != std::string::npos);
+  CHECK(held.headers.count("Set-Cookie") == 0);
+  auto entries = api.AuditAfter(before);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].outcome == "throttled");
+  CHECK(entries[0].target == "p-spoc");
+  // Another account is not held, and the window passes.
+  CHECK(sign_in("p-panel-chair", kPassword).status == 201);
+  api.clock().Advance(std::chrono::minutes{14});
+  CHECK(sign_in("p-spoc", kPassword).status == 429);
+  api.clock().Advance(std::chrono::minutes{2});
+  CHECK(sign_in("p-spoc", kPassword).status == 201);
 }
 
 SCENARIO("Each role reaches what it needs and is refused the rest, every refusal audited", "[http][api][roles]") {
