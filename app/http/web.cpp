@@ -354,7 +354,10 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
   auto help = EventHelpFor(kind);
   for (std::size_t i = 1; i < help.size(); ++i) events.push_back({{"name", help[i].name}, {"summary", help[i].summary}});
   json reports = ReportsView(j);
-  json history = j.value("history", json::array());
+  // The timeline is the review's log: the read model carries no history.
+  Response log = c.Api("GET", "/api/v1/reviews/" + ref + "/events");
+  if (log.status != 200) return ApiFailure(c, log);
+  json history = BodyOf(log).value("events", json::array());
   std::reverse(history.begin(), history.end());  // newest first
   std::string linked = j.value("linked_review", "");
   if (linked.empty()) linked = j.value("scr_ref", "");
