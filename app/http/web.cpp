@@ -386,7 +386,8 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
                {"events", events}};
   if (j.contains("next_due")) {
     data["next_due"] = j["next_due"];
-    data["next_due"]["days_left"] = std::to_string(j["next_due"].value("days_left", 0));
+    int days = j["next_due"].value("days_left", 0);
+    data["next_due"]["days_left"] = days < 0 ? std::to_string(-days) + " days overdue" : std::to_string(days) + " days left";
   }
   if (!recorded.empty() && KnownEvent(recorded)) data["recorded"] = recorded;
   return Page(c, 200, data["ref"].get<std::string>(), "review.html", data);
