@@ -157,6 +157,7 @@ SCENARIO("A person signs in through the form, lands on their first page and sign
   HttpReply out = web.Post("/sign-out", cookie, {{"csrf_token", csrf}});
   CHECK(out.status == 303);
   CHECK(out.Header("Location") == "/sign-in?signed_out=1");
+  CHECK(Has(out.Header("Set-Cookie"), "Max-Age=0"));
   HttpReply after = web.Get("/reviews", cookie);
   CHECK(after.status == 303);
   CHECK(after.Header("Location") == "/sign-in");
@@ -374,9 +375,14 @@ SCENARIO("Names are escaped on every page, and a child's name never reaches one"
     REQUIRE(engine.PutPerson({"p-script", "demo", "<script>alert(1)</script>", "script@example.org", "", {"panel-member"}})
                 .ok());
   });
+  web.GivePassword("p-script");
+  HttpReply own_page = web.Get("/reviews", web.SignIn("script@example.org"));
+  REQUIRE(own_page.status == 200);
+  CHECK(Has(own_page.body, "Sign out &lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK_FALSE(Has(own_page.body, "<script>"));
+
   const std::string cookie = web.SignIn(kChair);
   const std::string record = "/reviews/" + web.ref() + "/record";
-
   HttpReply form = web.Get(record + "?event=PanelMeetingHeld", cookie);
   REQUIRE(form.status == 200);
   CHECK(Has(form.body, R"(value="p-script")"));
@@ -451,4 +457,23 @@ SCENARIO("Pages carry the security headers, the stylesheet is served, and an unk
   CHECK_FALSE(Has(unknown.body, "Zebedee"));
   CHECK_FALSE(Has(unknown.body, "<script>"));
   CHECK(web.Get("/Zebedee%20Quill").Header("Location") == "/sign-in");  // not signed in: nothing told
+}
+
+SCENARIO("Administrators alone read the audit log page", "[http][web][audit]") {
+  WebFixture web;
+  web.GivePassword("p-admin");
+  const std::string admin = web.SignIn("admin@example.org");
+  CHECK(web.Get("/", admin).Header("Location") == "/audit");
+  CHECK(web.Get("/reviews", admin).status == 403);
+  HttpReply log = web.Get("/audit", admin);
+  REQUIRE(log.status == 200);
+  CHECK(Has(log.body, R"(<table class="govuk-table" id="audit">)"));
+  CHECK(Has(log.body, "The log is intact"));
+  CHECK(Has(log.body, "session.create"));
+
+  const std::string chair = web.SignIn(kChair);
+  HttpReply refused = web.Get("/audit", chair);
+  CHECK(refused.status == 403);
+  CHECK(Has(refused.body, "You cannot see or do this"));
+  CHECK_FALSE(Has(refused.body, R"(id="audit")"));
 }
