@@ -401,7 +401,12 @@ SCENARIO("Names are escaped on every page, and a child's name never reaches one"
   json fields = web.Step(0).fields;
   fields["subject_name"] = "Zebedee Quill";
   Fields posted = FormFields(fields);
-  posted.insert(posted.begin(), {{"csrf_token", CsrfOf(open.body)}, {"event", "CaseReferred"}});
+  posted.insert(posted.begin(), {"event", "CaseReferred"});
+  HttpReply forged = web.Post("/reviews/new", cookie, posted);
+  CHECK(forged.status == 403);
+  CHECK(Has(forged.body, "This form has expired"));
+  CHECK(*web.Open()->CountReviewsWithPrefix("SCR-") == 1);  // nothing opened
+  posted.insert(posted.begin(), {"csrf_token", CsrfOf(open.body)});
   HttpReply referred = web.Post("/reviews/new", cookie, posted);
   INFO(referred.body);
   REQUIRE(referred.status == 303);
