@@ -354,6 +354,7 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
   auto help = EventHelpFor(kind);
   for (std::size_t i = 1; i < help.size(); ++i) events.push_back({{"name", help[i].name}, {"summary", help[i].summary}});
   json reports = ReportsView(j);
+  // The timeline is the review's log: the read model carries no history.
   Response log = c.Api("GET", "/api/v1/reviews/" + ref + "/events");
   if (log.status != 200) return ApiFailure(c, log);
   json history = json::array();
@@ -387,7 +388,8 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
                {"events", events}};
   if (j.contains("next_due")) {
     data["next_due"] = j["next_due"];
-    data["next_due"]["days_left"] = std::to_string(j["next_due"].value("days_left", 0));
+    int days = j["next_due"].value("days_left", 0);
+    data["next_due"]["days_left"] = days < 0 ? std::to_string(-days) + " days overdue" : std::to_string(days) + " days left";
   }
   if (!recorded.empty() && KnownEvent(recorded)) data["recorded"] = recorded;
   return Page(c, 200, data["ref"].get<std::string>(), "review.html", data);

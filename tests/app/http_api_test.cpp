@@ -4,41 +4,22 @@
 // an author's IMR, refusals that change nothing, and the audit record of each access.
 #include <catch2/catch.hpp>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-
 #include <libical/ical.h>
 
 #include <algorithm>
-#include <atomic>
 #include <map>
-#include <sstream>
 
-#include "access.hpp"
-#include "board_import.hpp"
 #include "calendar_feed.hpp"
-#include "casereview/sqlite_store.hpp"
-#include "http/server.hpp"
-#include "scenario.hpp"
-#include "support/test_support.hpp"
+#include "http_fixture.hpp"
 
 using namespace casereview;
 using nlohmann::json;
 
 namespace {
 
-// A clock the test moves while the server's threads read it.
-class SharedClock final : public Clock {
- public:
-  explicit SharedClock(Instant t) : seconds_(t.time_since_epoch().count()) {}
-  Instant Now() const override { return Instant{std::chrono::seconds{seconds_.load()}}; }
-  void Advance(std::chrono::seconds d) { seconds_ += d.count(); }
-  void Set(Instant t) { seconds_ = t.time_since_epoch().count(); }
-
- private:
-  std::atomic<std::int64_t> seconds_;
-};
+using testing::Credentials;
+using testing::kPassword;
+using testing::kStepsBeforeServing;
 
 struct Reply {
   int status = 0;
@@ -46,128 +27,17 @@ struct Reply {
   std::map<std::string, std::string> headers;
 };
 
-struct Credentials {
-  std::string token;   // Bearer
-  std::string cookie;  // casereview_session
-  std::string csrf;
-};
-
-constexpr const char* kPassword = "correct horse battery staple";
-constexpr std::size_t kStepsBeforeServing = 5;  // the panel has met twice; ScrRecommended is next
-
-// The demo board with an administrator and a board member added, the example review run to
-// just before the panel's recommendation, and a server over the same file.
-class ApiFixture {
+// The served review (http_fixture.hpp), spoken to in JSON.
+class ApiFixture : public testing::ServedReview {
  public:
-  ApiFixture() : clock_(Instant{}) {
-    path_ = dir_.File("api.db");
-    auto scenario = ParseScenario(testing::ReadBytes(testing::ExamplePath("scr_full_lifecycle.json")));
-    REQUIRE(scenario.ok());
-    scenario_ = *scenario;
-    {
-      auto store = OpenSqliteStore(path_);
-      REQUIRE(store.ok());
-      ManualClock setup_clock(scenario_.steps.front().at);
-      Engine engine(**store, setup_clock);
-      auto board = ParseBoardJson(testing::ReadBytes(testing::ExamplePath("demo-board.json")));
-      REQUIRE(board.ok());
-      board->people.push_back({"p-admin", "demo", "Admin", "admin@example.org", "", {"administrator"}});
-      board->people.push_back({"p-board-member", "demo", "Member", "member@example.org", "", {"board-member"}});
-      REQUIRE(engine.ImportBoardData(*board).ok());
-      ScenarioRunner runner(scenario_);
-      for (std::size_t i = 0; i < kStepsBeforeServing; ++i) {
-        auto out = runner.RunStep(i, engine, setup_clock, store->get());
-        INFO(out.status().message());
-        REQUIRE(out.ok());
-      }
-      ref_ = runner.review_ref();
-      clock_.Set(setup_clock.Now() + std::chrono::hours{1});
-      Access access(**store, clock_);
-      for (const char* person : {"p-panel-chair", "p-spoc"}) REQUIRE(access.SetPassword(person, kPassword).ok());
-      for (const char* person : {"p-board-chair", "p-panel-chair", "p-spoc", "p-police-lead", "p-csc-author",
-                                 "p-hospital-author", "p-csc-sm", "p-board-member", "p-admin"}) {
-        auto t = access.CreateToken(person, "tests");
-        REQUIRE(t.ok());
-        tokens_[person] = t->secret;
-      }
-    }
-    http::ServerOptions options;
-    options.db_path = path_;
-    options.port = 0;
-    server_ = std::make_unique<http::Server>(options, clock_);
-    Status started = server_->Start();
-    INFO(started.message());
-    REQUIRE(started.ok());
-  }
-
   Reply Call(const std::string& method, const std::string& target, const Credentials& who = {},
              const std::string& body = "") {
-    Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
-    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!who.token.empty()) request.set("Authorization", "Bearer " + who.token);
-    if (!who.cookie.empty()) request.set("Cookie", std::string(http::kSessionCookie) + "=" + who.cookie);
-    if (!who.csrf.empty()) request.set("X-CSRF-Token", who.csrf);
-    if (!body.empty()) {
-      request.setContentType("application/json");
-      request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    std::ostringstream text;
-    text << in.rdbuf();
-    Reply r;
-    r.status = static_cast<int>(response.getStatus());
-    for (const auto& [k, v] : response) r.headers[k] = v;
-    r.body = text.str().empty() ? json() : json::parse(text.str(), nullptr, false);
-    return r;
-  }
-  // The body as text, unparsed (a calendar).
-  std::string Raw(const std::string& target) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
-    Poco::Net::HTTPRequest request("GET", target, Poco::Net::HTTPMessage::HTTP_1_1);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::ostringstream text;
-    text << session.receiveResponse(response).rdbuf();
-    REQUIRE(response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK);
-    return text.str();
+    testing::HttpReply raw = Send(method, target, who, body);
+    return {raw.status, raw.body.empty() ? json() : json::parse(raw.body, nullptr, false), raw.headers};
   }
   Reply As(const std::string& person, const std::string& method, const std::string& target, const json& body = nullptr) {
-    return Call(method, target, Credentials{tokens_.at(person), "", ""}, body.is_null() ? "" : body.dump());
+    return Call(method, target, Credentials{token(person), "", ""}, body.is_null() ? "" : body.dump());
   }
-
-  // Direct reads of the file, as a second process would.
-  std::unique_ptr<Store> Open() {
-    auto store = OpenSqliteStore(path_);
-    REQUIRE(store.ok());
-    return std::move(*store);
-  }
-  std::vector<AuditEntry> AuditAfter(std::int64_t seq) {
-    AuditFilter f;
-    f.after_seq = seq;
-    auto entries = Open()->ListAudit(f);
-    REQUIRE(entries.ok());
-    return *entries;
-  }
-  std::int64_t AuditHead() {
-    auto all = AuditAfter(0);
-    return all.empty() ? 0 : all.back().seq;
-  }
-
-  const ScenarioStep& Step(std::size_t i) const { return scenario_.steps.at(i); }
-  const std::string& ref() const { return ref_; }
-  SharedClock& clock() { return clock_; }
-  const std::string& path() const { return path_; }
-
- private:
-  testing::TempDir dir_;
-  std::string path_;
-  Scenario scenario_;
-  std::string ref_;
-  SharedClock clock_;
-  std::map<std::string, std::string> tokens_;
-  std::unique_ptr<http::Server> server_;
 };
 
 json EventBody(const ScenarioStep& step) { return {{"event", step.event}, {"fields", step.fields}}; }
