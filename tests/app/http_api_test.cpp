@@ -417,3 +417,66 @@ SCENARIO("A path that is not UTF-8 gets a JSON 404, not a failure (found by the 
   REQUIRE_FALSE(body.is_discarded());
   CHECK(body["error"].get<std::string>().find("no such endpoint") != std::string::npos);
 }
+
+SCENARIO("The board's set-up and the outbox are kept over the API by its keepers only", "[http][api][admin]") {
+  ApiFixture api;
+  // The business officer adds an agency and a person to it; the board shows both.
+  CHECK(api.As("p-spoc", "POST", "/api/v1/agencies", json{{"id", "ambulance"}, {"name", "Ambulance Trust"}, {"sector", "health"}}).status == 200);
+  Reply added = api.As("p-spoc", "POST", "/api/v1/people",
+                       json{{"id", "p-amb-author"}, {"name", "Ari Lane"}, {"email", "ari.lane@example.org"},
+                            {"agency", "ambulance"}, {"roles", {"imr-author"}}});
+  CHECK(added.status == 200);
+  Reply board = api.As("p-spoc", "GET", "/api/v1/board");
+  REQUIRE(board.status == 200);
+  auto has_id = [](const json& list, const char* id) {
+    return std::any_of(list.begin(), list.end(), [&](const json& x) { return x["id"] == id; });
+  };
+  CHECK(has_id(board.body["agencies"], "ambulance"));
+  CHECK(has_id(board.body["people"], "p-amb-author"));
+
+  // Bad input is named and changes nothing; only an administrator makes an administrator.
+  Reply unknown_role = api.As("p-spoc", "POST", "/api/v1/people",
+                              json{{"id", "p-x"}, {"name", "X"}, {"email", "x@example.org"}, {"roles", {"wizard"}}});
+  CHECK(unknown_role.status == 400);
+  CHECK(unknown_role.body["error"].get<std::string>().find("wizard") != std::string::npos);
+  CHECK(api.As("p-spoc", "POST", "/api/v1/people",
+               json{{"id", "p-y"}, {"name", "Y"}, {"email", "y@example.org"}, {"roles", {"administrator"}}}).status == 403);
+  CHECK(api.As("p-admin", "POST", "/api/v1/people",
+               json{{"id", "p-y"}, {"name", "Y"}, {"email", "y@example.org"}, {"roles", {"administrator"}}}).status == 200);
+  Reply after = api.As("p-admin", "GET", "/api/v1/board");
+  CHECK_FALSE(has_id(after.body["people"], "p-x"));
+
+  // Others are refused, and each refusal audited.
+  for (const char* who : {"p-panel-chair", "p-csc-author", "p-board-member"}) {
+    CHECK(api.As(who, "GET", "/api/v1/board").status == 403);
+    CHECK(api.As(who, "POST", "/api/v1/agencies", json{{"id", "a"}, {"name", "A"}, {"sector", "health"}}).status == 403);
+    CHECK(api.As(who, "POST", "/api/v1/outbox/retry", json{{"all", true}}).status == 403);
+  }
+  Reply refusals = api.As("p-admin", "GET", "/api/v1/audit?actor=p-board-member");
+  CHECK(refusals.body["entries"].size() == 3);
+
+  // The whole board file: only an administrator, only their own board, all or nothing.
+  json file = board.body;
+  file.erase("meetings");
+  CHECK(api.As("p-spoc", "PUT", "/api/v1/board", file).status == 403);
+  json other = file;
+  other["board"]["id"] = "elsewhere";
+  CHECK(api.As("p-admin", "PUT", "/api/v1/board", other).status == 403);
+  json broken = file;
+  broken["people"].push_back({{"id", "p-z"}, {"name", "Z"}, {"email", "z@example.org"}, {"agency", "nowhere"}, {"roles", {"imr-author"}}});
+  broken["agencies"].push_back({{"id", "fire"}, {"name", "Fire"}, {"sector", "other"}});
+  CHECK(api.As("p-admin", "PUT", "/api/v1/board", broken).status == 400);
+  CHECK_FALSE(has_id(api.As("p-admin", "GET", "/api/v1/board").body["agencies"], "fire"));
+  CHECK(api.As("p-admin", "PUT", "/api/v1/board", file).status == 200);
+
+  // Board meetings, for the digest.
+  CHECK(api.As("p-board-chair", "POST", "/api/v1/board/meetings", json{{"date", "2026-12-10"}}).status == 201);
+  CHECK(api.As("p-spoc", "POST", "/api/v1/board/meetings", json{{"date", "2026-13-01"}}).status == 400);
+  CHECK(api.As("p-spoc", "GET", "/api/v1/board").body["meetings"] == json::array({"2026-12-10"}));
+
+  // Outbox retry: one notice or all, never neither.
+  CHECK(api.As("p-spoc", "POST", "/api/v1/outbox/retry", json::object()).status == 400);
+  Reply retried = api.As("p-spoc", "POST", "/api/v1/outbox/retry", json{{"all", true}});
+  CHECK(retried.status == 200);
+  CHECK(retried.body["queued"] == 0);  // nothing has failed here
+}

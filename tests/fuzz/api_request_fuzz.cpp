@@ -71,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const fuzz::StoreContents before = fuzz::Snapshot(*store);
 
   http::Response r = http::Handle(req, *store, engine, clock, http::ApiOptions{});
-  static const std::set<int> kKnown = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 500, 503};
+  static const std::set<int> kKnown = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 429, 500, 503};
   FUZZ_CHECK(kKnown.count(r.status) == 1, "an answer has a known status");
   if (r.status != 204 && r.content_type == "application/json") {
     nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
