@@ -349,10 +349,18 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
     if (until.empty()) until = e.value("requested_until", "");
     extensions.push_back({{"status", Words(e.value("status", ""), true)}, {"until", until}, {"reason", e.value("reason", "")}});
   }
-  json events = json::array();
+  // The events the next step names come first ("Expected next"), then every other one.
   std::string kind = j.value("kind", "");
+  std::string next_what = j["next_step"].value("what", "");
+  json expected = json::array(), events = json::array();
   auto help = EventHelpFor(kind);
-  for (std::size_t i = 1; i < help.size(); ++i) events.push_back({{"name", help[i].name}, {"summary", help[i].summary}});
+  for (std::size_t i = 1; i < help.size(); ++i) {
+    static const std::regex kWord("[A-Za-z]+");
+    bool named = false;
+    for (std::sregex_iterator w(next_what.begin(), next_what.end(), kWord), end; w != end && !named; ++w)
+      named = w->str() == help[i].name;
+    (named ? expected : events).push_back({{"name", help[i].name}, {"summary", help[i].summary}});
+  }
   json reports = ReportsView(j);
   // The timeline is the review's log: the read model carries no history.
   Response log = c.Api("GET", "/api/v1/reviews/" + ref + "/events");
@@ -385,6 +393,8 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
                {"has_actions", !j.value("actions", json::array()).empty()},
                {"history", history},
                {"may_record", j.value("open", false)},
+               {"expected", expected},
+               {"has_expected", !expected.empty()},
                {"events", events}};
   if (j.contains("next_due")) {
     data["next_due"] = j["next_due"];

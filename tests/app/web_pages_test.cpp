@@ -205,6 +205,14 @@ SCENARIO("The chair's list links each review, shows overdue ones first in red, a
   CHECK(Has(items, "CaseReferred, recorded by p-spoc"));
   CHECK(Has(items, "PanelMeetingHeld, recorded by p-spoc"));
   CHECK(Has(review.body, "<form method=\"get\" action=\"/reviews/" + web.ref() + "/record\""));
+  // The events the next step names (the panel's recommendation either way) come first.
+  auto expected = review.body.find(R"(<optgroup label="Expected next">)");
+  REQUIRE(expected != std::string::npos);
+  std::string group = review.body.substr(expected, review.body.find("</optgroup>", expected) - expected);
+  CHECK(Has(group, R"(<option value="ScrRecommended">)"));
+  CHECK(Has(group, R"(<option value="NoScrRecommended">)"));
+  CHECK_FALSE(Has(group, R"(<option value="ReviewClosed">)"));
+  CHECK(Has(review.body, R"(<option value="ReviewClosed">)"));
   CHECK(Has(review.body, "govuk-tag--red\">Overdue</strong>"));
   CHECK(std::regex_search(review.body, std::regex(R"(<dd class="govuk-summary-list__value">[-0-9]+: [^<]*\([0-9]+ days overdue\)</dd>)")));
   CHECK_FALSE(Has(review.body, "days left)"));
