@@ -490,3 +490,15 @@ SCENARIO("Administrators alone read the audit log page", "[http][web][audit]") {
   CHECK(Has(refused.body, "You cannot see or do this"));
   CHECK_FALSE(Has(refused.body, R"(id="audit")"));
 }
+
+SCENARIO("A form that is not UTF-8 is refused and changes nothing (found by the web_request fuzzer)", "[http][web][record]") {
+  WebFixture web;
+  const std::string chair = web.SignIn(kChair);
+  const std::string csrf = CsrfOf(web.Get("/reviews/" + web.ref(), chair).body);
+  const std::size_t events = web.History(web.ref()).size();
+  HttpReply r = web.Send("POST", "/reviews/" + web.ref() + "/record", {"", chair, ""},
+                         "csrf_token=" + csrf + "&event=ScrRecommended&reasons=%C8%C8%C8", "application/x-www-form-urlencoded");
+  CHECK(r.status == 400);
+  CHECK(Has(r.body, "not UTF-8 text"));
+  CHECK(web.History(web.ref()).size() == events);
+}
