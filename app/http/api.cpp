@@ -30,14 +30,6 @@ Response Json(int status, const json& body) {
 Response Error(const Status& s) { return Json(HttpStatusFor(s), {{"error", s.message()}}); }
 Response Error(int status, const std::string& message) { return Json(status, {{"error", message}}); }
 
-std::vector<std::string> Segments(const std::string& path) {
-  std::vector<std::string> out;
-  std::istringstream in(path);
-  for (std::string part; std::getline(in, part, '/');)
-    if (!part.empty()) out.push_back(part);
-  return out;
-}
-
 // One request, as the handlers see it.
 struct Call {
   const Request& req;
@@ -578,6 +570,14 @@ bool Matches(const Route& route, const std::vector<std::string>& segments, std::
 
 }  // namespace
 
+std::vector<std::string> PathSegments(const std::string& path) {
+  std::vector<std::string> out;
+  std::istringstream in(path);
+  for (std::string part; std::getline(in, part, '/');)
+    if (!part.empty()) out.push_back(part);
+  return out;
+}
+
 int HttpStatusFor(const Status& s) {
   switch (s.code()) {
     case Status::Code::kOk: return 200;
@@ -596,7 +596,7 @@ int HttpStatusFor(const Status& s) {
 Response Handle(const Request& req, Store& store, Engine& engine, const Clock& clock, const ApiOptions& options) {
   if (req.path == "/api/v1/health" && req.method == "GET") return Json(200, {{"status", "ok"}});
   Access access(store, clock, options.session_length);
-  std::vector<std::string> segments = Segments(req.path);
+  std::vector<std::string> segments = PathSegments(req.path);
   bool path_known = false;
   for (const Route& route : Routes()) {
     std::vector<std::string> params;

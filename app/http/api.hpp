@@ -41,6 +41,9 @@ inline constexpr const char* kSessionCookie = "casereview_session";
 // Answers one request. Uses `store` and `engine` from this thread only.
 Response Handle(const Request& req, Store& store, Engine& engine, const Clock& clock, const ApiOptions& options);
 
+// "/api/v1/reviews/X" -> {"api", "v1", "reviews", "X"} (empty segments dropped).
+std::vector<std::string> PathSegments(const std::string& path);
+
 // The status code for an error Status: 400 invalid, 401, 403, 404, 409 refused or conflict,
 // 429 too many wrong passwords, 503 unavailable, 500 otherwise.
 int HttpStatusFor(const Status& s);

@@ -742,14 +742,6 @@ Response AuditPage(Ctx& c) {
   return Page(c, 200, "Audit log", "audit.html", data);
 }
 
-std::vector<std::string> Segments(const std::string& path) {
-  std::vector<std::string> out;
-  std::istringstream in(path);
-  for (std::string part; std::getline(in, part, '/');)
-    if (!part.empty()) out.push_back(part);
-  return out;
-}
-
 }  // namespace
 
 bool IsWebPath(std::string_view path) {
@@ -774,7 +766,7 @@ Response HandleWeb(const Request& req, Store& store, Engine& engine, const Clock
   } else if (req.method != "GET") {
     return Message(c, 405, "casereview could not do this", "pages take GET, and forms POST");
   }
-  std::vector<std::string> seg = Segments(req.path);
+  std::vector<std::string> seg = PathSegments(req.path);
   if (seg.size() == 1 && seg[0] == "sign-in") {
     if (req.method == "POST") return SignIn(c);
     return SignInPage(c, 200, "", "");

@@ -12,6 +12,7 @@
 
 #include "access.hpp"
 #include "fuzz_support.hpp"
+#include "http_fuzz_support.hpp"
 #include "http/api.hpp"
 
 using namespace casereview;
@@ -20,42 +21,13 @@ namespace {
 
 constexpr std::string_view kSubjectName = "Child A";
 
-std::map<std::string, std::string> Query(const std::string& text) {
-  std::map<std::string, std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('&', start);
-    if (end == std::string::npos) end = text.size();
-    std::string pair = text.substr(start, end - start);
-    std::size_t eq = pair.find('=');
-    out[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
-    start = end + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view text = fuzz::AsText(data, size);
-  const std::size_t eol = text.find('\n');
-  std::string line{text.substr(0, eol)};
-  http::Request req;
-  req.body = eol == std::string_view::npos ? "" : std::string(text.substr(eol + 1));
-  std::string person = "p-spoc";
-  if (auto as = line.find(" as "); as != std::string::npos) {
-    person = line.substr(as + 4);
-    line.resize(as);
-  }
-  const std::size_t space = line.find(' ');
-  if (space == std::string::npos) return -1;
-  req.method = line.substr(0, space);
-  std::string target = line.substr(space + 1);
-  if (auto q = target.find('?'); q != std::string::npos) {
-    req.query = Query(target.substr(q + 1));
-    target.resize(q);
-  }
-  req.path = target;
+  auto parsed = fuzz::ParseFuzzRequest(fuzz::AsText(data, size), "p-spoc");
+  if (!parsed) return -1;
+  http::Request& req = parsed->req;
+  const std::string& person = parsed->person;
 
   auto store = NewMemoryStore();
   ManualClock clock{Instant{}};
