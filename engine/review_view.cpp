@@ -3,19 +3,11 @@
 #include "calendar.hpp"
 
 namespace casereview {
+namespace {
 
-nlohmann::json ReviewJson(const ReviewRecord& r) {
-  nlohmann::json j = nlohmann::json::parse(r.projection, nullptr, false);
-  if (!j.is_object()) j = nlohmann::json::object();
-  j["board"] = r.board_id;
-  j["open"] = r.open;
-  j["events"] = r.last_seq;
-  j["opened_at"] = FormatInstant(r.opened_at);
-  j["updated_at"] = FormatInstant(r.updated_at);
-  return j;
-}
-
-void AddDueSummary(nlohmann::json& j, Instant now) {
+// AddDueSummary with London's date at `now` given: a list computes it once for every row.
+// `j` holds "deadlines" (a ReviewJson, or a review's summary, which keeps only those not met).
+void AddDueSummaryOn(nlohmann::json& j, Instant now, Date today) {
   nlohmann::json next;
   int overdue = 0;
   for (const auto& d : j.value("deadlines", nlohmann::json::array())) {
@@ -28,11 +20,50 @@ void AddDueSummary(nlohmann::json& j, Instant now) {
   if (!next.is_null()) {
     auto due_date = ParseDate(next["due_date"].get<std::string>());
     if (due_date.ok()) {
-      auto days = std::chrono::sys_days(*due_date) - std::chrono::sys_days(LondonDate(now));
+      auto days = std::chrono::sys_days(*due_date) - std::chrono::sys_days(today);
       j["next_due"] = {{"what", next["what"]}, {"due_date", next["due_date"]}, {"days_left", days.count()}};
     }
   }
   j["overdue"] = overdue;
+}
+
+nlohmann::json RowOn(const ReviewSummary& s, Instant now, Date today) {
+  nlohmann::json summary = nlohmann::json::parse(s.summary, nullptr, false);
+  if (!summary.is_object()) summary = nlohmann::json::object();
+  AddDueSummaryOn(summary, now, today);
+  nlohmann::json row = {{"ref", s.ref},
+                        {"kind", s.kind},
+                        {"stage", s.stage},
+                        {"open", s.open},
+                        {"next_step", summary["next_step"]},
+                        {"overdue", summary["overdue"]},
+                        {"updated_at", FormatInstant(s.updated_at)}};
+  if (summary.contains("next_due")) row["next_due"] = std::move(summary["next_due"]);
+  return row;
+}
+
+}  // namespace
+
+nlohmann::json ReviewJson(const ReviewRecord& r) {
+  nlohmann::json j = nlohmann::json::parse(r.projection, nullptr, false);
+  if (!j.is_object()) j = nlohmann::json::object();
+  j["board"] = r.board_id;
+  j["open"] = r.open;
+  j["events"] = r.last_seq;
+  j["opened_at"] = FormatInstant(r.opened_at);
+  j["updated_at"] = FormatInstant(r.updated_at);
+  return j;
+}
+
+void AddDueSummary(nlohmann::json& j, Instant now) { AddDueSummaryOn(j, now, LondonDate(now)); }
+
+nlohmann::json ReviewListRow(const ReviewSummary& s, Instant now) { return RowOn(s, now, LondonDate(now)); }
+
+nlohmann::json ReviewListRows(const std::vector<ReviewSummary>& summaries, Instant now) {
+  const Date today = LondonDate(now);
+  nlohmann::json rows = nlohmann::json::array();
+  for (const ReviewSummary& s : summaries) rows.push_back(RowOn(s, now, today));
+  return rows;
 }
 
 }  // namespace casereview
