@@ -119,6 +119,16 @@ SCENARIO("The review list from summaries is the list from the read models, on ti
     REQUIRE(all.size() >= 25);
     REQUIRE(stages.size() >= 12);
 
+    THEN("no summary carries the child's name, date of birth or NHS number") {
+      auto summaries = engine.ListReviewSummaries({}, {});
+      REQUIRE(summaries.ok());
+      REQUIRE(summaries->size() == all.size());
+      for (const ReviewSummary& s : *summaries) {
+        INFO(s.ref << ": " << s.summary);
+        for (const char* identifying : {"Child A", "2019-06-14", "Robin", "Fictional", "2025-03-14", "900000000"})
+          CHECK(s.summary.find(identifying) == std::string::npos);
+      }
+    }
     const std::vector<Instant> moments = {At("2026-01-05T10:00:00Z"), At("2026-02-15T08:00:00Z"),
                                           At("2026-03-20T23:30:00Z"), At("2026-06-01T00:00:00Z"),
                                           At("2027-03-28T01:30:00Z"), At("2028-01-01T12:00:00Z")};
