@@ -81,6 +81,12 @@ double BareReplay(const std::string& path, const std::vector<std::vector<ReviewC
               " stage = excluded.stage, machine_version = excluded.machine_version,"
               " last_seq = excluded.last_seq, open = excluded.open, opened_at = excluded.opened_at,"
               " updated_at = excluded.updated_at, projection = excluded.projection");
+  Stmt summary(db,
+               "INSERT INTO review_summaries (ref, board_id, kind, stage, open, updated_at, summary)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?)"
+               " ON CONFLICT (ref) DO UPDATE SET board_id = excluded.board_id, kind = excluded.kind,"
+               " stage = excluded.stage, open = excluded.open, updated_at = excluded.updated_at,"
+               " summary = excluded.summary");
   Stmt event(db, "INSERT INTO review_events (review_ref, seq, type, payload, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?)");
   Stmt timer(db, "INSERT INTO timers (id, review_ref, due, event, payload, status, changed_at)"
                  " VALUES (?, ?, ?, ?, ?, 'pending', NULL)");
@@ -97,6 +103,8 @@ double BareReplay(const std::string& path, const std::vector<std::vector<ReviewC
       review.Text(1, r.ref).Text(2, r.board_id).Text(3, r.kind).Text(4, r.stage).Int(5, r.machine_version);
       review.Int(6, r.last_seq).Int(7, r.open ? 1 : 0).Int(8, Secs(r.opened_at)).Int(9, Secs(r.updated_at));
       review.Text(10, r.projection).Run();
+      summary.Text(1, r.ref).Text(2, r.board_id).Text(3, r.kind).Text(4, r.stage).Int(5, r.open ? 1 : 0);
+      summary.Int(6, Secs(r.updated_at)).Text(7, r.summary).Run();
       for (const StoredEvent& e : c.events)
         event.Text(1, e.review_ref).Int(2, e.seq).Text(3, e.type).Text(4, e.payload).Text(5, e.actor)
             .Int(6, Secs(e.recorded_at)).Run();

@@ -10,9 +10,10 @@
 
 namespace casereview::bench {
 
-// Writes the same rows as `transactions` (one SQLite transaction each): the review row, its
-// events, its new, moved and cancelled timers, the fired timer, the notices. Only writes:
-// which timers are new or gone is known from memory, never read back. Returns seconds.
+// Writes the same rows as `transactions` (one SQLite transaction each): the review row and
+// its summary row, its events, its new, moved and cancelled timers, the fired timer, the
+// notices. Only writes: which timers are new or gone is known from memory, never read back.
+// Returns seconds.
 // REQUIRES: `path` holds a casereview schema with the workload's board and no reviews.
 double BareReplay(const std::string& path, const std::vector<std::vector<ReviewChange>>& transactions);
 

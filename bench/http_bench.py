@@ -3,13 +3,14 @@
 
 Starts `casereview serve` on a loopback port over a new database holding the demo board and
 --reviews open SCRs (referred through the API itself, as a business officer would), then
-measures with wrk (Debian's package) the panel chair's review list and one review's page:
-requests/s and p50/p99 latency, each for --seconds with --connections connections. Every
-request is signed in by an API token and audited, as in production (one durable audit append
-per request). Prints one line per endpoint, and the ratio of the two in the same run.
+measures with wrk (Debian's package) the panel chair's review list (whole, and its first page
+of --page reviews), and one review's page: requests/s and p50/p99 latency, each for --seconds
+with --connections connections. Every request is signed in by an API token and audited, as in
+production (one durable audit append per request). Prints one line per endpoint, and the
+ratio of the whole list to one review's page in the same run.
 
 Usage: bench/http_bench.py --casereview build/app/casereview --examples examples
-                           [--reviews 10000] [--seconds 10] [--connections 8]
+                           [--reviews 10000] [--page 50] [--seconds 10] [--connections 8]
 """
 import argparse
 import http.client
@@ -57,6 +58,7 @@ def main():
     ap.add_argument("--casereview", required=True)
     ap.add_argument("--examples", required=True)
     ap.add_argument("--reviews", type=int, default=10000)
+    ap.add_argument("--page", type=int, default=50)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=8)
     args = ap.parse_args()
@@ -98,11 +100,14 @@ def main():
               f"({args.reviews / load_seconds:.0f} referrals/s, each one durable commit and one audit entry)")
         base = f"http://127.0.0.1:{port}"
         list_rate, list_p50, list_p99 = wrk(f"{base}/api/v1/reviews", token, args.seconds, args.connections)
+        page_rate, page_p50, page_p99 = wrk(f"{base}/api/v1/reviews?limit={args.page}", token, args.seconds,
+                                            args.connections)
         one_rate, one_p50, one_p99 = wrk(f"{base}/api/v1/reviews/{first}", token, args.seconds, args.connections)
         print(f"figure 5 (HTTP, {args.connections} connections, {args.seconds} s each): the chair's list of "
               f"{args.reviews} open reviews {list_rate:.1f} req/s, p50 {list_p50:.1f} ms, p99 {list_p99:.1f} ms; "
+              f"its first page of {args.page} {page_rate:.1f} req/s, p50 {page_p50:.2f} ms, p99 {page_p99:.2f} ms; "
               f"one review's page {one_rate:.1f} req/s, p50 {one_p50:.2f} ms, p99 {one_p99:.2f} ms; "
-              f"ratio one review / list = {one_rate / list_rate:.1f}x")
+              f"ratio one review / whole list = {one_rate / list_rate:.1f}x")
     finally:
         if server:
             server.send_signal(signal.SIGTERM)

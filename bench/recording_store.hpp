@@ -23,6 +23,9 @@ class RecordingStore final : public Store {
   Status ImportBoardData(const BoardData& d) override { return s_.ImportBoardData(d); }
   Result<ReviewRecord> GetReview(std::string_view ref) override { return s_.GetReview(ref); }
   Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f) override { return s_.ListReviews(f); }
+  Result<std::vector<ReviewSummary>> ListReviewSummaries(const ReviewFilter& f, const ReviewPage& page) override {
+    return s_.ListReviewSummaries(f, page);
+  }
   Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override { return s_.LoadEvents(ref); }
   Result<std::int64_t> CountReviewsWithPrefix(std::string_view p) override { return s_.CountReviewsWithPrefix(p); }
   Status Commit(const ReviewChange& c) override {

@@ -262,6 +262,10 @@ Result<std::vector<ReviewRecord>> Engine::ListReviews(const ReviewFilter& f) {
   return store_.ListReviews(f);
 }
 
+Result<std::vector<ReviewSummary>> Engine::ListReviewSummaries(const ReviewFilter& f, const ReviewPage& page) {
+  return store_.ListReviewSummaries(f, page);
+}
+
 Result<std::vector<StoredEvent>> Engine::History(std::string_view ref) {
   auto r = GetReview(ref);
   if (!r.ok()) return r.status();

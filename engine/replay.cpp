@@ -1,5 +1,7 @@
 #include "replay.hpp"
 
+#include "casereview/review_summary.hpp"
+
 #include "cdop/cdop_events.hpp"
 #include "cdop/cdop_workflow.hpp"
 #include "scr/scr_events.hpp"
@@ -129,6 +131,7 @@ ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant
   r.updated_at = updated_at;
   nlohmann::json projection = w.Projection();
   projection["deadlines"] = s.deadlines.ToJson();
+  r.summary = SummarizeProjection(projection);
   r.projection = projection.dump();
   return r;
 }

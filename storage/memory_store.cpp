@@ -114,6 +114,17 @@ class MemoryStore final : public Store {
     return rows;
   }
 
+  Result<std::vector<ReviewSummary>> ListReviewSummaries(const ReviewFilter& f, const ReviewPage& page) override {
+    std::vector<ReviewSummary> rows;
+    for (auto it = reviews_.upper_bound(page.after); it != reviews_.end() && rows.size() < page.limit; ++it) {
+      const ReviewRecord& r = it->second;
+      if (f.board_id && r.board_id != *f.board_id) continue;
+      if (f.open_only && !r.open) continue;
+      rows.push_back({r.ref, r.board_id, r.kind, r.stage, r.open, r.updated_at, r.summary});
+    }
+    return rows;
+  }
+
   Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override {
     auto it = events_.find(ref);
     if (it == events_.end()) return std::vector<StoredEvent>{};

@@ -119,6 +119,7 @@ ReviewRecord ReadReview(const SQLite::Statement& s) {
   r.opened_at = InstantAt(s.getColumn(7).getInt64());
   r.updated_at = InstantAt(s.getColumn(8).getInt64());
   r.projection = s.getColumn(9).getString();
+  r.summary = s.getColumn(10).getString();
   return r;
 }
 

@@ -45,8 +45,14 @@ extern const char* const kUpsertPerson;
 void BindPerson(SQLite::Statement& s, const Person& p);
 Person ReadPerson(const SQLite::Statement& s);
 
+// A review's summary is kept in review_summaries (sqlite_summaries.hpp): read it with
+// `SELECT kReviewColumns FROM kReviewTables`, the review as `r`. A review with no summary row
+// (only a file written outside the store can have one) reads with an empty summary.
+// kUpsertReview writes the reviews row only.
 inline constexpr const char* kReviewColumns =
-    "ref, board_id, kind, stage, machine_version, last_seq, open, opened_at, updated_at, projection";
+    "r.ref, r.board_id, r.kind, r.stage, r.machine_version, r.last_seq, r.open, r.opened_at, r.updated_at,"
+    " r.projection, COALESCE(s.summary, '')";
+inline constexpr const char* kReviewTables = "reviews r LEFT JOIN review_summaries s ON s.ref = r.ref";
 extern const char* const kUpsertReview;
 void BindReview(SQLite::Statement& s, const ReviewRecord& r);
 ReviewRecord ReadReview(const SQLite::Statement& s);

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "sqlite_summaries.hpp"
+
 namespace casereview::storage {
 namespace {
 
@@ -188,6 +190,27 @@ const Migration kAccess{
         "CREATE INDEX audit_by_target ON audit_log (target, seq)",
     }};
 
+// Version 6: each review's row in a list, kept beside its read model so a list of thousands
+// of reviews reads neither the projections nor their JSON (docs/performance.md, figure 5).
+// The record's list facts are copied (board, kind, stage, open, updated_at) so the list reads
+// this table alone; summary is SummarizeProjection of the projection (review_summary.hpp).
+// Commit writes the row with the review's; existing reviews get theirs from their stored
+// projections (BackfillReviewSummaries). A list filters by board and open, in ref order.
+const Migration kReviewSummaries{
+    6,
+    {
+        "CREATE TABLE review_summaries ("
+        " ref TEXT NOT NULL PRIMARY KEY REFERENCES reviews (ref),"
+        " board_id TEXT NOT NULL REFERENCES boards (id),"
+        " kind TEXT NOT NULL,"
+        " stage TEXT NOT NULL,"
+        " open INTEGER NOT NULL CHECK (open IN (0, 1)),"
+        " updated_at BIGINT NOT NULL,"
+        " summary TEXT NOT NULL)",
+        "CREATE INDEX review_summaries_by_board ON review_summaries (board_id, open, ref)",
+    },
+    BackfillReviewSummaries};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -211,6 +234,7 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
   for (const Migration& m : Migrations()) {
     if (m.version <= current) continue;
     for (std::string_view sql : m.statements) db.exec(std::string(sql));
+    if (m.backfill) m.backfill(db);
   }
   db.exec("DELETE FROM schema_version");
   SQLite::Statement insert(db, "INSERT INTO schema_version (version) VALUES (?)");
@@ -221,7 +245,8 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess};
+  static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess,
+                                               kReviewSummaries};
   return kAll;
 }
 

@@ -24,6 +24,10 @@ namespace casereview::storage {
 struct Migration {
   int version;  // 1, 2, ... with no gaps: Migrations()[i].version == i + 1
   std::vector<std::string_view> statements;
+  // Rows that SQL alone cannot derive (they need a JSON read model parsed), written after the
+  // statements in the same transaction; nullptr for most versions. Portable SQL too: another
+  // store's migration runs the same step in its own code.
+  void (*backfill)(SQLite::Database& db) = nullptr;
 };
 
 // Every migration, oldest first. Append only: a released migration never changes.

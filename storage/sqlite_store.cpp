@@ -22,6 +22,7 @@
 #include "sqlite_rows.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_statements.hpp"
+#include "sqlite_summaries.hpp"
 #include "sqlite_timers.hpp"
 
 namespace casereview {
@@ -75,6 +76,7 @@ class SqliteStore final : public Store {
 
   Result<ReviewRecord> GetReview(std::string_view ref) override;
   Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f) override;
+  Result<std::vector<ReviewSummary>> ListReviewSummaries(const ReviewFilter& f, const ReviewPage& page) override;
   Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override;
   Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) override;
   Status Commit(const ReviewChange& change) override;
@@ -289,7 +291,8 @@ Result<std::vector<Person>> SqliteStore::ListPeople(std::string_view board_id) {
 Result<ReviewRecord> SqliteStore::GetReview(std::string_view ref) {
   std::string key(ref);
   auto rows = Read<std::vector<ReviewRecord>>("read review " + key, [&] {
-    return Select(std::string("SELECT ") + kReviewColumns + " FROM reviews WHERE ref = ?", ReadReview, {key});
+    return Select(std::string("SELECT ") + kReviewColumns + " FROM " + kReviewTables + " WHERE r.ref = ?", ReadReview,
+                  {key});
   });
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("no review " + key);
@@ -297,15 +300,20 @@ Result<ReviewRecord> SqliteStore::GetReview(std::string_view ref) {
 }
 
 Result<std::vector<ReviewRecord>> SqliteStore::ListReviews(const ReviewFilter& f) {
-  std::string sql = std::string("SELECT ") + kReviewColumns + " FROM reviews WHERE 1 = 1";
+  std::string sql = std::string("SELECT ") + kReviewColumns + " FROM " + kReviewTables + " WHERE 1 = 1";
   std::vector<std::string> params;
   if (f.board_id) {
-    sql += " AND board_id = ?";
+    sql += " AND r.board_id = ?";
     params.push_back(*f.board_id);
   }
-  if (f.open_only) sql += " AND open = 1";
-  sql += " ORDER BY ref";
+  if (f.open_only) sql += " AND r.open = 1";
+  sql += " ORDER BY r.ref";
   return Read<std::vector<ReviewRecord>>("list the reviews", [&] { return Select(sql, ReadReview, params); });
+}
+
+Result<std::vector<ReviewSummary>> SqliteStore::ListReviewSummaries(const ReviewFilter& f, const ReviewPage& page) {
+  return Read<std::vector<ReviewSummary>>("list the reviews' summaries",
+                                          [&] { return SelectReviewSummaries(db_, f, page); });
 }
 
 Result<std::vector<StoredEvent>> SqliteStore::LoadEvents(std::string_view ref) {
@@ -350,6 +358,7 @@ Status SqliteStore::WriteChange(const ReviewChange& c) {
   SQLite::Statement& upsert = *upsert_prepared;  // first: the events' foreign key needs it
   BindReview(upsert, c.review);
   upsert.exec();
+  UpsertReviewSummary(db_, c.review);
   Prepared insert_prepared(db_, kInsertEvent);
   SQLite::Statement& insert = *insert_prepared;
   for (const StoredEvent& e : c.events) {

@@ -134,24 +134,45 @@ constexpr const char* kNeedsCaseRole = "needs a chair, panel member or business 
 
 // ---- reviews ----
 
+// ?limit=N (a whole number, at least 1) and ?after=REF ask for one page of the list: the
+// reviews after REF in ref order, at most N. Without limit the list is whole, as it always was.
+Result<ReviewPage> ListPageOf(const Request& req) {
+  ReviewPage page;
+  if (auto after = req.query.find("after"); after != req.query.end()) page.after = after->second;
+  auto limit = req.query.find("limit");
+  if (limit == req.query.end()) return page;
+  const std::string& text = limit->second;
+  bool digits = !text.empty() && text.size() <= 9;  // up to 999,999,999: no overflow below
+  for (char ch : text) digits = digits && ch >= '0' && ch <= '9';
+  std::size_t n = digits ? std::stoul(text) : 0;
+  if (n == 0) return Status::InvalidArgument("'limit' is a whole number of reviews, at least 1");
+  page.limit = n;
+  return page;
+}
+
+// The rows come from the reviews' summaries (Store::ListReviewSummaries), not their read
+// models: a list of 10,000 reviews reads no projection (docs/performance.md, figure 5).
+// "next" is the `after` of the next page; null when this page is the last.
 Response ListReviews(Call& c) {
+  const std::string& board = c.person().board_id;
+  if (!SeesCaseDetails(c.person(), board))
+    return Audited(c, "review.list", board, Error(403, std::string("the list of reviews ") + kNeedsCaseRole));
+  auto page = ListPageOf(c.req);
+  if (!page.ok()) return Audited(c, "review.list", board, Error(page.status()));
+  ReviewFilter f;
+  f.board_id = board;
+  f.open_only = c.req.query.count("all") == 0;
+  ReviewPage ask = *page;
+  if (ask.limit != SIZE_MAX) ++ask.limit;  // one more than the page: is there a next one?
   Instant now = c.clock.Now();
-  return BoardRead(c, "review.list", SeesCaseDetails(c.person(), c.person().board_id),
-                   std::string("the list of reviews ") + kNeedsCaseRole, c.req.query.count("all") == 0,
-                   [&](const std::vector<ReviewRecord>& reviews) {
-                     json out = json::array();
-                     for (const ReviewRecord& r : reviews) {
-                       json full = ReviewJson(r);
-                       AddDueSummary(full, now);
-                       json row = {{"ref", r.ref},     {"kind", r.kind},
-                                   {"stage", r.stage}, {"open", r.open},
-                                   {"next_step", full["next_step"]}, {"overdue", full["overdue"]},
-                                   {"updated_at", FormatInstant(r.updated_at)}};
-                       if (full.contains("next_due")) row["next_due"] = full["next_due"];
-                       out.push_back(row);
-                     }
-                     return json{{"reviews", out}};
-                   });
+  auto summaries = c.engine.ListReviewSummaries(f, ask);
+  if (!summaries.ok()) return Error(summaries.status());
+  json next = nullptr;
+  if (summaries->size() > page->limit) {
+    summaries->resize(page->limit);
+    next = summaries->back().ref;
+  }
+  return Audited(c, "review.list", board, Json(200, {{"reviews", ReviewListRows(*summaries, now)}, {"next", next}}));
 }
 
 Response ShowReview(Call& c) {

@@ -74,6 +74,10 @@ class Engine {
 
   Result<ReviewRecord> GetReview(std::string_view ref);
   Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f);
+  // One page of the summaries of the reviews the filter selects, by ref (Store::ListReviewSummaries):
+  // what a list of reviews needs, without reading a read model. ReviewListRows
+  // (engine/review_view.hpp) makes them the rows the API and the CLI show.
+  Result<std::vector<ReviewSummary>> ListReviewSummaries(const ReviewFilter& f, const ReviewPage& page);
   Result<std::vector<StoredEvent>> History(std::string_view ref);
 
   // ---- The calendar ----

@@ -10,6 +10,7 @@
 // will share one database between several engine processes).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -49,8 +50,24 @@ struct ReviewRecord {
   Instant opened_at{};
   Instant updated_at{};
   std::string projection;  // JSON object: the review's current facts for reads
+  // JSON object: what a list of reviews shows of it, SummarizeProjection(projection)
+  // (review_summary.hpp). The engine writes it with the projection; a store keeps it as given.
+  std::string summary;
 
   bool operator==(const ReviewRecord&) const = default;
+};
+
+// A review as a list shows it: the record's own facts and its summary, without the projection.
+struct ReviewSummary {
+  std::string ref;
+  std::string board_id;
+  std::string kind;
+  std::string stage;
+  bool open = true;
+  Instant updated_at{};
+  std::string summary;  // as ReviewRecord::summary
+
+  bool operator==(const ReviewSummary&) const = default;
 };
 
 // A durable timer: when it falls due it fires once, as an ordinary event on its review
@@ -131,6 +148,13 @@ struct ReviewFilter {
   bool open_only = false;
 };
 
+// One page of a list in ref order: the refs after `after` ("" for the first page), at most
+// `limit` of them. The next page starts after the last ref of this one.
+struct ReviewPage {
+  std::string after;
+  std::size_t limit = SIZE_MAX;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -148,6 +172,10 @@ class Store {
   // Reviews.
   virtual Result<ReviewRecord> GetReview(std::string_view ref) = 0;  // NotFound if absent
   virtual Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f) = 0;  // by ref
+  // The summaries of the reviews the filter selects, by ref, one page of them: what a list of
+  // reviews reads, without loading any projection. Written by Commit and CommitAll in the same
+  // transaction as the record, so it is never older than the record.
+  virtual Result<std::vector<ReviewSummary>> ListReviewSummaries(const ReviewFilter& f, const ReviewPage& page) = 0;
   virtual Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) = 0;  // by seq
   // How many reviews have a ref starting with `prefix` (to number the next one).
   virtual Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) = 0;

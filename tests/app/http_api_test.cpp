@@ -244,6 +244,56 @@ SCENARIO("Each role reaches what it needs and is refused the rest, every refusal
   CHECK(*api.Open()->CountReviewsWithPrefix("SCR-") == 3);
 }
 
+SCENARIO("The review list comes whole or a page at a time, each row what the review's page says", "[http][api][list]") {
+  ApiFixture api;
+  json referral = {{"fields", api.Step(0).fields}};
+  for (int i = 0; i < 4; ++i) REQUIRE(api.As("p-panel-chair", "POST", "/api/v1/reviews", referral).status == 201);
+  Reply whole = api.As("p-panel-chair", "GET", "/api/v1/reviews");
+  REQUIRE(whole.status == 200);
+  const json& rows = whole.body["reviews"];
+  REQUIRE(rows.size() == 5);
+  THEN("the whole list has no next page, and each row has the list's fields, as the review's own page gives them") {
+    CHECK(whole.body["next"].is_null());
+    for (const json& row : rows) {
+      Reply one = api.As("p-panel-chair", "GET", "/api/v1/reviews/" + row["ref"].get<std::string>());
+      REQUIRE(one.status == 200);
+      INFO(row.dump() << "\n" << one.body.dump());
+      for (const char* key : {"stage", "open", "next_step", "overdue", "updated_at"}) CHECK(row[key] == one.body[key]);
+      CHECK(row.value("next_due", json()) == one.body.value("next_due", json()));
+      CHECK(row["kind"] == "scr");
+      CHECK(row.size() == (row.contains("next_due") ? 8u : 7u));
+    }
+  }
+  THEN("pages of two, each after the last one's next, give the same rows in the same order") {
+    json paged = json::array();
+    std::string target = "/api/v1/reviews?limit=2";
+    int pages = 0;
+    for (;;) {
+      Reply page = api.As("p-panel-chair", "GET", target);
+      REQUIRE(page.status == 200);
+      REQUIRE(page.body["reviews"].size() <= 2);
+      ++pages;
+      for (const json& row : page.body["reviews"]) paged.push_back(row);
+      if (page.body["next"].is_null()) break;
+      REQUIRE(page.body["next"] == page.body["reviews"].back()["ref"]);
+      target = "/api/v1/reviews?limit=2&after=" + page.body["next"].get<std::string>();
+    }
+    CHECK(pages == 3);
+    CHECK(paged == rows);
+  }
+  THEN("a limit that is not a whole number of at least 1 is refused, and audited as invalid") {
+    for (const char* limit : {"0", "x", "-1", "2x", "", "99999999999"}) {
+      auto head = api.AuditHead();
+      Reply r = api.As("p-panel-chair", "GET", std::string("/api/v1/reviews?limit=") + limit);
+      INFO("limit=" << limit << ": " << r.body.dump());
+      CHECK(r.status == 400);
+      auto entries = api.AuditAfter(head);
+      REQUIRE(entries.size() == 1);
+      CHECK(entries[0].outcome == "invalid");
+    }
+  }
+}
+
 SCENARIO("The chair records the panel's decision; a refused or forbidden event changes nothing", "[http][api][record]") {
   ApiFixture api;
   const std::string events = "/api/v1/reviews/" + api.ref() + "/events";

@@ -41,10 +41,11 @@ int SchemaVersionOf(const std::string& path) {
 
 }  // namespace
 
-SCENARIO("The migrations are numbered 1 to 5 in order, sign-in and the audit log last", "[store][sqlite][migration]") {
+SCENARIO("The migrations are numbered 1 to 6 in order, the review summaries last", "[store][sqlite][migration]") {
   const auto& migrations = storage::Migrations();
   for (std::size_t i = 0; i < migrations.size(); ++i) REQUIRE(migrations[i].version == static_cast<int>(i + 1));
-  REQUIRE(storage::LatestSchemaVersion() == 5);
+  REQUIRE(storage::LatestSchemaVersion() == 6);
+  REQUIRE(migrations.back().backfill != nullptr);
 }
 
 SCENARIO("Settings survive closing and reopening the database", "[store][sqlite][settings][durability]") {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "../../storage/sqlite_schema.hpp"  // private to storage/: the connection settings
+#include "casereview/review_summary.hpp"
 #include "casereview/sqlite_store.hpp"
 #include "older_files.hpp"
 #include "store_fixtures.hpp"
@@ -48,7 +49,9 @@ BoardData Board1() {
 
 ReviewChange Referral(const std::string& ref) {
   ReviewChange c;
-  c.review = {ref, "b1", "scr", "Referred", 1, 1, true, At(1767605400), At(1767605400), R"({"imrs":[]})"};
+  const std::string projection = R"({"imrs":[]})";
+  c.review = {ref,        "b1", "scr", "Referred", 1, 1, true, At(1767605400), At(1767605400),
+              projection, SummarizeProjection(std::string_view(projection))};  // as the engine writes it
   c.events = {{ref, 1, "CaseReferred", R"({"agency":"csc"})", "p-spoc", At(1767605400)}};
   return c;
 }
@@ -265,13 +268,13 @@ SCENARIO("A version-1 database is upgraded when opened, all or nothing, its data
     WriteVersion1File(path, Board1(), referral);
     { SQLite::Database(path, SQLite::OPEN_READWRITE).exec("CREATE TABLE outbox (note TEXT)"); }
     auto opened = OpenSqliteStore(path);
-    THEN("opening fails with a StorageError, and no part of versions 2 to 5 was applied") {
+    THEN("opening fails with a StorageError, and no part of versions 2 to 6 was applied") {
       REQUIRE(opened.status().code() == Status::Code::kStorageError);
-      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 5") &&
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 6") &&
                                                     Catch::Contains("outbox") && Catch::Contains(path));
       SQLite::Database raw(path, SQLite::OPEN_READONLY);
       REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == 1);
-      std::string later = ", 'settings', 'outbox_v4', 'outbox_by_status_due', 'outbox_by_review'";
+      std::string later = ", 'settings', 'outbox_v4', 'outbox_by_status_due', 'outbox_by_review', 'review_summaries'";
       REQUIRE(SchemaObjectsNamed(raw, kVersion2Objects + later) == 1);  // the stray outbox
       REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM review_events").getInt() == 1);
     }

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "casereview/review_summary.hpp"
 #include "casereview/sqlite_store.hpp"
 #include "casereview/store.hpp"
 #include "support/test_support.hpp"
@@ -60,8 +62,10 @@ inline StoredEvent Event(const std::string& ref, std::int64_t seq, const std::st
 // A change that opens review `ref` on `board` with its first event.
 inline ReviewChange Referral(const std::string& ref, const std::string& board = "demo", bool open = true) {
   ReviewChange c;
-  c.review = {ref, board, "scr", open ? "Referred" : "NotToProceed", 1, 1, open, At(kJan5), At(kJan5),
-              R"({"stage":"Referred"})"};
+  const std::string projection = R"({"stage":"Referred"})";
+  c.review = {ref,       board,      "scr",      open ? "Referred" : "NotToProceed",
+              1,         1,          open,       At(kJan5),
+              At(kJan5), projection, SummarizeProjection(std::string_view(projection))};  // as the engine writes it
   c.events = {Event(ref, 1, "CaseReferred", kJan5)};
   c.expected_last_seq = 0;
   return c;
@@ -107,7 +111,8 @@ std::vector<std::string> Ids(const std::vector<T>& rows) {
   return ids;
 }
 
-inline std::vector<std::string> Refs(const std::vector<ReviewRecord>& rows) {
+template <class Review>  // ReviewRecord or ReviewSummary
+std::vector<std::string> Refs(const std::vector<Review>& rows) {
   std::vector<std::string> refs;
   for (const auto& r : rows) refs.push_back(r.ref);
   return refs;
