@@ -277,15 +277,21 @@ Response Home(Ctx& c) {
 
 // ---- the panel chair: every review on one page ----
 
+constexpr int kReviewsPerPage = 500;
+
 Response Reviews(Ctx& c) {
   bool all = !QueryValue(c.req, "all").empty();
-  std::map<std::string, std::string> query;
+  // A board's open reviews fit one page; a page of kReviewsPerPage at a time beyond that.
+  std::map<std::string, std::string> query = {{"limit", std::to_string(kReviewsPerPage)}};
   if (all) query["all"] = "1";
+  std::string after = QueryValue(c.req, "after");
+  if (!after.empty()) query["after"] = after;
   Response api = c.Api("GET", "/api/v1/reviews", query);
   if (api.status != 200) return ApiFailure(c, api);
   json rows = json::array();
   int overdue_reviews = 0;
-  for (const json& r : BodyOf(api).value("reviews", json::array())) {
+  const json reply = BodyOf(api);
+  for (const json& r : reply.value("reviews", json::array())) {
     int overdue = r.value("overdue", 0);
     if (overdue > 0) ++overdue_reviews;
     json row = {{"ref", r.value("ref", "")},
@@ -322,6 +328,11 @@ Response Reviews(Ctx& c) {
                {"may_refer", MayOpen(p, p.board_id, "scr").ok()},
                {"may_notify", MayOpen(p, p.board_id, "cdop").ok()}};
   if (overdue_reviews > 0) data["overdue_reviews"] = std::to_string(overdue_reviews);
+  if (reply.contains("next") && reply["next"].is_string()) {
+    std::string next = reply["next"].get<std::string>();
+    data["next_href"] = "/reviews?after=" + next + (all ? "&all=1" : "");
+    data["summary"] = std::to_string(rows.size()) + " reviews on this page, by reference.";
+  }
   return Page(c, 200, "Reviews", "reviews.html", data);
 }
 

@@ -502,3 +502,21 @@ SCENARIO("A form that is not UTF-8 is refused and changes nothing (found by the 
   CHECK(Has(r.body, "not UTF-8 text"));
   CHECK(web.History(web.ref()).size() == events);
 }
+
+SCENARIO("A board with more open reviews than a page lists them a page at a time", "[http][web][reviews]") {
+  WebFixture web;
+  web.WithEngine([&](Engine& engine, Store&) {
+    for (int i = 0; i < 500; ++i) REQUIRE(engine.ReferCase("demo", web.Step(0).fields, "p-spoc").ok());
+  });
+  const std::string chair = web.SignIn(kChair);
+  HttpReply first = web.Get("/reviews", chair);
+  REQUIRE(first.status == 200);
+  CHECK(Count(first.body, "<th scope=\"row\"") == 500);
+  static const std::regex kNext(R"re(href="/reviews\?after=([A-Z0-9-]+)" rel="next")re");
+  std::smatch m;
+  REQUIRE(std::regex_search(first.body, m, kNext));
+  HttpReply second = web.Get("/reviews?after=" + m[1].str(), chair);
+  REQUIRE(second.status == 200);
+  CHECK(Count(second.body, "<th scope=\"row\"") == 1);  // 501 open reviews in all
+  CHECK_FALSE(Has(second.body, "rel=\"next\""));
+}
