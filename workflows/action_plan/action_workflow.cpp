@@ -113,8 +113,10 @@ ActionWorkflow::~ActionWorkflow() = default;
 
 Status ActionWorkflow::Apply(std::string_view event, const nlohmann::json& fields) {
   auto& fsm = m_->fsm;
-  std::string fallback = "Action " + fsm.facts_.id + " on " + fsm.review_ref_ + " " +
-                         std::string(Requirement(event)) + " (stage: " + std::string(Stage()) + ")";
+  auto fallback = [&] {
+    return "Action " + fsm.facts_.id + " on " + fsm.review_ref_ + " " +
+           std::string(Requirement(event)) + " (stage: " + std::string(Stage()) + ")";
+  };
   if (event == ActionStarted::kName) return machine::Dispatch(fsm, ActionStarted{fields}, fallback);
   if (event == ActionProgressRecorded::kName)
     return machine::Dispatch(fsm, ActionProgressRecorded{fields}, fallback);

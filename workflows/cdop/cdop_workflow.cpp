@@ -28,10 +28,11 @@ using Events = std::tuple<
     PanelReviewHeld, ContributoryFactorRecorded, RecommendationMade, ReviewClosed,
     ReferredForScr, DeadlineReminderDue, DeadlineEscalated>;
 
-using DispatchFn = Status (*)(CdopMachine&, const nlohmann::json&, const std::string&);
+using FallbackFn = machine::FallbackRef;
+using DispatchFn = Status (*)(CdopMachine&, const nlohmann::json&, const FallbackFn&);
 
 template <class Event>
-Status DispatchOne(CdopMachine& fsm, const nlohmann::json& fields, const std::string& fallback) {
+Status DispatchOne(CdopMachine& fsm, const nlohmann::json& fields, const FallbackFn& fallback) {
   return machine::Dispatch(fsm, Event{fields}, fallback);
 }
 
@@ -97,9 +98,10 @@ Status CdopWorkflow::Apply(std::string_view event, const nlohmann::json& fields)
     return Status::InvalidArgument("'" + std::string(event) +
                                    "' is not an event of a child death review (see 'casereview events')");
   CR_RETURN_IF_ERROR(ValidatePayload(*spec, fields, /*resolved=*/true));
-  std::string fallback = std::string(event) + " cannot be recorded on " + Ref() + " at stage " +
-                         std::string(Stage()) + ". Next expected: " +
-                         std::string(CdopStageExpects(Stage()));
+  auto fallback = [&] {
+    return std::string(event) + " cannot be recorded on " + Ref() + " at stage " + std::string(Stage()) +
+           ". Next expected: " + std::string(CdopStageExpects(Stage()));
+  };
   return it->second(m_->fsm, fields, fallback);
 }
 

@@ -41,16 +41,31 @@ struct RefusalSlots {
   std::string failure_;  // an action threw: a programming error, reported, never swallowed
 };
 
+// A non-owning reference to a callable that writes a refusal's text: passed through the
+// dispatch tables' function pointers without building the text or allocating.
+class FallbackRef {
+ public:
+  template <class F>
+  FallbackRef(const F& f)  // NOLINT(google-explicit-constructor): a lambda converts in place
+      : object_(&f), call_([](const void* o) { return std::string((*static_cast<const F*>(o))()); }) {}
+  std::string operator()() const { return call_(object_); }
+
+ private:
+  const void* object_;
+  std::string (*call_)(const void*);
+};
+
 // Sends one event and turns anything but a handled transition into a refusal. When no row
-// matched and no guard explained itself, `fallback` says the event does not fit the stage.
-template <class Fsm, class Event>
-Status Dispatch(Fsm& fsm, const Event& e, const std::string& fallback) {
+// matched and no guard explained itself, `fallback()` says the event does not fit the stage:
+// it is called only then, so an accepted event builds no message (docs/performance.md, figure 2).
+template <class Fsm, class Event, class Fallback>
+Status Dispatch(Fsm& fsm, const Event& e, const Fallback& fallback) {
   fsm.why_not_.clear();
   fsm.failure_.clear();
   boost::msm::back::HandledEnum handled = fsm.process_event(e);
   if (!fsm.failure_.empty()) return Status::Refused(fsm.failure_);
   if (handled == boost::msm::back::HANDLED_TRUE) return Status::Ok();
-  return Status::Refused(fsm.why_not_.empty() ? fallback : fsm.why_not_);
+  return Status::Refused(fsm.why_not_.empty() ? std::string(fallback()) : fsm.why_not_);
 }
 
 }  // namespace casereview::machine

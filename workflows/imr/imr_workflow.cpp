@@ -116,8 +116,10 @@ ImrWorkflow::~ImrWorkflow() = default;
 
 Status ImrWorkflow::Apply(std::string_view event, const nlohmann::json& fields) {
   auto& fsm = m_->fsm;
-  std::string fallback = "IMR for " + fsm.facts_.agency + " on " + fsm.review_ref_ + " " +
-                         std::string(Requirement(event)) + " (stage: " + std::string(Stage()) + ")";
+  auto fallback = [&] {
+    return "IMR for " + fsm.facts_.agency + " on " + fsm.review_ref_ + " " +
+           std::string(Requirement(event)) + " (stage: " + std::string(Stage()) + ")";
+  };
   if (event == ImrSubmitted::kName) return machine::Dispatch(fsm, ImrSubmitted{fields}, fallback);
   if (event == ImrReturnedForRevision::kName)
     return machine::Dispatch(fsm, ImrReturnedForRevision{fields}, fallback);

@@ -33,10 +33,11 @@ using Events = std::tuple<
     SuspensionEnded, NationalPanelNotified, RapidReviewCompleted, PublicationPlanned,
     FinalReportSentToNationalPanel, DeadlineReminderDue, DeadlineEscalated>;
 
-using DispatchFn = Status (*)(ScrMachine&, const nlohmann::json&, const std::string&);
+using FallbackFn = machine::FallbackRef;
+using DispatchFn = Status (*)(ScrMachine&, const nlohmann::json&, const FallbackFn&);
 
 template <class Event>
-Status DispatchOne(ScrMachine& fsm, const nlohmann::json& fields, const std::string& fallback) {
+Status DispatchOne(ScrMachine& fsm, const nlohmann::json& fields, const FallbackFn& fallback) {
   return machine::Dispatch(fsm, Event{fields}, fallback);
 }
 
@@ -88,9 +89,10 @@ Status ScrWorkflow::Apply(std::string_view event, const nlohmann::json& fields) 
     return Status::InvalidArgument("'" + std::string(event) +
                                    "' is not an event of a Serious Case Review (see 'casereview events')");
   CR_RETURN_IF_ERROR(ValidatePayload(*spec, fields, /*resolved=*/true));
-  std::string fallback = std::string(event) + " cannot be recorded on " + Ref() + " at stage " +
-                         std::string(Stage()) + ". Next expected: " +
-                         std::string(ScrStageExpects(Stage()));
+  auto fallback = [&] {
+    return std::string(event) + " cannot be recorded on " + Ref() + " at stage " + std::string(Stage()) +
+           ". Next expected: " + std::string(ScrStageExpects(Stage()));
+  };
   return it->second(m_->fsm, fields, fallback);
 }
 
