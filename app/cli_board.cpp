@@ -10,19 +10,6 @@
 namespace casereview::cli {
 namespace {
 
-Result<BoardData> LoadBoard(Context& ctx, const std::string& board_id) {
-  auto board = ctx.engine->FindBoard(board_id);
-  if (!board.ok()) return board.status();
-  BoardData d{*board, {}, {}};
-  auto agencies = ctx.store->ListAgencies(board->id);
-  if (!agencies.ok()) return agencies.status();
-  auto people = ctx.store->ListPeople(board->id);
-  if (!people.ok()) return people.status();
-  d.agencies = *agencies;
-  d.people = *people;
-  return d;
-}
-
 int Import(Context& ctx, const std::string& path, const std::string& board_id) {
   auto text = ReadFile(path);
   if (!text.ok()) return Fail(text.status());
@@ -121,7 +108,7 @@ void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code) {
   show->add_option("--board", board_id, "Board id (default: the only board)");
   show->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto d = LoadBoard(ctx, board_id);
+    auto d = ctx.engine->LoadBoardData(board_id);
     if (!d.ok()) { exit_code = Fail(d.status()); return; }
     std::cout << BoardDataToJson(*d).dump(2) << "\n";
   });
@@ -148,7 +135,7 @@ void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code) {
   agency_list->add_option("--board", board_id, "Board id (default: the only board)");
   agency_list->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto d = LoadBoard(ctx, board_id);
+    auto d = ctx.engine->LoadBoardData(board_id);
     if (!d.ok()) { exit_code = Fail(d.status()); return; }
     PrintAgencies(*d, ctx.json);
   });
@@ -175,7 +162,7 @@ void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code) {
   person_list->add_option("--role", role, "Only people holding this role");
   person_list->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto d = LoadBoard(ctx, board_id);
+    auto d = ctx.engine->LoadBoardData(board_id);
     if (!d.ok()) { exit_code = Fail(d.status()); return; }
     PrintPeople(*d, role, ctx.json);
   });

@@ -69,6 +69,16 @@ Result<Board> Engine::FindBoard(std::string_view board_id) {
   return Status::NotFound("no board '" + std::string(board_id) + "'");
 }
 
+Result<BoardData> Engine::LoadBoardData(std::string_view board_id) {
+  auto board = FindBoard(board_id);
+  if (!board.ok()) return board.status();
+  auto agencies = store_.ListAgencies(board->id);
+  if (!agencies.ok()) return agencies.status();
+  auto people = store_.ListPeople(board->id);
+  if (!people.ok()) return people.status();
+  return BoardData{*board, std::move(*agencies), std::move(*people)};
+}
+
 Status Engine::PutAgency(const Agency& a) {
   CR_RETURN_IF_ERROR(Validate(a));
   auto board = FindBoard(a.board_id);

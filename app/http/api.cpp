@@ -381,15 +381,11 @@ constexpr const char* kKeepsBoard = "the board's set-up is kept by administrator
 Response ShowBoard(Call& c) {
   const Person& p = c.person();
   if (!KeepsBoard(p)) return Forbid(c, "board.read", kKeepsBoard);
-  auto board = c.engine.FindBoard(p.board_id);
+  auto board = c.engine.LoadBoardData(p.board_id);
   if (!board.ok()) return Error(board.status());
-  auto agencies = c.store.ListAgencies(p.board_id);
-  if (!agencies.ok()) return Error(agencies.status());
-  auto people = c.store.ListPeople(p.board_id);
-  if (!people.ok()) return Error(people.status());
   auto meetings = BoardMeetings(c.store, p.board_id);
   if (!meetings.ok()) return Error(meetings.status());
-  json out = BoardDataToJson({*board, *agencies, *people});
+  json out = BoardDataToJson(*board);
   out["meetings"] = json::array();
   for (Date d : *meetings) out["meetings"].push_back(FormatDate(d));
   return Audited(c, "board.read", p.board_id, Json(200, out));

@@ -48,6 +48,8 @@ class Engine {
   Status ImportBoardData(const BoardData& d);  // all or nothing
   // The only board, when `board_id` is empty and there is exactly one.
   Result<Board> FindBoard(std::string_view board_id);
+  // The board (found as FindBoard finds it) with its agencies and people, as a board file holds them.
+  Result<BoardData> LoadBoardData(std::string_view board_id);
 
   // ---- Reviews ----
   // Opens a Serious Case Review from a referral (the CaseReferred fields; people and
