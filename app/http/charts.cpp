@@ -1,25 +1,14 @@
 #include "charts.hpp"
 
 #include <algorithm>
+#include <kainjow/mustache.hpp>
 #include <sstream>
 
 namespace casereview::http {
 namespace {
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+// Labels are escaped as the pages' templates escape every value.
+std::string Escape(const std::string& s) { return kainjow::mustache::html_escape(s); }
 
 constexpr int kLabelWidth = 160, kBarArea = 420, kRowHeight = 32, kBarHeight = 22, kTop = 8;
 
