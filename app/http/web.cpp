@@ -36,7 +36,13 @@ std::string RenderTemplate(std::string_view name, const json& data) {
   if (it == templates.end()) throw std::logic_error("no web template " + std::string(name));
   kainjow::mustache::mustache tmpl{std::string(it->second)};
   if (!tmpl.is_valid()) throw std::logic_error("web template " + std::string(name) + ": " + tmpl.error_message());
-  return tmpl.render(MustacheData(data));
+  // Files named "_x.html" are partials, included as {{> x}}.
+  kainjow::mustache::data view = MustacheData(data);
+  for (const auto& [file, text] : templates)
+    if (file.front() == '_' && file.size() > 6)
+      view.set(std::string(file.substr(1, file.size() - 6)),
+               kainjow::mustache::data{kainjow::mustache::partial{[body = std::string(text)] { return body; }}});
+  return tmpl.render(view);
 }
 
 Response Redirect(const std::string& location) {
@@ -239,7 +245,10 @@ std::optional<long> DaysUntil(const Ctx& c, const std::string& date) {
 
 Response SignInPage(const Ctx& c, int status, const std::string& error, const std::string& email) {
   json data = {{"email", email}, {"signed_out", QueryValue(c.req, "signed_out") == "1"}};
-  if (!error.empty()) data["error"] = error;
+  if (!error.empty()) {
+    data["error"] = error;
+    data["error_target"] = "email";
+  }
   return Page(c, status, "Sign in", "sign_in.html", data);
 }
 
@@ -327,7 +336,7 @@ Response Reviews(Ctx& c) {
                {"summary", summary},
                {"may_refer", MayOpen(p, p.board_id, "scr").ok()},
                {"may_notify", MayOpen(p, p.board_id, "cdop").ok()}};
-  if (overdue_reviews > 0) data["overdue_reviews"] = std::to_string(overdue_reviews);
+  if (overdue_reviews > 0) data["overdue_reviews"] = overdue_reviews;
   if (reply.contains("next") && reply["next"].is_string()) {
     std::string next = reply["next"].get<std::string>();
     data["next_href"] = "/reviews?after=" + next + (all ? "&all=1" : "");
@@ -338,6 +347,19 @@ Response Reviews(Ctx& c) {
 
 // ---- one review ----
 
+// The events that may be recorded on a review of `kind` (all but the one that opens it), as
+// {name, summary}: those `next_step` names first, then the rest.
+std::pair<json, json> EventChoices(const std::string& kind, const std::string& next_step) {
+  static const std::regex kWord("[A-Za-z]+");
+  std::set<std::string> named;
+  for (std::sregex_iterator w(next_step.begin(), next_step.end(), kWord), end; w != end; ++w) named.insert(w->str());
+  json expected = json::array(), others = json::array();
+  auto help = EventHelpFor(kind);
+  for (std::size_t i = 1; i < help.size(); ++i)
+    (named.count(help[i].name) ? expected : others).push_back({{"name", help[i].name}, {"summary", help[i].summary}});
+  return {expected, others};
+}
+
 json ReportsView(const json& review) {
   json out = json::array();
   bool scr = review.value("kind", "") == "scr";
@@ -346,7 +368,7 @@ json ReportsView(const json& review) {
                 {"author", r.value("author", "")},
                 {"due", r.value("due", "")},
                 {"stage", scr ? r.value("stage", "") : r.value("status", "")}};
-    if (r.value("returns", 0) > 0) row["returns"] = std::to_string(r.value("returns", 0));
+    if (r.value("returns", 0) > 0) row["returns"] = r["returns"];
     out.push_back(row);
   }
   return out;
@@ -374,16 +396,7 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
   }
   // The events the next step names come first ("Expected next"), then every other one.
   std::string kind = j.value("kind", "");
-  std::string next_what = j["next_step"].value("what", "");
-  json expected = json::array(), events = json::array();
-  auto help = EventHelpFor(kind);
-  for (std::size_t i = 1; i < help.size(); ++i) {
-    static const std::regex kWord("[A-Za-z]+");
-    bool named = false;
-    for (std::sregex_iterator w(next_what.begin(), next_what.end(), kWord), end; w != end && !named; ++w)
-      named = w->str() == help[i].name;
-    (named ? expected : events).push_back({{"name", help[i].name}, {"summary", help[i].summary}});
-  }
+  auto [expected, events] = EventChoices(kind, j["next_step"].value("what", ""));
   json reports = ReportsView(j);
   // The timeline is the review's log: the read model carries no history.
   Response log = c.Api("GET", "/api/v1/reviews/" + ref + "/events");
@@ -530,13 +543,12 @@ Response RecordForm(Ctx& c, const RecordTarget& t, const std::string& event_name
                {"back", t.back},
                {"csrf_token", c.who->session ? c.who->session->csrf_token : ""}};
   if (!event) {
-    json events = json::array();
-    for (std::size_t i = 1; i < help.size(); ++i) events.push_back({{"name", help[i].name}, {"summary", help[i].summary}});
     data["choose"] = true;
-    data["events"] = events;
+    data["events"] = EventChoices(t.kind, "").second;
     if (!event_name.empty()) {
       data["error"] = "Choose what has happened from the list";
       data["error_target"] = "event-choice";
+      data["error_note"] = "Nothing was recorded.";
     }
     return Page(c, event_name.empty() ? 200 : 400, "What has happened?", "record.html", data);
   }
@@ -550,6 +562,7 @@ Response RecordForm(Ctx& c, const RecordTarget& t, const std::string& event_name
   if (!error.empty()) {
     data["error"] = error;
     data["error_target"] = "record-form";
+    data["error_note"] = "Nothing was recorded.";
     // A message naming a field ("... field 'due' must be a date") points at that field.
     static const std::regex kField("field '([a-z_]+)'");
     std::smatch m;
@@ -663,7 +676,7 @@ json TaskView(const Ctx& c, const json& t) {
   }
   v["links"] = links;
   if (auto days = DaysUntil(c, t.value("due", ""))) {
-    v["days_left"] = std::to_string(*days);
+    v["days_left"] = *days;
     // Overdue only while something is still the reader's to do.
     v["overdue"] = *days < 0 && (v.contains("one_click") || !links.empty());
   }
@@ -702,7 +715,6 @@ Response Board(Ctx& c) {
   int done = 0, on_track = 0, soon = 0, overdue = 0;
   for (json& plan : plans) {
     plan["rag_text"] = RagText(plan.value("rag", ""));
-    for (const char* k : {"red", "amber", "green", "total"}) plan[k] = std::to_string(plan.value(k, 0));
     for (json& a : plan["actions"]) {
       std::string rag = a.value("rag", "");
       a["rag_text"] = RagText(rag);
@@ -712,9 +724,9 @@ Response Board(Ctx& c) {
       else ++on_track;
     }
     status_bars.push_back({plan.value("review", ""),
-                           {{std::stoi(plan["red"].get<std::string>()), "cr-bar--red", "red"},
-                            {std::stoi(plan["amber"].get<std::string>()), "cr-bar--amber", "amber"},
-                            {std::stoi(plan["green"].get<std::string>()), "cr-bar--green", "green"}}});
+                           {{plan.value("red", 0), "cr-bar--red", "red"},
+                            {plan.value("amber", 0), "cr-bar--amber", "amber"},
+                            {plan.value("green", 0), "cr-bar--green", "green"}}});
   }
   std::vector<Bar> timeliness = {{"Done", {{done, "cr-bar--grey", "actions"}}},
                                  {"On track", {{on_track, "cr-bar--green", "actions"}}},
@@ -722,12 +734,12 @@ Response Board(Ctx& c) {
                                  {"Overdue", {{overdue, "cr-bar--red", "actions"}}}};
   json data = {{"board", c.person().board_id},
                {"as_of", digest.value("as_of", "")},
-               {"amber_days", std::to_string(kAmberDays)},
+               {"amber_days", kAmberDays},
                {"plans", plans},
                {"has_plans", !plans.empty()},
-               {"plans_red", std::to_string(digest.value("plans_red", 0))},
-               {"plans_amber", std::to_string(digest.value("plans_amber", 0))},
-               {"plans_green", std::to_string(digest.value("plans_green", 0))},
+               {"plans_red", digest.value("plans_red", 0)},
+               {"plans_amber", digest.value("plans_amber", 0)},
+               {"plans_green", digest.value("plans_green", 0)},
                {"status_chart", BarChartSvg("Each review's actions: red, amber, green", status_bars)},
                {"timeliness_chart", BarChartSvg("Every action by timeliness", timeliness)}};
   return Page(c, 200, "Action plans", "board.html", data);
@@ -744,11 +756,10 @@ Response AuditPage(Ctx& c) {
   if (list.status != 200) return ApiFailure(c, list);
   json rows = BodyOf(list).value("entries", json::array());
   std::reverse(rows.begin(), rows.end());
-  for (json& r : rows) r["seq"] = std::to_string(r.value("seq", 0LL));
   json data = {{"intact", v.value("intact", false)},
                {"problem", v.value("problem", "")},
-               {"entries", std::to_string(v.value("entries", 0LL))},
-               {"shown", std::to_string(rows.size())},
+               {"entries", v.value("entries", 0LL)},
+               {"shown", rows.size()},
                {"rows", rows}};
   return Page(c, 200, "Audit log", "audit.html", data);
 }
