@@ -17,24 +17,16 @@
 
 using namespace casereview;
 
-namespace {
-
-constexpr std::string_view kSubjectName = "Child A";
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto parsed = fuzz::ParseFuzzRequest(fuzz::AsText(data, size), "p-spoc");
   if (!parsed) return -1;
   http::Request& req = parsed->req;
   const std::string& person = parsed->person;
 
-  auto store = NewMemoryStore();
-  ManualClock clock{Instant{}};
-  Engine engine(*store, clock);
-  fuzz::OpenDemoReviews(engine, clock);
-  FUZZ_CHECK(store->PutPerson({"p-admin", "demo", "Admin", "admin@example.org", "", {"administrator"}}).ok(),
-             "the administrator is added");
+  fuzz::DemoService service;
+  auto& store = service.store;
+  ManualClock& clock = service.clock;
+  Engine& engine = service.engine;
   Access access(*store, clock);
   auto token = access.CreateToken(person, "fuzz");
   if (!token.ok()) return -1;  // not a person of the board
@@ -56,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(r.status != 500, "no request makes the server fail");
   if (r.status >= 400) {
-    FUZZ_CHECK(r.body.find(kSubjectName) == std::string::npos, "an error never names the child");
+    FUZZ_CHECK(r.body.find(fuzz::kExampleSubjectName) == std::string::npos, "an error never names the child");
     FUZZ_CHECK(fuzz::Snapshot(*store) == before, "a refused request writes nothing");
   }
   auto chain = VerifyAuditChain(*store);

@@ -8,8 +8,6 @@
 // Refused: CLI11's ParseError (the CLI prints it and exits non-zero) or a Status naming the
 // option. Accepted: the sender has an address with an '@' and no line break, and fields are
 // a JSON object.
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -22,27 +20,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A folder of its own under the temp dir, removed when the fuzzer exits.
-class ScratchFolder {
- public:
-  ScratchFolder() {
-    std::string templ = (fs::temp_directory_path() / "casereview-fuzz-cli-XXXXXX").string();
-    FUZZ_CHECK(mkdtemp(templ.data()) != nullptr, "a scratch folder");
-    std::ofstream(templ + "/password") << "secret\n";
-    path_ = templ;
-  }
-  ~ScratchFolder() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
+// The scratch folder, with the password file the mail options may name.
 const std::string& ScratchDir() {
-  static const ScratchFolder folder;
+  static const fuzz::ScratchFolder folder("cli");
+  static const bool written = static_cast<bool>(std::ofstream(folder.path() + "/password") << "secret\n");
+  FUZZ_CHECK(written, "the scratch password file");
   return folder.path();
 }
 

@@ -19,9 +19,6 @@ using namespace casereview;
 
 namespace {
 
-// The example's subject name: a refusal may quote a field, never this one.
-constexpr std::string_view kSubjectName = "Child A";
-
 std::size_t EventCount(const fuzz::StoreContents& c) {
   std::size_t n = 0;
   for (const auto& log : c.events) n += log.size();
@@ -44,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
   nlohmann::json fields = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (fields.is_discarded()) return -1;  // not worth keeping in the corpus
-  if (fields.is_object() && fields.contains("subject_name")) fields["subject_name"] = kSubjectName;
+  if (fields.is_object() && fields.contains("subject_name")) fields["subject_name"] = fuzz::kExampleSubjectName;
 
   auto store = NewMemoryStore();
   ManualClock clock{Instant{}};
@@ -69,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const fuzz::StoreContents after = fuzz::Snapshot(*store);
   if (!s.ok()) {
     fuzz::CheckRefusal(s);
-    FUZZ_CHECK(s.message().find(kSubjectName) == std::string::npos, "a refusal never names the child");
+    FUZZ_CHECK(s.message().find(fuzz::kExampleSubjectName) == std::string::npos, "a refusal never names the child");
     FUZZ_CHECK(after == before, "a refused command writes nothing");
     return 0;
   }

@@ -3,8 +3,11 @@
 // refused input wrote nothing), and the demo board the examples use.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -28,6 +31,32 @@ namespace casereview::fuzz {
       std::abort();                                                                    \
     }                                                                                  \
   } while (0)
+
+// The child's name in the example referral (examples/scr_full_lifecycle.json) that
+// OpenDemoReviews opens: no refusal, answer or page may carry it.
+inline constexpr std::string_view kExampleSubjectName = "Child A";
+
+// A folder of its own under the temp dir ("casereview-fuzz-TAG-XXXXXX"), removed when the
+// fuzzer exits.
+class ScratchFolder {
+ public:
+  explicit ScratchFolder(std::string_view tag) {
+    std::string templ =
+        (std::filesystem::temp_directory_path() / ("casereview-fuzz-" + std::string(tag) + "-XXXXXX")).string();
+    FUZZ_CHECK(mkdtemp(templ.data()) != nullptr, "a scratch folder");
+    path_ = templ;
+  }
+  ~ScratchFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 inline std::string_view AsText(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};

@@ -1,5 +1,5 @@
-// The request line the HTTP fuzzers read (api_request, web_request): a first line
-// "METHOD PATH[?QUERY][ as PERSON]", then the body.
+// What the HTTP fuzzers (api_request, web_request) share: the request line they read (a
+// first line "METHOD PATH[?QUERY][ as PERSON]", then the body) and the service they ask.
 #pragma once
 
 #include <map>
@@ -7,6 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "casereview/clock.hpp"
+#include "casereview/engine.hpp"
+#include "fuzz_support.hpp"
 #include "http/api.hpp"
 
 namespace casereview::fuzz {
@@ -47,5 +50,19 @@ inline std::optional<FuzzRequest> ParseFuzzRequest(std::string_view text, std::s
   out.req.path = target;
   return out;
 }
+
+// A memory store with the demo board, an administrator added, and one SCR and one child
+// death review open (OpenDemoReviews), with the engine over it.
+struct DemoService {
+  std::unique_ptr<Store> store = NewMemoryStore();
+  ManualClock clock{Instant{}};
+  Engine engine{*store, clock};
+
+  DemoService() {
+    OpenDemoReviews(engine, clock);
+    FUZZ_CHECK(store->PutPerson({"p-admin", "demo", "Admin", "admin@example.org", "", {"administrator"}}).ok(),
+               "the administrator is added");
+  }
+};
 
 }  // namespace casereview::fuzz

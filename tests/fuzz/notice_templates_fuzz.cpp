@@ -6,8 +6,6 @@
 // skipped (the target never writes outside its folder). Refused: a Status naming the file.
 // Accepted: the notice of that kind renders (or is refused, never overflows the stack), its
 // subject one line, to the board's address.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -21,26 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A folder of its own under the temp dir, removed when the fuzzer exits.
-class ScratchFolder {
- public:
-  ScratchFolder() {
-    std::string templ = (fs::temp_directory_path() / "casereview-fuzz-templates-XXXXXX").string();
-    FUZZ_CHECK(mkdtemp(templ.data()) != nullptr, "a scratch folder");
-    path_ = templ;
-  }
-  ~ScratchFolder() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 const std::string& ScratchDir() {
-  static const ScratchFolder folder;
+  static const fuzz::ScratchFolder folder("templates");
   return folder.path();
 }
 

@@ -20,7 +20,6 @@ using namespace casereview;
 
 namespace {
 
-constexpr std::string_view kSubjectName = "Child A";
 constexpr const char* kCookie = "fuzz-session-secret";
 
 }  // namespace
@@ -32,12 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& person = parsed->person;
   if (!http::IsWebPath(req.path)) return -1;  // the API's own fuzzer covers the rest
 
-  auto store = NewMemoryStore();
-  ManualClock clock{Instant{}};
-  Engine engine(*store, clock);
-  fuzz::OpenDemoReviews(engine, clock);
-  FUZZ_CHECK(store->PutPerson({"p-admin", "demo", "Admin", "admin@example.org", "", {"administrator"}}).ok(),
-             "the administrator is added");
+  fuzz::DemoService service;
+  auto& store = service.store;
+  ManualClock& clock = service.clock;
+  Engine& engine = service.engine;
   if (person != "nobody") {
     auto people = store->ListPeople("demo");
     bool known = false;
@@ -63,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(r.body.rfind("<!DOCTYPE html>", 0) == 0, "a page is a whole page");
     fuzz::ShowRefusal(std::to_string(r.status) + " " + req.method + " " + req.path);
   }
-  FUZZ_CHECK(r.body.find(kSubjectName) == std::string::npos, "no page names the child");
+  FUZZ_CHECK(r.body.find(fuzz::kExampleSubjectName) == std::string::npos, "no page names the child");
   if (r.status >= 400) FUZZ_CHECK(fuzz::Snapshot(*store) == before, "a refused request writes nothing");
   auto chain = VerifyAuditChain(*store);
   FUZZ_CHECK(chain.ok() && chain->problem.empty(), "the audit chain holds");
