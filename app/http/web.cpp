@@ -327,7 +327,7 @@ Response Reviews(Ctx& c) {
     return ad < bd;
   });
   const Person& p = c.person();
-  std::string summary = std::to_string(rows.size()) + (all ? " reviews." : " open reviews.");
+  std::string summary = std::to_string(rows.size()) + (all ? " review" : " open review") + (rows.size() == 1 ? "." : "s.");
   json data = {{"board", p.board_id},
                {"all", all},
                {"rows", rows},

@@ -175,6 +175,7 @@ SCENARIO("The chair's list links each review, shows overdue ones first in red, a
   CHECK(Has(list.body, R"(<table class="govuk-table" id="reviews">)"));
   CHECK(Has(list.body, link));
   CHECK_FALSE(Has(list.body, "cr-overdue"));
+  CHECK(Has(list.body, "1 open review."));
 
   // A year on, the review's deadlines have passed; a case referred today has none overdue.
   web.clock().Advance(std::chrono::hours{24 * 365});
@@ -194,6 +195,7 @@ SCENARIO("The chair's list links each review, shows overdue ones first in red, a
   CHECK(list.body.find(link) > overdue_row);
   CHECK(list.body.find(link) < list.body.find("href=\"/reviews/" + fresh + "\""));  // overdue first
   CHECK(Has(list.body, "1 with overdue items"));
+  CHECK(Has(list.body, "2 open reviews."));
 
   HttpReply review = web.Get("/reviews/" + web.ref(), cookie);
   REQUIRE(review.status == 200);
