@@ -1,9 +1,25 @@
 #include "review_view.hpp"
 
+#include <optional>
+
 #include "calendar.hpp"
 
 namespace casereview {
 namespace {
+
+// A deadline's due instant when it counts in a due summary: not met, with a due time.
+std::optional<Instant> PendingDue(const nlohmann::json& d) {
+  if (d.value("status", "") == "met") return std::nullopt;
+  auto due = ParseInstant(d.value("due", ""));
+  if (!due.ok()) return std::nullopt;
+  return *due;
+}
+
+nlohmann::json SummaryJson(const ReviewSummary& s) {
+  nlohmann::json summary = nlohmann::json::parse(s.summary, nullptr, false);
+  if (!summary.is_object()) summary = nlohmann::json::object();
+  return summary;
+}
 
 // AddDueSummary with London's date at `now` given: a list computes it once for every row.
 // `j` holds "deadlines" (a ReviewJson, or a review's summary, which keeps only those not met).
@@ -14,9 +30,8 @@ void AddDueSummaryOn(nlohmann::json& j, Instant now, Date today) {
   auto deadlines = j.find("deadlines");
   if (deadlines != j.end() && deadlines->is_array()) {
     for (const nlohmann::json& d : *deadlines) {
-      if (d.value("status", "") == "met") continue;
-      auto due = ParseInstant(d.value("due", ""));
-      if (!due.ok()) continue;  // so d["due"] is a string below
+      auto due = PendingDue(d);
+      if (!due) continue;  // so d["due"] is a string below
       if (*due < now) ++overdue;
       if (next == nullptr || d["due"] < (*next)["due"]) next = &d;
     }
@@ -35,8 +50,7 @@ void AddDueSummaryOn(nlohmann::json& j, Instant now, Date today) {
 }
 
 nlohmann::json RowOn(const ReviewSummary& s, Instant now, Date today) {
-  nlohmann::json summary = nlohmann::json::parse(s.summary, nullptr, false);
-  if (!summary.is_object()) summary = nlohmann::json::object();
+  nlohmann::json summary = SummaryJson(s);
   AddDueSummaryOn(summary, now, today);
   nlohmann::json row = {{"ref", s.ref},
                         {"kind", s.kind},
@@ -65,6 +79,16 @@ nlohmann::json ReviewJson(const ReviewRecord& r) {
 void AddDueSummary(nlohmann::json& j, Instant now) { AddDueSummaryOn(j, now, LondonDate(now)); }
 
 nlohmann::json ReviewListRow(const ReviewSummary& s, Instant now) { return RowOn(s, now, LondonDate(now)); }
+
+std::vector<Instant> DueInstantsOf(const ReviewSummary& s) {
+  std::vector<Instant> due;
+  nlohmann::json summary = SummaryJson(s);
+  auto deadlines = summary.find("deadlines");
+  if (deadlines == summary.end() || !deadlines->is_array()) return due;
+  for (const nlohmann::json& d : *deadlines)
+    if (auto at = PendingDue(d)) due.push_back(*at);
+  return due;
+}
 
 nlohmann::json ReviewListRows(const std::vector<ReviewSummary>& summaries, Instant now) {
   const Date today = LondonDate(now);

@@ -22,6 +22,10 @@ void AddDueSummary(nlohmann::json& j, Instant now);
 // ReviewJson and AddDueSummary, read from the summary instead of the read model. A summary
 // that is not JSON reads as one with no next step and no deadlines.
 nlohmann::json ReviewListRow(const ReviewSummary& s, Instant now);
+// The due instants of the deadlines that ReviewListRow(s, now) counts as overdue when they
+// are before `now`, in the summary's order: the row's other content does not depend on the
+// time of day, only on London's date.
+std::vector<Instant> DueInstantsOf(const ReviewSummary& s);
 // The rows of several reviews, in their order (a JSON array).
 nlohmann::json ReviewListRows(const std::vector<ReviewSummary>& summaries, Instant now);
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 #include "casereview/store.hpp"
 
 namespace casereview::http {
+
+class ReviewListMemo;  // review_list_memo.hpp
 
 struct Request {
   std::string method;  // "GET", "POST", "DELETE"
@@ -34,6 +37,9 @@ struct Response {
 struct ApiOptions {
   bool secure_cookies = false;  // served over TLS: cookies get Secure
   std::chrono::seconds session_length = std::chrono::hours{8};
+  // The review list's rows remembered between requests, shared by a server's threads (the
+  // Server makes one); without it every list request makes every row afresh.
+  std::shared_ptr<ReviewListMemo> review_list;
 };
 
 inline constexpr const char* kSessionCookie = "casereview_session";

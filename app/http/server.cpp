@@ -18,6 +18,7 @@
 
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
+#include "review_list_memo.hpp"
 #include "web.hpp"
 
 namespace casereview::http {
@@ -175,7 +176,9 @@ struct Server::Impl {
   std::unique_ptr<Poco::Net::HTTPServer> server;
   std::uint16_t port = 0;
 
-  Impl(ServerOptions o, const Clock& c) : options(std::move(o)), clock(c), pool(options.db_path, c) {}
+  Impl(ServerOptions o, const Clock& c) : options(std::move(o)), clock(c), pool(options.db_path, c) {
+    if (!options.api.review_list) options.api.review_list = std::make_shared<ReviewListMemo>();
+  }
 };
 
 Server::Server(ServerOptions options, const Clock& clock) : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
