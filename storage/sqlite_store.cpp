@@ -14,6 +14,8 @@
 #include <exception>
 #include <filesystem>
 #include <initializer_list>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -24,6 +26,7 @@
 #include "sqlite_statements.hpp"
 #include "sqlite_summaries.hpp"
 #include "sqlite_timers.hpp"
+#include "sqlite_writer_turn.hpp"
 
 namespace casereview {
 namespace {
@@ -52,7 +55,7 @@ Status Translate(const std::string& what, const std::string& path, std::chrono::
 class SqliteStore final : public Store {
  public:
   SqliteStore(SQLite::Database db, std::string path, std::chrono::milliseconds busy_timeout)
-      : db_(std::move(db)), path_(std::move(path)), busy_timeout_(busy_timeout) {
+      : db_(std::move(db)), path_(std::move(path)), busy_timeout_(busy_timeout), writer_turn_(WriterTurnFor(path_)) {
     KeepStatements(db_);  // every command runs the same statements: prepare each once
   }
   ~SqliteStore() override { ForgetStatements(db_); }
@@ -171,9 +174,14 @@ class SqliteStore final : public Store {
 
   // Runs `write` (which returns Status) in a BEGIN IMMEDIATE transaction, committed only if
   // it returns Ok: all or nothing. The lock is taken before anything is read, waiting up to
-  // busy_timeout_ for another process.
+  // busy_timeout_ for this process's other writers (their turn), then as long for another
+  // process's.
   template <class F>
   Status Write(const std::string& what, F&& write) {
+    std::unique_lock turn(*writer_turn_, std::defer_lock);
+    if (!turn.try_lock_for(busy_timeout_))
+      return Status::StorageError("could not " + what + ": the database " + path_ + " is busy: this process's other writers held it for longer than the " +
+                                  std::to_string(busy_timeout_.count()) + " ms timeout; nothing was recorded");
     try {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       Status s = write();
@@ -206,6 +214,7 @@ class SqliteStore final : public Store {
   SQLite::Database db_;
   std::string path_;
   std::chrono::milliseconds busy_timeout_;
+  std::shared_ptr<std::timed_mutex> writer_turn_;  // shared with this process's other connections to the file
 };
 
 // ---------------------------------------------------------------------------------------
