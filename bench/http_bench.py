@@ -96,6 +96,7 @@ def main():
                 raise SystemExit(f"http bench: a referral was refused: {reply.status} {body}")
             first = first or body["ref"]
         load_seconds = time.monotonic() - started
+        conn.close()  # an idle keep-alive connection holds one of the server's threads
         print(f"figure 5 set-up: {args.reviews} open reviews referred through the API in {load_seconds:.1f} s "
               f"({args.reviews / load_seconds:.0f} referrals/s, each one durable commit and one audit entry)")
         base = f"http://127.0.0.1:{port}"
