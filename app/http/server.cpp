@@ -205,6 +205,7 @@ Status Server::Start() {
     params->setMaxThreads(o.threads);
     params->setMaxQueued(128);
     params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(kKeepAliveTimeout).count()));
     impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->pool, impl_->clock, impl_->options),
                                                             *socket, params);
     impl_->server->start();

@@ -3,6 +3,7 @@
 // response. Binds to 127.0.0.1 unless told otherwise; serves HTTPS when given a certificate.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,6 +13,11 @@
 #include "casereview/status.hpp"
 
 namespace casereview::http {
+
+// How long the server keeps an idle connection open for the next request. Poco serves a
+// connection on one thread, so each idle browser connection holds one of `threads`; with
+// Poco's default (10 s) a few browsers between clicks made everyone else wait.
+inline constexpr std::chrono::seconds kKeepAliveTimeout{2};
 
 struct ServerOptions {
   std::string db_path;

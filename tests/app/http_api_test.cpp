@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <map>
 
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
 #include "calendar_feed.hpp"
 #include "http_fixture.hpp"
 
@@ -91,6 +94,28 @@ SCENARIO("Every endpoint needs a signed-in caller, and errors are JSON", "[http]
   Reply named = api.Call("GET", "/api/v1/Zebedee%20Quill");
   CHECK(named.status == 404);
   CHECK(named.body.dump().find("Zebedee") == std::string::npos);
+}
+
+SCENARIO("An idle connection is closed after a short keep-alive, so idle browsers do not hold the server", "[http][api]") {
+  ApiFixture api;
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", api.port()));
+  const std::string request = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+  socket.sendBytes(request.data(), static_cast<int>(request.size()));
+  // Poco's own default (10 s) would still hold it when this wait gives up.
+  socket.setReceiveTimeout(Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(
+                                              http::kKeepAliveTimeout + std::chrono::seconds{5})
+                                              .count()));
+  std::string received;
+  char buffer[4096];
+  int n = 0;
+  REQUIRE_NOTHROW(n = socket.receiveBytes(buffer, sizeof buffer));
+  while (n > 0) {  // the answer, then the end of the stream when the server closes it
+    received.append(buffer, static_cast<std::size_t>(n));
+    REQUIRE_NOTHROW(n = socket.receiveBytes(buffer, sizeof buffer));
+  }
+  CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(received.find("\"status\": \"ok\"") != std::string::npos);
+  CHECK(n == 0);
 }
 
 SCENARIO("A person signs in with a password, works with the session and its CSRF token, and signs out",

@@ -178,6 +178,7 @@ class ServedReview {
   const std::string& token(const std::string& person) const { return tokens_.at(person); }
   SharedClock& clock() { return clock_; }
   const std::string& path() const { return path_; }
+  std::uint16_t port() const { return server_->port(); }
 
  private:
   TempDir dir_;
