@@ -1,9 +1,10 @@
 // The embedded default Store: one SQLite file.
 //
 // Durability: WAL journal with synchronous=FULL, so a notice can never describe a
-// transition that a power cut rolled back. Writers take the lock up front (BEGIN
-// IMMEDIATE) and wait up to `busy_timeout` for another process to finish, then fail with
-// a StorageError that says the database is busy.
+// transition that a power cut rolled back. Writers in one process take turns (one mutex
+// per file, waited for up to `busy_timeout`), then take the lock up front (BEGIN IMMEDIATE)
+// and wait up to `busy_timeout` for another process to finish, then fail with a
+// StorageError that says the database is busy.
 #pragma once
 
 #include <chrono>
