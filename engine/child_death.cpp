@@ -14,21 +14,6 @@ namespace casereview {
 
 using Json = nlohmann::json;
 
-Result<std::optional<std::string>> FindNotifiedDeath(Store& store, const std::string& nhs_number) {
-  auto reviews = store.ListReviews({});
-  if (!reviews.ok()) return reviews.status();
-  for (const ReviewRecord& r : *reviews) {
-    if (r.kind != CdopWorkflow::kKind) continue;
-    auto log = store.LoadEvents(r.ref);
-    if (!log.ok()) return log.status();
-    if (log->empty()) continue;
-    Json notification = Json::parse(log->front().payload, nullptr, false);
-    if (notification.is_object() && TextField(notification, "nhs_number") == nhs_number)
-      return std::optional<std::string>(r.ref);
-  }
-  return std::optional<std::string>();
-}
-
 Json ScrReferralFrom(const std::string& cdop_ref, const Json& notification, const Json& referral) {
   (void)referral;  // its reasons stay on the child death review's record
   Json scr = {{"referring_agency", notification.value("notifying_agency", "")},
@@ -49,8 +34,10 @@ Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Js
   CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
   auto resolved = CheckAndResolve(store_, board->id, CdopWorkflow::kKind, kChildDeathNotified, fields);
   if (!resolved.ok()) return Prefixed("notification: ", resolved.status());
+  // On any board: the store indexes every child death review's NHS number (the number is in
+  // the case record only, never in a read model).
   if (std::string nhs = TextField(*resolved, "nhs_number"); !nhs.empty()) {
-    auto found = FindNotifiedDeath(store_, nhs);
+    auto found = store_.FindNotifiedDeath(nhs);
     if (!found.ok()) return found.status();
     if (*found)
       return Status::InvalidArgument("notification: this death was already notified as " + **found +
