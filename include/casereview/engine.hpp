@@ -1,7 +1,8 @@
 // Engine: the one way to change a review.
 //
 // A command's path: check the input → load the review and rebuild its machine from its log
-// → dispatch the event (refused? return the refusal, record nothing) → in ONE store
+// (or take the one this Engine kept after its last command on it, if the review has not moved
+// since) → dispatch the event (refused? return the refusal, record nothing) → in ONE store
 // transaction append the event and update the review's read model.
 //
 // Thread safety: one Engine per thread (it keeps the reviews it rebuilt, unlocked; the Store
