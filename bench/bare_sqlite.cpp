@@ -6,6 +6,8 @@
 #include <map>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 namespace casereview::bench {
 namespace {
 
@@ -64,6 +66,20 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+// The NHS number each new child death review was notified with, found before the clock
+// starts: the bare program writes the index row, it does not parse payloads.
+std::map<std::string, std::string> NotifiedNhsNumbers(const std::vector<std::vector<ReviewChange>>& transactions) {
+  std::map<std::string, std::string> nhs;
+  for (const auto& tx : transactions)
+    for (const ReviewChange& c : tx) {
+      if (c.review.kind != "cdop" || c.expected_last_seq != 0 || c.events.empty()) continue;
+      auto payload = nlohmann::json::parse(c.events.front().payload, nullptr, false);
+      if (payload.is_object() && payload.contains("nhs_number") && payload["nhs_number"].is_string())
+        nhs[c.review.ref] = payload["nhs_number"].get<std::string>();
+    }
+  return nhs;
+}
+
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
@@ -94,6 +110,8 @@ double BareReplay(const std::string& path, const std::vector<std::vector<ReviewC
   Stmt status(db, "UPDATE timers SET status = ?, changed_at = ? WHERE id = ?");
   Stmt notice(db, "INSERT INTO outbox (id, review_ref, kind, recipients, payload, created_at, status, board_id,"
                   " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?)");
+  Stmt notified(db, "INSERT INTO notified_deaths (nhs_number, review_ref) VALUES (?, ?)");
+  const std::map<std::string, std::string> nhs = NotifiedNhsNumbers(transactions);
   std::map<std::string, std::map<std::string, std::pair<Timer, bool>>> known;
   auto start = std::chrono::steady_clock::now();
   for (const auto& tx : transactions) {
@@ -105,6 +123,8 @@ double BareReplay(const std::string& path, const std::vector<std::vector<ReviewC
       review.Text(10, r.projection).Run();
       summary.Text(1, r.ref).Text(2, r.board_id).Text(3, r.kind).Text(4, r.stage).Int(5, r.open ? 1 : 0);
       summary.Int(6, Secs(r.updated_at)).Text(7, r.summary).Run();
+      if (auto death = nhs.find(r.ref); c.expected_last_seq == 0 && death != nhs.end())
+        notified.Text(1, death->second).Text(2, r.ref).Run();
       for (const StoredEvent& e : c.events)
         event.Text(1, e.review_ref).Int(2, e.seq).Text(3, e.type).Text(4, e.payload).Text(5, e.actor)
             .Int(6, Secs(e.recorded_at)).Run();

@@ -11,7 +11,7 @@
 namespace casereview::bench {
 
 // Writes the same rows as `transactions` (one SQLite transaction each): the review row and
-// its summary row, its events, its new, moved and cancelled timers, the fired timer, the
+// its summary row, a new child death review's NHS number (notified_deaths), its events, its new, moved and cancelled timers, the fired timer, the
 // notices. Only writes: which timers are new or gone is known from memory, never read back.
 // Returns seconds.
 // REQUIRES: `path` holds a casereview schema with the workload's board and no reviews.

@@ -28,6 +28,9 @@ class RecordingStore final : public Store {
   }
   Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override { return s_.LoadEvents(ref); }
   Result<std::int64_t> CountReviewsWithPrefix(std::string_view p) override { return s_.CountReviewsWithPrefix(p); }
+  Result<std::optional<std::string>> FindNotifiedDeath(std::string_view nhs) override {
+    return s_.FindNotifiedDeath(nhs);
+  }
   Status Commit(const ReviewChange& c) override {
     Status s = s_.Commit(c);
     if (s.ok()) tx_.push_back({c});

@@ -14,21 +14,6 @@ namespace casereview {
 
 using Json = nlohmann::json;
 
-Result<std::optional<std::string>> FindNotifiedDeath(Store& store, const std::string& nhs_number) {
-  auto reviews = store.ListReviews({});
-  if (!reviews.ok()) return reviews.status();
-  for (const ReviewRecord& r : *reviews) {
-    if (r.kind != CdopWorkflow::kKind) continue;
-    auto log = store.LoadEvents(r.ref);
-    if (!log.ok()) return log.status();
-    if (log->empty()) continue;
-    Json notification = Json::parse(log->front().payload, nullptr, false);
-    if (notification.is_object() && TextField(notification, "nhs_number") == nhs_number)
-      return std::optional<std::string>(r.ref);
-  }
-  return std::optional<std::string>();
-}
-
 Json ScrReferralFrom(const std::string& cdop_ref, const Json& notification, const Json& referral) {
   (void)referral;  // its reasons stay on the child death review's record
   Json scr = {{"referring_agency", notification.value("notifying_agency", "")},
@@ -46,17 +31,21 @@ Json ScrReferralFrom(const std::string& cdop_ref, const Json& notification, cons
 Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Json& fields, std::string_view actor) {
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
-  CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
-  auto resolved = CheckAndResolve(store_, board->id, CdopWorkflow::kKind, kChildDeathNotified, fields);
+  auto dir = BoardDirectory::Load(store_, board->id);
+  if (!dir.ok()) return dir.status();
+  CR_RETURN_IF_ERROR(CheckActor(*dir, board->id, actor));
+  auto resolved = CheckAndResolve(*dir, CdopWorkflow::kKind, kChildDeathNotified, fields);
   if (!resolved.ok()) return Prefixed("notification: ", resolved.status());
+  // On any board: the store indexes every child death review's NHS number (the number is in
+  // the case record only, never in a read model).
   if (std::string nhs = TextField(*resolved, "nhs_number"); !nhs.empty()) {
-    auto found = FindNotifiedDeath(store_, nhs);
+    auto found = store_.FindNotifiedDeath(nhs);
     if (!found.ok()) return found.status();
     if (*found)
       return Status::InvalidArgument("notification: this death was already notified as " + **found +
                                      " (the same NHS number); record on that review instead");
   }
-  return OpenReview(CdopWorkflow::kKind, *board, *resolved, actor, nullptr);
+  return OpenReview(CdopWorkflow::kKind, *board, *dir, *resolved, actor, nullptr);
 }
 
 Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, const Json& resolved,
@@ -69,8 +58,9 @@ Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, c
   if (!log.ok()) return log.status();
   Json notification = Json::parse(log->front().payload, nullptr, false);
   if (!notification.is_object()) return Status::Corruption(record.ref + ": its notification is not JSON");
-  auto scr = CheckAndResolve(store_, board->id, ScrWorkflow::kKind, kCaseReferred,
-                             ScrReferralFrom(record.ref, notification, resolved));
+  auto dir = BoardDirectory::Load(store_, board->id);
+  if (!dir.ok()) return dir.status();
+  auto scr = CheckAndResolve(*dir, ScrWorkflow::kKind, kCaseReferred, ScrReferralFrom(record.ref, notification, resolved));
   if (!scr.ok()) return Prefixed(record.ref + ": the SCR referral: ", scr.status());
   // The child death review's own event names the SCR, so it is built once the SCR is numbered;
   // a refusal here (a referral already linked, a closed review) writes neither.
@@ -81,9 +71,9 @@ Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, c
     fields["scr_ref"] = scr_ref;
     Instant now = clock_.Now();
     CR_RETURN_IF_ERROR(ApplyToReview(*state, kReferredForScr, fields, now));
-    return ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr);
+    return ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr, *dir);
   };
-  auto opened = OpenReview(ScrWorkflow::kKind, *board, *scr, actor, referral);
+  auto opened = OpenReview(ScrWorkflow::kKind, *board, *dir, *scr, actor, referral);
   if (!opened.ok()) return opened.status();
   return GetReview(record.ref);
 }

@@ -14,11 +14,6 @@ namespace casereview {
 inline constexpr std::string_view kReferredForScr = "ReferredForScr";
 inline constexpr std::string_view kReviewMeetingScheduled = "ReviewMeetingScheduled";
 
-// The child death review already notified with this NHS number, on any board; nullopt if
-// none. Reads each child death review's notification (the number is in the case record
-// only, never in a read model).
-Result<std::optional<std::string>> FindNotifiedDeath(Store& store, const std::string& nhs_number);
-
 // The SCR referral a child death review's notification gives: referring agency, incident
 // (death) and its date, agencies involved, the child's details (case record only), and
 // the link back. `notification`: the ChildDeathNotified payload as stored.

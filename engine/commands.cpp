@@ -20,26 +20,34 @@ Status Prefixed(const std::string& prefix, const Status& s) {
   }
 }
 
-Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id, std::string_view kind,
-                                       std::string_view event, const nlohmann::json& fields) {
+Result<nlohmann::json> CheckAndResolve(const BoardDirectory& dir, std::string_view kind, std::string_view event,
+                                       const nlohmann::json& fields) {
   const EventSpec* spec = FindSpec(EventSpecsOf(kind), event);
   if (spec == nullptr)
     return Status::InvalidArgument("'" + std::string(event) + "' is not an event of " + KindName(kind) +
                                    " (see 'casereview events')");
   CR_RETURN_IF_ERROR(ValidatePayload(*spec, fields, /*resolved=*/false));
+  return ResolvePayload(*spec, fields, dir);
+}
+
+Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id, std::string_view kind,
+                                       std::string_view event, const nlohmann::json& fields) {
   auto dir = BoardDirectory::Load(store, board_id);
   if (!dir.ok()) return dir.status();
-  return ResolvePayload(*spec, fields, *dir);
+  return CheckAndResolve(*dir, kind, event, fields);
+}
+
+Status CheckActor(const BoardDirectory& dir, const std::string& board_id, std::string_view actor) {
+  if (actor.empty()) return Status::InvalidArgument("say who is recording this (--by PERSON)");
+  if (dir.people.find(std::string(actor)) != dir.people.end()) return Status::Ok();
+  return Status::NotFound("no person '" + std::string(actor) + "' on board " + board_id +
+                          " to record this (--by)");
 }
 
 Status CheckActor(Store& store, const std::string& board_id, std::string_view actor) {
-  if (actor.empty()) return Status::InvalidArgument("say who is recording this (--by PERSON)");
-  auto people = store.ListPeople(board_id);
-  if (!people.ok()) return people.status();
-  for (const auto& p : *people)
-    if (p.id == actor) return Status::Ok();
-  return Status::NotFound("no person '" + std::string(actor) + "' on board " + board_id +
-                          " to record this (--by)");
+  auto dir = BoardDirectory::Load(store, board_id);
+  if (!dir.ok()) return dir.status();
+  return CheckActor(*dir, board_id, actor);
 }
 
 }  // namespace casereview

@@ -22,4 +22,11 @@ Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id
 // The person recording a command is on the board.
 Status CheckActor(Store& store, const std::string& board_id, std::string_view actor);
 
+struct BoardDirectory;  // resolve.hpp
+// The same two checks against a board's directory already loaded for the command (one read of
+// the board's agencies and people per command, not one per check).
+Result<nlohmann::json> CheckAndResolve(const BoardDirectory& dir, std::string_view kind, std::string_view event,
+                                       const nlohmann::json& fields);
+Status CheckActor(const BoardDirectory& dir, const std::string& board_id, std::string_view actor);
+
 }  // namespace casereview

@@ -9,6 +9,7 @@
 #include "replay.hpp"
 #include "timers.hpp"
 #include "resolve.hpp"
+#include "review_cache.hpp"
 #include "cdop/cdop_workflow.hpp"
 #include "child_death.hpp"
 #include "commands.hpp"
@@ -33,7 +34,10 @@ std::string RefFor(const std::string& prefix, std::int64_t number) {
 
 }  // namespace
 
-Engine::Engine(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+Engine::Engine(Store& store, const Clock& clock, std::size_t kept_reviews)
+    : store_(store), clock_(clock), reviews_(std::make_unique<ReviewCache>(kept_reviews)) {}
+
+Engine::~Engine() = default;
 
 namespace {
 
@@ -122,16 +126,17 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
                                       std::string_view actor) {
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
-  CR_RETURN_IF_ERROR(CheckActor(store_, board->id, actor));
-  auto resolved = CheckAndResolve(store_, board->id, ScrWorkflow::kKind, kCaseReferred, fields);
+  auto dir = BoardDirectory::Load(store_, board->id);
+  if (!dir.ok()) return dir.status();
+  CR_RETURN_IF_ERROR(CheckActor(*dir, board->id, actor));
+  auto resolved = CheckAndResolve(*dir, ScrWorkflow::kKind, kCaseReferred, fields);
   if (!resolved.ok()) return Prefixed("referral: ", resolved.status());
-  return OpenReview(ScrWorkflow::kKind, *board, *resolved, actor, nullptr);
+  return OpenReview(ScrWorkflow::kKind, *board, *dir, *resolved, actor, nullptr);
 }
 
-Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board, const nlohmann::json& resolved,
-                                       std::string_view actor, const LinkedChange& linked) {
-  auto dir = BoardDirectory::Load(store_, board.id);
-  if (!dir.ok()) return dir.status();
+Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board, const BoardDirectory& dir,
+                                       const nlohmann::json& resolved, std::string_view actor,
+                                       const LinkedChange& linked) {
   auto profile = BuiltInProfile(board.policy_profile);
   if (!profile.ok()) return profile.status();
   ReviewRules rules{{board.policy_profile, board.quorum}, std::move(*profile)};
@@ -156,7 +161,7 @@ Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board
     change.events.push_back({ref, 1, std::string(opening), payload.dump(), std::string(actor), now});
     change.expected_last_seq = 0;
     change.timers = PlanTimers(ref, state->deadlines, **calendar);
-    change.notices = NoticesFor(*state, board.id, opening, resolved, 1, now, *dir);
+    change.notices = NoticesFor(*state, board.id, opening, resolved, 1, now, dir);
     if (linked) {
       auto other = linked(ref);
       if (!other.ok()) return other.status();
@@ -191,21 +196,20 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
   if (event == "DeadlineReminderDue" || event == "DeadlineEscalated")
     return Status::InvalidArgument(about + std::string(event) +
                                    " is recorded by the scheduler when a timer falls due, not by hand");
-  Status actor_ok = CheckActor(store_, record->board_id, actor);
+  // Read once: the actor's check, the resolution of the fields and the notices all use it.
+  auto dir = BoardDirectory::Load(store_, record->board_id);
+  if (!dir.ok()) return dir.status();
+  Status actor_ok = CheckActor(*dir, record->board_id, actor);
   if (!actor_ok.ok()) return Prefixed(about, actor_ok);
   nlohmann::json input = fields;
   // A meeting's notice is counted from today unless the command says when it was given.
   if (event == kReviewMeetingScheduled && input.is_object() && !input.contains("notice_given_on"))
     input["notice_given_on"] = FormatDate(LondonDate(clock_.Now()));
-  auto resolved = CheckAndResolve(store_, record->board_id, record->kind, event, input);
+  auto resolved = CheckAndResolve(*dir, record->kind, event, input);
   if (!resolved.ok()) return Prefixed(about, resolved.status());
   if (record->kind == CdopWorkflow::kKind && event == kReferredForScr)
     return ReferChildDeathForScr(*record, *resolved, actor);
-  auto calendar = Calendar();
-  if (!calendar.ok()) return calendar.status();
-  auto log = store_.LoadEvents(ref);
-  if (!log.ok()) return log.status();
-  auto state = Replay(*log, **calendar);
+  auto state = Rebuild(*record);
   if (!state.ok()) return state.status();
   Instant now = clock_.Now();
   // An anchor event without its own due date (an IMR's) gets the profile's, stored with it.
@@ -213,44 +217,53 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
     for (const auto& r : state->deadlines.profile().deadlines)
       if (r.anchor_event == event && !r.due_field.empty()) (*resolved)[r.due_field] = FormatDate(*due);
   }
+  // Refused: the message names review, stage and what is missing. The state goes with the
+  // refusal (it was taken out of the cache), so nothing a refused event touched is kept.
   Status s = ApplyToReview(*state, event, *resolved, now);
-  if (!s.ok()) return s;  // refused: the message names review, stage and what is missing
-  CR_RETURN_IF_ERROR(CommitAccepted(*record, *state, event, *resolved, actor, now, nullptr));
-  return GetReview(ref);
+  if (!s.ok()) return s;
+  return CommitAccepted(*record, std::move(*state), event, *resolved, actor, now, nullptr, *dir);
 }
 
-Result<ReviewChange> Engine::ChangeFor(const ReviewRecord& record, ReviewState& state, std::string_view event,
+Result<ReviewState> Engine::Rebuild(const ReviewRecord& stored) {
+  auto calendar = Calendar();
+  if (!calendar.ok()) return calendar.status();
+  if (auto kept = reviews_->Take(stored, calendar_)) return std::move(*kept);
+  auto log = store_.LoadEvents(stored.ref);
+  if (!log.ok()) return log.status();
+  return Replay(*log, **calendar);
+}
+
+Result<ReviewChange> Engine::ChangeFor(const ReviewRecord& record, const ReviewState& state, std::string_view event,
                                       const nlohmann::json& fields, std::string_view actor, Instant now,
-                                      const Timer* firing) {
-  auto dir = BoardDirectory::Load(store_, record.board_id);
-  if (!dir.ok()) return dir.status();
+                                      const Timer* firing, const BoardDirectory& dir) {
   std::int64_t seq = record.last_seq + 1;
   ReviewChange change;
   change.review = RecordOf(state, record.board_id, record.opened_at, now, seq);
   change.events.push_back({record.ref, seq, std::string(event), fields.dump(), std::string(actor), now});
   change.expected_last_seq = record.last_seq;
   change.timers = PlanTimers(record.ref, state.deadlines, *state.deadlines.calendar());
-  change.notices = NoticesFor(state, record.board_id, event, fields, seq, now, *dir);
+  change.notices = NoticesFor(state, record.board_id, event, fields, seq, now, dir);
   if (firing) change.firing = *firing;
   return change;
 }
 
-Status Engine::CommitAccepted(const ReviewRecord& record, ReviewState& state, std::string_view event,
-                              const nlohmann::json& fields, std::string_view actor, Instant now,
-                              const Timer* firing) {
-  auto change = ChangeFor(record, state, event, fields, actor, now, firing);
+// The store checks expected_last_seq inside its write transaction: if another engine moved the
+// review on since `record` was read, this is a Conflict, nothing is written and nothing kept.
+Result<ReviewRecord> Engine::CommitAccepted(const ReviewRecord& record, ReviewState&& state, std::string_view event,
+                                            const nlohmann::json& fields, std::string_view actor, Instant now,
+                                            const Timer* firing, const BoardDirectory& dir) {
+  auto change = ChangeFor(record, state, event, fields, actor, now, firing, dir);
   if (!change.ok()) return change.status();
-  return store_.Commit(*change);
+  CR_RETURN_IF_ERROR(store_.Commit(*change));
+  // Kept only on the calendar it was built on: one replaced meanwhile is not the one in force.
+  if (calendar_.get() == state.deadlines.calendar()) reviews_->Keep(change->review, calendar_, std::move(state));
+  return std::move(change->review);
 }
 
 Status Engine::FireTimer(const Timer& timer) {
   auto record = GetReview(timer.review_ref);
   if (!record.ok()) return record.status();
-  auto calendar = Calendar();
-  if (!calendar.ok()) return calendar.status();
-  auto log = store_.LoadEvents(timer.review_ref);
-  if (!log.ok()) return log.status();
-  auto state = Replay(*log, **calendar);
+  auto state = Rebuild(*record);
   if (!state.ok()) return state.status();
   nlohmann::json fields = nlohmann::json::parse(timer.payload, nullptr, false);
   if (fields.is_discarded())
@@ -258,7 +271,9 @@ Status Engine::FireTimer(const Timer& timer) {
   Instant now = clock_.Now();
   Status s = ApplyToReview(*state, timer.event, fields, now);
   if (!s.ok()) return Status::Corruption("timer " + timer.id + " was refused by its review: " + s.message());
-  return CommitAccepted(*record, *state, timer.event, fields, kSchedulerActor, now, &timer);
+  auto dir = BoardDirectory::Load(store_, record->board_id);
+  if (!dir.ok()) return dir.status();
+  return CommitAccepted(*record, std::move(*state), timer.event, fields, kSchedulerActor, now, &timer, *dir).status();
 }
 
 Result<ReviewRecord> Engine::GetReview(std::string_view ref) {
@@ -341,6 +356,7 @@ Result<const BusinessCalendar*> Engine::Calendar() {
       return Status::Corruption("the stored bank holidays update no longer loads: " + calendar.status().message());
     calendar_ = std::make_shared<const BusinessCalendar>(std::move(*calendar));
     calendar_update_ = std::move(*update);
+    reviews_->Clear();  // their deadlines were counted on the calendar replaced
   }
   return calendar_.get();
 }
@@ -351,6 +367,7 @@ Result<std::int64_t> Engine::UpdateBankHolidays(std::string_view json) {
   CR_RETURN_IF_ERROR(store_.PutSetting(kBankHolidaysSetting, json, clock_.Now()));
   calendar_ = std::make_shared<const BusinessCalendar>(std::move(*checked));
   calendar_update_ = std::string(json);
+  reviews_->Clear();
   auto reviews = store_.ListReviews({});
   if (!reviews.ok()) return reviews.status();
   std::int64_t done = 0;

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "casereview/store.hpp"
+#include "notified_deaths.hpp"
 #include "sqlite_rows.hpp"
 
 namespace casereview {
@@ -136,6 +137,17 @@ class MemoryStore final : public Store {
     for (auto it = reviews_.lower_bound(prefix); it != reviews_.end() && it->first.starts_with(prefix); ++it)
       ++n;
     return n;
+  }
+
+  // A scan of every review's opening event: the rule SQLite indexes, fine for tests.
+  Result<std::optional<std::string>> FindNotifiedDeath(std::string_view nhs_number) override {
+    if (nhs_number.empty()) return std::optional<std::string>();  // never indexed
+    for (const auto& [ref, log] : events_) {
+      if (log.empty() || log.front().seq != 1) continue;
+      if (storage::NotifiedNhsNumber(reviews_.at(ref).kind, log.front().payload) == nhs_number)
+        return std::optional<std::string>(ref);
+    }
+    return std::optional<std::string>();
   }
 
   Status Commit(const ReviewChange& c) override {

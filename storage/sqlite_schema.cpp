@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "sqlite_notified_deaths.hpp"
 #include "sqlite_summaries.hpp"
 
 namespace casereview::storage {
@@ -211,6 +212,22 @@ const Migration kReviewSummaries{
     },
     BackfillReviewSummaries};
 
+// Version 7: the NHS number each child death review was opened for, so a notification finds
+// an earlier one of the same death with one indexed read (Store::FindNotifiedDeath) instead
+// of reading every child death review's log (docs/performance.md, figure 1). Not unique: two
+// notifications racing each other may both have been opened; the first by ref is the one
+// named. Commit writes the row with a new review's; existing reviews get theirs from their
+// opening events (BackfillNotifiedDeaths).
+const Migration kNotifiedDeaths{
+    7,
+    {
+        "CREATE TABLE notified_deaths ("
+        " nhs_number TEXT NOT NULL,"
+        " review_ref TEXT NOT NULL REFERENCES reviews (ref),"
+        " PRIMARY KEY (nhs_number, review_ref))",
+    },
+    BackfillNotifiedDeaths};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -246,7 +263,7 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess,
-                                               kReviewSummaries};
+                                               kReviewSummaries, kNotifiedDeaths};
   return kAll;
 }
 

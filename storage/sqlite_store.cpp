@@ -24,6 +24,7 @@
 #include "sqlite_rows.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_statements.hpp"
+#include "sqlite_notified_deaths.hpp"
 #include "sqlite_summaries.hpp"
 #include "sqlite_timers.hpp"
 #include "sqlite_writer_turn.hpp"
@@ -82,6 +83,11 @@ class SqliteStore final : public Store {
   Result<std::vector<ReviewSummary>> ListReviewSummaries(const ReviewFilter& f, const ReviewPage& page) override;
   Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) override;
   Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) override;
+  Result<std::optional<std::string>> FindNotifiedDeath(std::string_view nhs_number) override {
+    std::string nhs(nhs_number);
+    return Read<std::optional<std::string>>("look for an earlier notification of this death",
+                                            [&] { return SelectNotifiedDeath(db_, nhs); });
+  }
   Status Commit(const ReviewChange& change) override;
   Status CommitAll(std::span<const ReviewChange> changes) override;
 
@@ -368,6 +374,7 @@ Status SqliteStore::WriteChange(const ReviewChange& c) {
   BindReview(upsert, c.review);
   upsert.exec();
   UpsertReviewSummary(db_, c.review);
+  IndexNotifiedDeath(db_, c);
   Prepared insert_prepared(db_, kInsertEvent);
   SQLite::Statement& insert = *insert_prepared;
   for (const StoredEvent& e : c.events) {

@@ -59,19 +59,31 @@ void SetStatus(SQLite::Database& db, const std::string& id, const char* status, 
   update.exec();
 }
 
-// Pending timers not listed are cancelled; listed ones are added, or moved while pending.
-// A timer that fired or was cancelled keeps its row as it is, listed or not.
+// A stored timer as reconciling needs it: its status, and what a move would rewrite.
+struct StoredTimer {
+  std::string status;
+  std::int64_t due = 0;
+  std::string event;
+  std::string payload;
+};
+
+// Pending timers not listed are cancelled; listed ones are added, or moved while pending
+// (a listed timer already as stored is left alone: a command re-lists every pending timer of
+// its review, and most are unchanged). A timer that fired or was cancelled keeps its row as
+// it is, listed or not.
 void ReconcileTimers(SQLite::Database& db, const ReviewChange& c) {
-  std::map<std::string, std::string, std::less<>> stored;  // id -> status
-  Prepared q_prepared(db, "SELECT id, status FROM timers WHERE review_ref = ?");
+  std::map<std::string, StoredTimer, std::less<>> stored;
+  Prepared q_prepared(db, "SELECT id, status, due, event, payload FROM timers WHERE review_ref = ?");
   SQLite::Statement& q = *q_prepared;
   q.bind(1, c.review.ref);
-  while (q.executeStep()) stored[q.getColumn(0).getString()] = q.getColumn(1).getString();
+  while (q.executeStep())
+    stored[q.getColumn(0).getString()] = {q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                                          q.getColumn(3).getString(), q.getColumn(4).getString()};
 
   std::set<std::string, std::less<>> listed;
   for (const Timer& t : *c.timers) listed.insert(t.id);
-  for (const auto& [id, status] : stored) {
-    if (status == kPending && !listed.count(id))
+  for (const auto& [id, row] : stored) {
+    if (row.status == kPending && !listed.count(id))
       SetStatus(db, id, TimerStatusName(TimerStatus::kCancelled), ChangedAt(c));
   }
 
@@ -85,7 +97,8 @@ void ReconcileTimers(SQLite::Database& db, const ReviewChange& c) {
       insert.reset();
       BindTimer(insert, t);
       insert.exec();
-    } else if (found->second == kPending) {
+    } else if (const StoredTimer& row = found->second; row.status == kPending &&
+               (row.due != SecondsOf(t.due) || row.event != t.event || row.payload != t.payload)) {
       move.reset();
       move.bind(1, SecondsOf(t.due));
       move.bind(2, t.event);
@@ -101,7 +114,15 @@ void ReconcileTimers(SQLite::Database& db, const ReviewChange& c) {
 Status CheckTimersAndNoticesAgainst(SQLite::Database& db, const ReviewChange& c) {
   if (c.firing && !StillPending(db, *c.firing)) return TimerMovedMeanwhile(*c.firing);
   if (c.timers) {
+    // Most listed timers are the review's own, already stored: read those ids once, and look
+    // up only the others (new ones, or one another review holds).
+    std::set<std::string, std::less<>> own;
+    Prepared q_prepared(db, "SELECT id FROM timers WHERE review_ref = ?");
+    SQLite::Statement& q = *q_prepared;
+    q.bind(1, c.review.ref);
+    while (q.executeStep()) own.insert(q.getColumn(0).getString());
     for (const Timer& t : *c.timers) {
+      if (t.review_ref == c.review.ref && own.count(t.id)) continue;
       auto owner = StoredTimerReview(db, t.id);
       if (owner && *owner != t.review_ref) return TimerOfAnotherReview(t, *owner);
     }

@@ -1,12 +1,16 @@
 // Engine: the one way to change a review.
 //
 // A command's path: check the input → load the review and rebuild its machine from its log
-// → dispatch the event (refused? return the refusal, record nothing) → in ONE store
+// (or take the one this Engine kept after its last command on it, if the review has not moved
+// since) → dispatch the event (refused? return the refusal, record nothing) → in ONE store
 // transaction append the event and update the review's read model.
 //
-// Thread safety: one Engine per thread (it holds no caches yet; the Store serialises).
+// Thread safety: one Engine per thread (it keeps the reviews it rebuilt, unlocked; the Store
+// serialises). Several Engines, in one process or several, may share one database: a kept
+// review is used only while the stored review is still where this Engine left it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +29,8 @@ namespace casereview {
 
 struct ReviewState;       // engine/replay.hpp: a review's machine and deadlines
 class BusinessCalendar;   // engine/calendar.hpp: working days and bank holidays
+class ReviewCache;        // engine/review_cache.hpp: reviews rebuilt by earlier commands
+struct BoardDirectory;    // engine/resolve.hpp: a board's agencies and people
 
 struct RecoveryReport {
   std::int64_t reviews_checked = 0;
@@ -38,8 +44,14 @@ class Engine {
   // Who records the events a timer fires.
   static constexpr std::string_view kSchedulerActor = "casereview-scheduler";
 
+  // How many rebuilt reviews an Engine keeps by default (about 8 KB each).
+  static constexpr std::size_t kKeptReviews = 1024;
+
   // REQUIRES: store and clock outlive the Engine.
-  Engine(Store& store, const Clock& clock);
+  Engine(Store& store, const Clock& clock, std::size_t kept_reviews = kKeptReviews);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
   // ---- Board set-up ----
   Status CreateBoard(const Board& b);  // InvalidArgument if it exists or is malformed
@@ -105,19 +117,23 @@ class Engine {
   using LinkedChange = std::function<Result<ReviewChange>(const std::string& new_ref)>;
   // Opens a review of `kind` from its opening event's (resolved) fields, numbered in the
   // year ("SCR-2026-004"), with `linked` (may be empty) written with it.
-  Result<std::string> OpenReview(std::string_view kind, const Board& board, const nlohmann::json& resolved,
-                                 std::string_view actor, const LinkedChange& linked);
+  Result<std::string> OpenReview(std::string_view kind, const Board& board, const BoardDirectory& dir,
+                                 const nlohmann::json& resolved, std::string_view actor, const LinkedChange& linked);
   // The SCR a child death review is referred into, opened with the referral (engine/child_death.cpp).
   Result<ReviewRecord> ReferChildDeathForScr(const ReviewRecord& record, const nlohmann::json& resolved,
                                              std::string_view actor);
   // The change one accepted event makes: appended, re-planned timers, notices.
-  Result<ReviewChange> ChangeFor(const ReviewRecord& record, ReviewState& state, std::string_view event,
+  Result<ReviewChange> ChangeFor(const ReviewRecord& record, const ReviewState& state, std::string_view event,
                                  const nlohmann::json& fields, std::string_view actor, Instant now,
-                                 const Timer* firing);
-  // Appends one accepted event to the review, with its re-planned timers and notices.
-  Status CommitAccepted(const ReviewRecord& record, ReviewState& state, std::string_view event,
-                        const nlohmann::json& fields, std::string_view actor, Instant now,
-                        const Timer* firing);
+                                 const Timer* firing, const BoardDirectory& dir);
+  // Appends one accepted event to the review, with its re-planned timers and notices, and
+  // keeps the state for the review's next command. Returns the record written.
+  Result<ReviewRecord> CommitAccepted(const ReviewRecord& record, ReviewState&& state, std::string_view event,
+                                      const nlohmann::json& fields, std::string_view actor, Instant now,
+                                      const Timer* firing, const BoardDirectory& dir);
+  // The review's machine and deadlines as `stored` (just read) says it stands: kept from this
+  // Engine's last command on it when the review has not moved since, else replayed from its log.
+  Result<ReviewState> Rebuild(const ReviewRecord& stored);
 
   Store& store_;
   const Clock& clock_;
@@ -125,6 +141,8 @@ class Engine {
   // process has stored a different update.
   std::shared_ptr<const BusinessCalendar> calendar_;
   std::optional<std::string> calendar_update_;
+  // Reviews rebuilt or committed by earlier commands (never null).
+  std::unique_ptr<ReviewCache> reviews_;
 };
 
 // The kinds of event a review takes, with their fields, for help and documentation.

@@ -179,6 +179,11 @@ class Store {
   virtual Result<std::vector<StoredEvent>> LoadEvents(std::string_view ref) = 0;  // by seq
   // How many reviews have a ref starting with `prefix` (to number the next one).
   virtual Result<std::int64_t> CountReviewsWithPrefix(std::string_view prefix) = 0;
+  // The child death review opened for the death with this NHS number: a review of kind
+  // "cdop" whose opening event's payload has "nhs_number" equal to it (a JSON string), the
+  // first by ref when several were; nullopt when none was, or nhs_number is empty. Indexed:
+  // it reads no review's log. Commit records it with the opening event.
+  virtual Result<std::optional<std::string>> FindNotifiedDeath(std::string_view nhs_number) = 0;
   // Appends the events and writes the record, timers and notices, atomically and durably.
   virtual Status Commit(const ReviewChange& change) = 0;
   // Several changes, each to a different review, in ONE transaction: all or none (a child

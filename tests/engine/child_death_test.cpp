@@ -4,6 +4,8 @@
 // same transaction.
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "board_import.hpp"
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
@@ -204,6 +206,69 @@ SCENARIO("A death notified twice is found by its NHS number", "[cdop][engine]") 
       }
     }
     THEN("another child's death is opened as the next review") { CHECK(b.Notify("expected", "9000000009") == "CDR-2026-002"); }
+  }
+}
+
+namespace {
+
+// A neighbouring board, with its own hospital and single point of contact.
+BoardData NeighbourBoard() {
+  return {{"neighbour", "Neighbouring Local Safeguarding Children Board", "seed-2010", {}},
+          {{"n-hospital", "neighbour", "Neighbouring Hospital", "health"}},
+          {{"n-spoc", "neighbour", "Nia Spoc", "nia@example.org", "n-hospital", {"business-officer"}}}};
+}
+
+Result<std::string> NotifyOnNeighbour(Engine& engine, const std::string& nhs) {
+  return engine.NotifyChildDeath("neighbour",
+                                 {{"notifying_agency", "n-hospital"}, {"death_date", "2026-01-04"},
+                                  {"place_of_death", "home"}, {"expected", "unexpected"},
+                                  {"agencies_involved", {"n-hospital"}}, {"resident_in_area", false},
+                                  {"nhs_number", nhs}},
+                                 "n-spoc");
+}
+
+void RequireRefusedNaming(const Result<std::string>& again, const std::string& first) {
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.status().message() == "notification: this death was already notified as " + first +
+                                        " (the same NHS number); record on that review instead");
+}
+
+}  // namespace
+
+SCENARIO("A death notified before is found from another board, after reopening, and in an older file",
+         "[cdop][engine][nhs]") {
+  GIVEN("two deaths notified on the demo board, and a neighbouring board") {
+    ChildDeaths b;
+    std::string first = b.Notify("unexpected", "4010232137");
+    std::string second = b.Notify("expected", "9434765919");
+    Status imported = b.engine->ImportBoardData(NeighbourBoard());
+    INFO(imported.message());
+    REQUIRE(imported.ok());
+    WHEN("the store is reopened and the first death is notified on the neighbouring board") {
+      b.Restart();
+      auto again = NotifyOnNeighbour(*b.engine, "4010232137");
+      THEN("it is refused naming the demo board's review, and nothing is opened") {
+        RequireRefusedNaming(again, first);
+        CHECK(b.engine->ListReviews({})->size() == 2);
+      }
+    }
+    WHEN("the file is taken back to schema 6, before the NHS numbers were indexed, and reopened") {
+      b.engine.reset();
+      b.store.reset();
+      {
+        SQLite::Database raw(b.path, SQLite::OPEN_READWRITE);
+        raw.exec("DROP TABLE notified_deaths");
+        raw.exec("UPDATE schema_version SET version = 6");
+      }
+      b.Restart();
+      THEN("each death notified again is refused naming its review, and another child's is opened") {
+        RequireRefusedNaming(NotifyOnNeighbour(*b.engine, "9434765919"), second);
+        RequireRefusedNaming(NotifyOnNeighbour(*b.engine, "4010232137"), first);
+        auto other = NotifyOnNeighbour(*b.engine, "9000000009");
+        INFO(other.status().message());
+        CHECK(other.ok());
+      }
+    }
   }
 }
 

@@ -123,3 +123,37 @@ TEST_CASE("a real sleeper on a fast clock waits the scaled-down real time, never
   sleeper.SleepUntil(clock.Now() + std::chrono::hours{24 * 365}, never.get_token());
   CHECK(std::chrono::steady_clock::now() - before < 2s);
 }
+
+SCENARIO("Dates and moments are written and read back as YYYY-MM-DD and YYYY-MM-DDTHH:MM:SSZ", "[clock][date]") {
+  GIVEN("every day from 1900 to 2100") {
+    using namespace std::chrono;
+    THEN("each is written in ten characters, read back as itself, and its moments likewise") {
+      for (sys_days day = sys_days{1900y / January / 1}; day <= sys_days{2100y / December / 31}; day += days{1}) {
+        const Date d{day};
+        const std::string text = FormatDate(d);
+        REQUIRE(text.size() == 10);
+        REQUIRE(*ParseDate(text) == d);
+        const Instant t = Instant{day} + 13h + 5min + 9s;
+        REQUIRE(FormatInstant(t) == text + "T13:05:09Z");
+        REQUIRE(*ParseInstant(FormatInstant(t)) == t);
+      }
+    }
+  }
+  THEN("known days and moments are written as people read them") {
+    using namespace std::chrono;
+    CHECK(FormatDate(Date{2024y / February / 29}) == "2024-02-29");
+    CHECK(FormatDate(Date{2026y / January / 5}) == "2026-01-05");
+    CHECK(FormatInstant(At("2026-01-05T09:30:00Z")) == "2026-01-05T09:30:00Z");
+    CHECK(FormatInstant(At("1999-12-31T23:59:59Z")) == "1999-12-31T23:59:59Z");
+    CHECK(FormatInstant(At("2026-03-29")) == "2026-03-29T00:00:00Z");
+  }
+  THEN("a day that does not exist, or is not written YYYY-MM-DD, is refused") {
+    for (const char* bad : {"2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-1-05", "26-01-05",
+                            "2026/01/05", "2026-01-05x", " 2026-01-05", ""}) {
+      auto parsed = ParseDate(bad);
+      INFO(bad);
+      REQUIRE_FALSE(parsed.ok());
+      CHECK(parsed.status().message() == "'" + std::string(bad) + "' is not a date written YYYY-MM-DD");
+    }
+  }
+}

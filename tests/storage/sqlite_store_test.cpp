@@ -268,13 +268,13 @@ SCENARIO("A version-1 database is upgraded when opened, all or nothing, its data
     WriteVersion1File(path, Board1(), referral);
     { SQLite::Database(path, SQLite::OPEN_READWRITE).exec("CREATE TABLE outbox (note TEXT)"); }
     auto opened = OpenSqliteStore(path);
-    THEN("opening fails with a StorageError, and no part of versions 2 to 6 was applied") {
+    THEN("opening fails with a StorageError, and no part of versions 2 to 7 was applied") {
       REQUIRE(opened.status().code() == Status::Code::kStorageError);
-      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 6") &&
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 7") &&
                                                     Catch::Contains("outbox") && Catch::Contains(path));
       SQLite::Database raw(path, SQLite::OPEN_READONLY);
       REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == 1);
-      std::string later = ", 'settings', 'outbox_v4', 'outbox_by_status_due', 'outbox_by_review', 'review_summaries'";
+      std::string later = ", 'settings', 'outbox_v4', 'outbox_by_status_due', 'outbox_by_review', 'review_summaries', 'notified_deaths'";
       REQUIRE(SchemaObjectsNamed(raw, kVersion2Objects + later) == 1);  // the stray outbox
       REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM review_events").getInt() == 1);
     }
