@@ -123,3 +123,23 @@ TEST_CASE("a real sleeper on a fast clock waits the scaled-down real time, never
   sleeper.SleepUntil(clock.Now() + std::chrono::hours{24 * 365}, never.get_token());
   CHECK(std::chrono::steady_clock::now() - before < 2s);
 }
+
+TEST_CASE("a date is read only when written YYYY-MM-DD and real", "[clock][date]") {
+  // Plain dates are read without a stream (docs/performance.md, figure 2); anything else goes
+  // through date::parse. Both must give the same answers.
+  for (const char* real : {"2026-01-02", "2024-02-29", "1999-12-31", "2026-11-30"}) {
+    INFO(real);
+    Result<Date> d = ParseDate(real);
+    REQUIRE(d.ok());
+    REQUIRE(FormatDate(*d) == real);
+  }
+  REQUIRE(*ParseDate("2026-03-09") == Date{std::chrono::year{2026}, std::chrono::March, std::chrono::day{9}});
+  for (const char* not_a_date : {"2026-02-29", "2026-13-01", "2026-00-10", "2026-01-32", "2026-01-00",
+                                 "2026/01/02", "2026-1-02", "2026-01-2", " 2026-01-02", "2026-01-02 ",
+                                 "20260102", "2026-01-0x", "", "next week"}) {
+    INFO(not_a_date);
+    Result<Date> d = ParseDate(not_a_date);
+    REQUIRE_FALSE(d.ok());
+    REQUIRE(d.status().message() == "'" + std::string(not_a_date) + "' is not a date written YYYY-MM-DD");
+  }
+}
