@@ -99,7 +99,7 @@ CR_CDOP_ACTION(RecordScrReferral,
                c.scr_ref = TextField(p, "scr_ref"));
 CR_CDOP_ACTION(CountReminder, (void)p; ++c.reminders_fired);
 CR_CDOP_ACTION(RecordEscalation,
-               c.escalations.push_back(TextField(p, "deadline") + " -> " + TextField(p, "to")));
+               AppendEscalation(c.escalations, p));
 #undef CR_CDOP_ACTION
 
 // ---- Guards --------------------------------------------------------------------------------

@@ -136,6 +136,19 @@ std::string PersonId(const nlohmann::json& p, std::string_view name) {
   return it->is_string() ? it->get<std::string>() : std::string();
 }
 
+void AppendEscalation(std::vector<std::string>& escalations, const nlohmann::json& p) {
+  const std::string deadline = TextField(p, "deadline");
+  const std::string to = TextField(p, "to");
+  constexpr std::string_view kArrow = " -> ";
+  // Made at its final length (reserve may round up), then filled in.
+  std::string entry(deadline.size() + kArrow.size() + to.size(), ' ');
+  auto out = std::copy(deadline.begin(), deadline.end(), entry.begin());
+  out = std::copy(kArrow.begin(), kArrow.end(), out);
+  std::copy(to.begin(), to.end(), out);
+  escalations.reserve(escalations.size() + 1);
+  escalations.push_back(std::move(entry));
+}
+
 bool BoolField(const nlohmann::json& p, std::string_view name) {
   auto it = p.find(name);
   return it != p.end() && it->is_boolean() && it->get<bool>();
