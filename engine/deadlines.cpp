@@ -1,9 +1,12 @@
 #include "deadlines.hpp"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
+#include <tuple>
 
 #include "common/event_spec.hpp"
+#include "common/interned_text.hpp"
 
 namespace casereview {
 namespace {
@@ -78,27 +81,62 @@ std::optional<Date> DeadlineTracker::DefaultDueDate(std::string_view event, cons
   return std::nullopt;
 }
 
-Deadline* DeadlineTracker::Find(const std::string& key) {
+const DeadlineRuleTexts& SharedRuleTexts(std::string_view id, std::string_view what,
+                                         std::string_view holder_role) {
+  using Key = std::tuple<std::string_view, std::string_view, std::string_view>;
+  static std::mutex mu;
+  // A node-based map: an element never moves, so a reference to it stays valid as it grows.
+  // The views are interned, so they outlive the strings they were made from.
+  static std::map<Key, DeadlineRuleTexts> shared;
+  Key key{InternedText(id), InternedText(what), InternedText(holder_role)};
+  std::lock_guard lock(mu);
+  return shared.try_emplace(key, DeadlineRuleTexts{std::get<0>(key), std::get<1>(key), std::get<2>(key)})
+      .first->second;
+}
+
+std::string Deadline::Key() const {
+  return subject.empty() ? std::string(Rule()) : std::string(Rule()) + ":" + subject;
+}
+
+bool Deadline::HasKey(std::string_view key) const {
+  std::string_view rule = Rule();
+  if (subject.empty()) return key == rule;
+  return key.size() == rule.size() + 1 + subject.size() && key.starts_with(rule) &&
+         key[rule.size()] == ':' && key.ends_with(subject);
+}
+
+std::string_view Deadline::StatusText() const {
+  switch (status) {
+    case kOpen: return "open";
+    case kSuspended: return "suspended";
+    case kMet: return "met";
+  }
+  return "open";
+}
+
+std::string Deadline::What() const {
+  return subject.empty() ? std::string(texts->what) : std::string(texts->what) + " (" + subject + ")";
+}
+
+Deadline* DeadlineTracker::Find(std::string_view key) {
   for (auto& d : deadlines_)
-    if (d.key == key) return &d;
+    if (d.HasKey(key)) return &d;
   return nullptr;
 }
 
 void DeadlineTracker::Open(const DeadlineRule& r, const nlohmann::json& payload, Instant recorded_at) {
   Deadline d;
-  d.rule = r.id;
+  d.texts = &SharedRuleTexts(r.id, r.what, r.holder);
   d.subject = SubjectOf(r, payload);
-  d.key = d.subject.empty() ? r.id : r.id + ":" + d.subject;
-  d.what = d.subject.empty() ? r.what : r.what + " (" + d.subject + ")";
-  d.holder_role = r.holder;
-  d.holder = r.holder_field.empty() ? "" : PersonId(payload, r.holder_field);
+  // Ids of the board's people and agencies: a bounded set, so they may be interned.
+  if (!r.holder_field.empty()) d.holder = InternedText(PersonId(payload, r.holder_field));
   if (!r.holder_field.empty() && payload.contains(r.holder_field) && payload[r.holder_field].is_object())
-    d.holder_agency = payload[r.holder_field].value("agency", "");
+    d.holder_agency = InternedText(payload[r.holder_field].value("agency", ""));
   d.opened_at = recorded_at;
   d.due = DueFor(r, payload, recorded_at);
   d.due_date = LondonDate(d.due);
   d.original_due_date = d.due_date;
-  if (Deadline* existing = Find(d.key)) {
+  if (Deadline* existing = Find(d.Key())) {
     if (existing->IsOpen()) *existing = d;  // re-anchored (e.g. a second notification)
     return;
   }
@@ -107,31 +145,31 @@ void DeadlineTracker::Open(const DeadlineRule& r, const nlohmann::json& payload,
 
 void DeadlineTracker::Meet(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
   for (auto& d : deadlines_) {
-    const DeadlineRule* r = profile_->Rule(d.rule);
+    const DeadlineRule* r = profile_->Rule(d.Rule());
     if (!d.IsOpen() || !r || std::find(r->met_by.begin(), r->met_by.end(), event) == r->met_by.end()) continue;
     if (!d.subject.empty() && SubjectOf(*r, payload) != d.subject) continue;
-    d.status = "met";
+    d.status = Deadline::kMet;
     d.met_at = recorded_at;
   }
 }
 
 void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
   for (auto& d : deadlines_) {
-    const DeadlineRule* r = profile_->Rule(d.rule);
+    const DeadlineRule* r = profile_->Rule(d.Rule());
     if (!d.IsOpen() || !r) continue;
     if (event == "ExtensionGranted" && r->extendable) {
       d.due_date = FieldDate(payload, "until");
       d.due = EndOf(d.due_date);
       d.changes.push_back("extended to " + FormatDate(d.due_date));
-    } else if (event == "SuspensionStarted" && r->suspendable && d.status == "open") {
-      d.status = "suspended";
+    } else if (event == "SuspensionStarted" && r->suspendable && d.status == Deadline::kOpen) {
+      d.status = Deadline::kSuspended;
       d.suspended_since = recorded_at;
-    } else if (event == "SuspensionEnded" && d.status == "suspended") {
+    } else if (event == "SuspensionEnded" && d.status == Deadline::kSuspended) {
       auto paused = std::chrono::sys_days(FieldDate(payload, "date")) - std::chrono::sys_days(LondonDate(d.suspended_since));
       int days = std::max(0, static_cast<int>(paused.count()));
       d.due_date = AddDays(d.due_date, days);
       d.due = EndOf(d.due_date);
-      d.status = "open";
+      d.status = Deadline::kOpen;
       d.changes.push_back("paused " + std::to_string(days) + " days; now due " + FormatDate(d.due_date));
     }
   }
@@ -148,18 +186,18 @@ void DeadlineTracker::Apply(std::string_view event, const nlohmann::json& payloa
 }
 
 nlohmann::json DeadlineToJson(const Deadline& d) {
-  nlohmann::json j = {{"key", d.key},
-                      {"rule", d.rule},
-                      {"what", d.what},
-                      {"holder_role", d.holder_role},
+  nlohmann::json j = {{"key", d.Key()},
+                      {"rule", d.Rule()},
+                      {"what", d.What()},
+                      {"holder_role", d.HolderRole()},
                       {"due", FormatInstant(d.due)},
                       {"due_date", FormatDate(d.due_date)},
                       {"original_due_date", FormatDate(d.original_due_date)},
-                      {"status", d.status},
+                      {"status", d.StatusText()},
                       {"changes", d.changes}};
   if (!d.subject.empty()) j["subject"] = d.subject;
   if (!d.holder.empty()) j["holder"] = d.holder;
-  if (d.status == "met") {
+  if (d.status == Deadline::kMet) {
     j["met_at"] = FormatInstant(d.met_at);
     // Slippage, for the board: whole days past the due date, by the London calendar.
     auto late = std::chrono::sys_days(LondonDate(d.met_at)) - std::chrono::sys_days(d.due_date);

@@ -43,7 +43,7 @@ std::string PersonId(const Json& fields, const char* key) {
 
 const Deadline* FindDeadline(const DeadlineTracker& t, const std::string& key) {
   for (const auto& d : t.deadlines())
-    if (d.key == key) return &d;
+    if (d.HasKey(key)) return &d;
   return nullptr;
 }
 
@@ -68,9 +68,9 @@ Ids ImrPeople(const ReviewState& s, const std::string& agency) {
 
 Ids Holders(const ReviewState& s, const Deadline& d, const BoardDirectory& dir) {
   // "each IMR author and their agency's senior manager ... before it is due, when it is overdue"
-  if (d.rule == "imr-due" && !ImrPeople(s, d.subject).empty()) return ImrPeople(s, d.subject);
-  if (!d.holder.empty()) return {d.holder};
-  auto ids = WithRole(dir, d.holder_role);
+  if (d.Rule() == "imr-due" && !ImrPeople(s, d.subject).empty()) return ImrPeople(s, d.subject);
+  if (!d.holder.empty()) return {std::string(d.holder)};
+  auto ids = WithRole(dir, d.HolderRole());
   return ids.empty() ? PanelChairs(dir) : ids;
 }
 
@@ -103,11 +103,11 @@ std::vector<Addressed> ForDeadlineTimer(const ReviewState& s, std::string_view e
                                         const BoardDirectory& dir) {
   const Deadline* d = FindDeadline(s.deadlines, fields.value("deadline", ""));
   if (d == nullptr) return {};  // its deadline was met in the same instant: nothing to say
-  Json about = About(s, d->what, fields.value("due_date", ""),
-                     {{"holder_role", d->holder_role}, {"step", fields.value("step", "")},
+  Json about = About(s, d->What(), fields.value("due_date", ""),
+                     {{"holder_role", d->HolderRole()}, {"step", fields.value("step", "")},
                       {"to", fields.value("to", "")}});
-  if (d->rule == "imr-due") about["agency"] = AgencyName(dir, d->subject);
-  if (d->rule == "action-due") about["action"] = d->subject;
+  if (d->Rule() == "imr-due") about["agency"] = AgencyName(dir, d->subject);
+  if (d->Rule() == "action-due") about["action"] = d->subject;
   if (event == "DeadlineReminderDue") return {{"deadline-reminder", Holders(s, *d, dir), about}};
   std::string to = fields.value("to", "holder");
   return {{to == "holder" ? "deadline-overdue" : "deadline-escalation", EscalationRecipients(s, *d, to, dir), about}};

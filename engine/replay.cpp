@@ -113,6 +113,9 @@ Result<ReviewState> Replay(const std::vector<StoredEvent>& log, const BusinessCa
     Status s = ApplyToReview(*state, e.type, fields, e.recorded_at);
     if (!s.ok()) return corrupt(e, s.message());
   }
+  // A replayed review is often held (Recover, figure 2 of docs/performance.md): it keeps
+  // only the room its deadlines use.
+  state->deadlines.ShrinkToFit();
   return state;
 }
 

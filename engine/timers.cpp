@@ -34,10 +34,11 @@ Instant EscalationTime(const Deadline& d, const Duration& after, const BusinessC
 Timer MakeTimer(const std::string& ref, const Deadline& d, const std::string& step, Instant due,
                 const std::string& event, nlohmann::json payload) {
   std::string due_date = FormatDate(d.due_date);
-  payload["deadline"] = d.key;
+  const std::string key = d.Key();
+  payload["deadline"] = key;
   payload["step"] = step;
   payload["due_date"] = due_date;
-  return {ref + "/" + d.key + "/" + step + "@" + due_date, ref, due, event, payload.dump()};
+  return {ref + "/" + key + "/" + step + "@" + due_date, ref, due, event, payload.dump()};
 }
 
 }  // namespace
@@ -47,7 +48,7 @@ std::vector<Timer> PlanTimers(const std::string& review_ref, const DeadlineTrack
   std::vector<Timer> timers;
   const PolicyProfile& profile = tracker.profile();
   for (const Deadline& d : tracker.deadlines()) {
-    if (d.status != "open") continue;  // met: nothing to remind of; suspended: paused
+    if (d.status != Deadline::kOpen) continue;  // met: nothing to remind of; suspended: paused
     for (std::size_t i = 0; i < profile.reminders.size(); ++i) {
       Instant when = ReminderTime(d, profile.reminders[i], calendar);
       if (when <= d.opened_at) continue;  // already past when the clock started

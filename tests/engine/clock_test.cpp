@@ -149,7 +149,8 @@ SCENARIO("Dates and moments are written and read back as YYYY-MM-DD and YYYY-MM-
   }
   THEN("a day that does not exist, or is not written YYYY-MM-DD, is refused") {
     for (const char* bad : {"2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-1-05", "26-01-05",
-                            "2026/01/05", "2026-01-05x", " 2026-01-05", ""}) {
+                            "2026/01/05", "2026-01-05x", " 2026-01-05", "", "2026-01-32", "2026-01-00",
+                            "2026-01-2", "2026-01-02 ", "20260102", "2026-01-0x", "next week"}) {
       auto parsed = ParseDate(bad);
       INFO(bad);
       REQUIRE_FALSE(parsed.ok());

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "board_import.hpp"
+#include "deadlines.hpp"
 #include "casereview/engine.hpp"
 #include "policy_profile.hpp"
 #include "support/test_support.hpp"
@@ -163,6 +164,51 @@ SCENARIO("An IMR without a due date gets the profile's, stored with the event", 
   }
   THEN("the same review rebuilt from its log has the same deadlines") {
     REQUIRE(f.engine.Recover().ok());
+  }
+}
+
+SCENARIO("A deadline's key and description are made from its rule and subject", "[deadline][key]") {
+  GIVEN("an IMR's deadline for one agency and a review's own deadline") {
+    casereview::Deadline imr;
+    imr.texts = &SharedRuleTexts("imr-due", "IMR submitted to the panel", "imr-author");
+    imr.subject = "police";
+    casereview::Deadline own;
+    own.texts = &SharedRuleTexts(std::string("scr-decision"), "chair decides whether to hold an SCR", "board-chair");
+    THEN("the key is the rule id, with \":\" and the subject when there is one") {
+      REQUIRE(imr.Key() == "imr-due:police");
+      REQUIRE(own.Key() == "scr-decision");
+      REQUIRE(imr.What() == "IMR submitted to the panel (police)");
+      REQUIRE(own.What() == "chair decides whether to hold an SCR");
+    }
+    THEN("equal rule texts are one shared copy") {
+      REQUIRE(&SharedRuleTexts("imr-due", "IMR submitted to the panel", "imr-author") == imr.texts);
+      REQUIRE(&SharedRuleTexts("imr-due", "IMR submitted", "imr-author") != imr.texts);
+      REQUIRE(own.Rule() == "scr-decision");
+      REQUIRE(own.HolderRole() == "board-chair");
+    }
+    THEN("HasKey says exactly whether the key is that one") {
+      REQUIRE(imr.HasKey("imr-due:police"));
+      for (std::string_view other : {"imr-due", "imr-due:", "imr-due:polic", "imr-due:police ", "imr-duex:police",
+                                     "imr-due;police", "police", ""})
+        REQUIRE_FALSE(imr.HasKey(other));
+      REQUIRE(own.HasKey("scr-decision"));
+      for (std::string_view other : {"scr-decision:", "scr-decisio", ""}) REQUIRE_FALSE(own.HasKey(other));
+    }
+  }
+  GIVEN("a review's deadlines as its read model shows them") {
+    Fixture f("seed-2010");
+    f.DecideToProceed("2026-01-26");
+    f.Record("2026-02-02T10:00:00Z", "ImrCommissioned",
+             {{"agency", "csc"}, {"author", "p-csc-author"}, {"senior_manager", "p-csc-sm"},
+              {"author_declares_independence", true}});
+    THEN("each shows its key, rule, subject and description as before") {
+      Json d = f.Deadline("imr-due:csc");
+      REQUIRE(d["rule"] == "imr-due");
+      REQUIRE(d["subject"] == "csc");
+      REQUIRE(d["what"] == "IMR submitted (csc)");
+      REQUIRE(d["status"] == "open");
+      REQUIRE(f.Deadline("scr-decision")["status"] == "met");
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "casereview/clock.hpp"
 #include "common/event_spec.hpp"
+#include "common/interned_text.hpp"
 
 namespace casereview {
 namespace {
@@ -24,6 +25,7 @@ const AgencyReport* CdopCase::OutstandingReport(const std::string& agency) const
 
 std::vector<Participant> PeopleFrom(const nlohmann::json& list) {
   std::vector<Participant> out;
+  out.reserve(list.size());
   for (const auto& p : list) out.push_back(Participant::FromJson(p));
   return out;
 }
@@ -41,10 +43,12 @@ void RecordNotification(CdopCase& c, const nlohmann::json& n) {
 
 void RecordReportRequest(CdopCase& c, const nlohmann::json& p) {
   AgencyReport r;
-  r.agency = TextField(p, "agency");
-  r.author = PersonId(p, "author");
+  r.agency = InternedText(TextField(p, "agency"));
+  r.author = InternedText(PersonId(p, "author"));
   r.due = TextField(p, "due");
-  c.involved_agencies.insert(r.agency);  // an agency asked for a form knew the child
+  c.involved_agencies.insert(std::string(r.agency));  // an agency asked for a form knew the child
+  // A handful per review, held while it is open: room for one more at a time, not double.
+  c.agency_reports.reserve(c.agency_reports.size() + 1);
   c.agency_reports.push_back(std::move(r));
 }
 
@@ -58,7 +62,7 @@ void RecordReportSubmission(CdopCase& c, const nlohmann::json& p) {
 }
 
 void RecordPanelFindings(CdopCase& c, const nlohmann::json& p) {
-  c.panel.meeting = {TextField(p, "date"), PeopleFrom(p["attendees"])};
+  c.panel.meeting = {TextField(p, "date")};
   c.panel.category = TextField(p, "category");
   c.panel.modifiable = TextField(p, "modifiable");
   ++c.panel.meetings;
@@ -99,7 +103,7 @@ std::string ReportNotOutstanding(const CdopCase& c, const std::string& agency) {
 std::vector<std::string> ReportsOutstanding(const CdopCase& c) {
   std::vector<std::string> out;
   for (const auto& r : c.agency_reports)
-    if (!r.submitted) out.push_back(r.agency);
+    if (!r.submitted) out.push_back(std::string(r.agency));
   return out;
 }
 

@@ -22,10 +22,12 @@ struct CdopRules {
   QuorumRule quorum;  // for the CDOP meeting, as for the standing SCR panel
 };
 
-// A meeting as recorded: when, and who was there (resolved when recorded).
+// A meeting as recorded: when. Who was there stays in the meeting's event in the log: the
+// quorum rule reads it from the event when it is recorded, and nothing the review decides
+// or shows later reads it again, so an open review does not hold the list
+// (docs/performance.md, figure 2: memory per open review).
 struct AttendedMeeting {
   std::string date;
-  std::vector<Participant> attendees;
 };
 
 // The joint agency response to an unexpected death. Every step may be repeated (a second
@@ -46,10 +48,11 @@ struct RapidResponse {
 };
 
 // A reporting form requested from one agency. An agency may be asked again once its form
-// is in; never twice while one is outstanding.
+// is in; never twice while one is outstanding. The ids are the board's (a bounded set), held
+// as views of one shared copy (InternedText).
 struct AgencyReport {
-  std::string agency;
-  std::string author;  // person id
+  std::string_view agency;
+  std::string_view author;  // person id
   std::string due;     // YYYY-MM-DD; "" if none was set
   bool submitted = false;
   bool not_known_answers = false;

@@ -57,7 +57,7 @@ struct CaseGuard {
 CR_CDOP_ACTION(StartRapidResponse, c.rapid_response.started_on = TextField(p, "date"));
 CR_CDOP_ACTION(RecordInformationSharingMeeting,
                c.rapid_response.information_sharing_meetings.push_back(
-                   {TextField(p, "date"), PeopleFrom(p["attendees"])}));
+                   {TextField(p, "date")}));
 CR_CDOP_ACTION(RecordJointHomeVisit, c.rapid_response.joint_home_visits.push_back(TextField(p, "date")));
 CR_CDOP_ACTION(RecordPostMortem, c.rapid_response.post_mortems.push_back(TextField(p, "date")));
 CR_CDOP_ACTION(RecordPostMortemDiscussion,
@@ -85,7 +85,7 @@ CR_CDOP_ACTION(ScheduleReviewMeeting,
                c.review_meeting.notice_given_on = TextField(p, "notice_given_on");
                ++c.review_meeting.times_scheduled);
 CR_CDOP_ACTION(RecordLocalCaseDiscussion,
-               c.review_meeting.held = {TextField(p, "date"), PeopleFrom(p["attendees"])});
+               c.review_meeting.held = {TextField(p, "date")});
 CR_CDOP_ACTION(RecordPanelReview, RecordPanelFindings(c, p));
 CR_CDOP_ACTION(RecordContributoryFactor,
                c.contributory_factors.push_back(
@@ -99,7 +99,7 @@ CR_CDOP_ACTION(RecordScrReferral,
                c.scr_ref = TextField(p, "scr_ref"));
 CR_CDOP_ACTION(CountReminder, (void)p; ++c.reminders_fired);
 CR_CDOP_ACTION(RecordEscalation,
-               c.escalations.push_back(TextField(p, "deadline") + " -> " + TextField(p, "to")));
+               AppendEscalation(c.escalations, p));
 #undef CR_CDOP_ACTION
 
 // ---- Guards --------------------------------------------------------------------------------

@@ -60,6 +60,10 @@ CR_CDOP_EVENT(DeadlineEscalated);
   }
 
 struct CdopMachine_ : msm::front::state_machine_def<CdopMachine_>, machine::RefusalSlots {
+  // No action sends an event to its own machine, so MSM's queue for such events is never
+  // used; without it each machine (one per open review, IMR and action) is about 600 bytes
+  // smaller (docs/performance.md, figure 2).
+  using no_message_queue = int;
   CdopCase case_;
 
   // Stages of the main line (DESIGN.md, "Child death review (CDOP)", steps 1-7).

@@ -53,8 +53,8 @@ void AgencyReportsNextStep(const CdopCase& c, NextStep& step) {
   std::vector<std::string> waiting;
   for (const auto& r : c.agency_reports) {
     if (r.submitted) continue;
-    waiting.push_back(r.agency + (r.due.empty() ? "" : " (due " + r.due + ")"));
-    step.holders.push_back(Holder("report-author", r.author, r.agency));
+    waiting.push_back(std::string(r.agency) + (r.due.empty() ? "" : " (due " + r.due + ")"));
+    step.holders.push_back(Holder("report-author", std::string(r.author), std::string(r.agency)));
   }
   std::vector<std::string> not_asked;
   for (const auto& a : c.involved_agencies) {

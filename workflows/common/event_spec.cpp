@@ -12,12 +12,27 @@ std::string Where(const EventSpec& spec, const FieldSpec& f) {
   return std::string(spec.name) + ": field '" + std::string(f.name) + "'";
 }
 
-bool IsId(const nlohmann::json& v) { return v.is_string() && !v.get<std::string>().empty(); }
+// The validators read strings in place (get_ref): validating runs for every event replayed.
+bool IsNonEmptyText(const nlohmann::json& v) {
+  return v.is_string() && !v.get_ref<const std::string&>().empty();
+}
+
+bool IsId(const nlohmann::json& v) { return IsNonEmptyText(v); }
+
+// A member of `v` (an object), or nullptr when absent; one lookup, no key copied.
+const nlohmann::json* Member(const nlohmann::json& v, std::string_view key) {
+  auto it = v.find(key);
+  return it == v.end() ? nullptr : &*it;
+}
 
 bool IsResolvedPerson(const nlohmann::json& v) {
-  return v.is_object() && v.contains("id") && IsId(v["id"]) && v.contains("agency") &&
-         v["agency"].is_string() && v.contains("sector") && v["sector"].is_string() &&
-         v.contains("roles") && v["roles"].is_array();
+  if (!v.is_object()) return false;
+  const nlohmann::json* id = Member(v, "id");
+  const nlohmann::json* agency = Member(v, "agency");
+  const nlohmann::json* sector = Member(v, "sector");
+  const nlohmann::json* roles = Member(v, "roles");
+  return id && IsId(*id) && agency && agency->is_string() && sector && sector->is_string() && roles &&
+         roles->is_array();
 }
 
 bool IsPerson(const nlohmann::json& v, bool resolved) {
@@ -32,16 +47,16 @@ bool IsNonEmptyListOf(const nlohmann::json& v, auto&& is_item) {
 std::string Mismatch(const FieldSpec& f, const nlohmann::json& v, bool resolved) {
   switch (f.type) {
     case FieldType::kText:
-      return v.is_string() && !v.get<std::string>().empty() ? "" : "must be non-empty text";
+      return IsNonEmptyText(v) ? "" : "must be non-empty text";
     case FieldType::kDate:
-      return v.is_string() && ParseDate(v.get<std::string>()).ok()
+      return v.is_string() && ParseDate(v.get_ref<const std::string&>()).ok()
                  ? ""
                  : "must be a real date written YYYY-MM-DD";
     case FieldType::kBool:
       return v.is_boolean() ? "" : "must be true or false";
     case FieldType::kChoice: {
       if (v.is_string() &&
-          std::find(f.choices.begin(), f.choices.end(), v.get<std::string>()) != f.choices.end())
+          std::find(f.choices.begin(), f.choices.end(), v.get_ref<const std::string&>()) != f.choices.end())
         return "";
       std::string all;
       for (auto c : f.choices) all += (all.empty() ? "" : ", ") + std::string(c);
@@ -92,7 +107,7 @@ Status ValidatePayload(const EventSpec& spec, const nlohmann::json& payload, boo
                                      "' (see 'casereview events')");
   }
   for (const auto& f : spec.fields) {
-    auto it = payload.find(std::string(f.name));
+    auto it = payload.find(f.name);
     if (it == payload.end() || it->is_null()) {
       if (f.required) return Status::InvalidArgument(Where(spec, f) + " is required");
       continue;
@@ -110,19 +125,32 @@ const EventSpec* FindSpec(std::span<const EventSpec> specs, std::string_view nam
 }
 
 std::string TextField(const nlohmann::json& p, std::string_view name) {
-  auto it = p.find(std::string(name));
+  auto it = p.find(name);
   return it != p.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 std::string PersonId(const nlohmann::json& p, std::string_view name) {
-  auto it = p.find(std::string(name));
+  auto it = p.find(name);
   if (it == p.end()) return {};
   if (it->is_object()) return it->value("id", "");
   return it->is_string() ? it->get<std::string>() : std::string();
 }
 
+void AppendEscalation(std::vector<std::string>& escalations, const nlohmann::json& p) {
+  const std::string deadline = TextField(p, "deadline");
+  const std::string to = TextField(p, "to");
+  constexpr std::string_view kArrow = " -> ";
+  // Made at its final length (reserve may round up), then filled in.
+  std::string entry(deadline.size() + kArrow.size() + to.size(), ' ');
+  auto out = std::copy(deadline.begin(), deadline.end(), entry.begin());
+  out = std::copy(kArrow.begin(), kArrow.end(), out);
+  std::copy(to.begin(), to.end(), out);
+  escalations.reserve(escalations.size() + 1);
+  escalations.push_back(std::move(entry));
+}
+
 bool BoolField(const nlohmann::json& p, std::string_view name) {
-  auto it = p.find(std::string(name));
+  auto it = p.find(name);
   return it != p.end() && it->is_boolean() && it->get<bool>();
 }
 

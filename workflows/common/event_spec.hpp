@@ -62,4 +62,9 @@ std::string TextField(const nlohmann::json& p, std::string_view name);  // "" if
 std::string PersonId(const nlohmann::json& p, std::string_view name);   // "" if absent
 bool BoolField(const nlohmann::json& p, std::string_view name);
 
+// Appends what a review keeps of a DeadlineEscalated event, "deadline -> to", with the entry
+// and the list sized exactly: an open review keeps every escalation it has seen
+// (docs/performance.md, figure 2).
+void AppendEscalation(std::vector<std::string>& escalations, const nlohmann::json& p);
+
 }  // namespace casereview

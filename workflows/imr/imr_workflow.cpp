@@ -28,6 +28,10 @@ struct ImrAccepted { static constexpr std::string_view kName = "ImrAccepted"; co
 struct ImrSignedOff { static constexpr std::string_view kName = "ImrSignedOff"; const nlohmann::json& fields; };
 
 struct ImrMachine_ : msm::front::state_machine_def<ImrMachine_>, machine::RefusalSlots {
+  // No action sends an event to its own machine, so MSM's queue for such events is never
+  // used; without it each machine (one per open review, IMR and action) is about 600 bytes
+  // smaller (docs/performance.md, figure 2).
+  using no_message_queue = int;
   std::string review_ref_;
   ImrFacts facts_;
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/interned_text.hpp"
+
 namespace casereview {
 namespace {
 
@@ -19,11 +21,13 @@ bool Participant::HasRole(std::string_view role) const {
 
 Participant Participant::FromJson(const nlohmann::json& resolved) {
   Participant p;
-  p.id = resolved.value("id", "");
-  p.agency = resolved.value("agency", "");
-  p.sector = resolved.value("sector", "");
-  if (auto it = resolved.find("roles"); it != resolved.end() && it->is_array())
-    for (const auto& r : *it) p.roles.push_back(r.get<std::string>());
+  p.id = InternedText(resolved.value("id", ""));
+  p.agency = InternedText(resolved.value("agency", ""));
+  p.sector = InternedText(resolved.value("sector", ""));
+  if (auto it = resolved.find("roles"); it != resolved.end() && it->is_array()) {
+    p.roles.reserve(it->size());
+    for (const auto& r : *it) p.roles.push_back(InternedText(r.get<std::string>()));
+  }
   return p;
 }
 
@@ -50,8 +54,8 @@ std::string QuorumShortfall(const QuorumRule& rule, const std::vector<Participan
   if (rule.chair_required && !chair) missing.push_back("the panel chair was not present");
   std::set<std::string> agencies, sectors;
   for (const auto& p : attendees) {
-    if (!p.agency.empty()) agencies.insert(p.agency);
-    if (!p.sector.empty()) sectors.insert(p.sector);
+    if (!p.agency.empty()) agencies.insert(std::string(p.agency));
+    if (!p.sector.empty()) sectors.insert(std::string(p.sector));
   }
   if (static_cast<int>(agencies.size()) < rule.min_agencies)
     missing.push_back(std::to_string(agencies.size()) + " agencies were represented (the rule needs " +
@@ -63,7 +67,7 @@ std::string QuorumShortfall(const QuorumRule& rule, const std::vector<Participan
 
 std::string PanelIndependenceShortfall(const ScrCase& c, const std::vector<Participant>& members) {
   bool independent = std::any_of(members.begin(), members.end(), [&](const Participant& p) {
-    return p.agency.empty() || !c.involved_agencies.count(p.agency);
+    return p.agency.empty() || !c.involved_agencies.count(std::string(p.agency));
   });
   return independent ? ""
                      : "at least one member must come from an agency not involved in the case "

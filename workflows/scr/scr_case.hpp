@@ -16,12 +16,14 @@
 namespace casereview {
 
 // A person as an event recorded them: resolved when the event was recorded, so a later
-// change to the board's data does not change the review's history.
+// change to the board's data does not change the review's history. Every open review holds
+// its meetings' attendees, so the ids (the board's, a bounded set) are views of one shared
+// copy (InternedText) rather than strings of their own.
 struct Participant {
-  std::string id;
-  std::string agency;  // "" for someone independent of every agency
-  std::string sector;  // "" likewise
-  std::vector<std::string> roles;
+  std::string_view id;
+  std::string_view agency;  // "" for someone independent of every agency
+  std::string_view sector;  // "" likewise
+  std::vector<std::string_view> roles;
 
   bool HasRole(std::string_view role) const;
   static Participant FromJson(const nlohmann::json& resolved);

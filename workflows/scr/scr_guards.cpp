@@ -10,6 +10,7 @@ namespace {
 
 std::vector<Participant> People(const Json& list) {
   std::vector<Participant> out;
+  out.reserve(list.size());
   for (const auto& p : list) out.push_back(Participant::FromJson(p));
   return out;
 }

@@ -136,7 +136,7 @@ struct CountReminder : CaseAction<CountReminder> {
 };
 struct RecordEscalation : CaseAction<RecordEscalation> {
   static void Do(ScrCase& c, const Json& p) {
-    c.escalations.push_back(TextField(p, "deadline") + " -> " + TextField(p, "to"));
+    AppendEscalation(c.escalations, p);
   }
 };
 struct RecordDecisionReported : CaseAction<RecordDecisionReported> {

@@ -89,6 +89,10 @@ CR_SCR_EVENT(DeadlineEscalated);
   }
 
 struct ScrMachine_ : msm::front::state_machine_def<ScrMachine_>, machine::RefusalSlots {
+  // No action sends an event to its own machine, so MSM's queue for such events is never
+  // used; without it each machine (one per open review, IMR and action) is about 600 bytes
+  // smaller (docs/performance.md, figure 2).
+  using no_message_queue = int;
   ScrCase case_;
 
   // Stages of the main line.

@@ -53,6 +53,10 @@ class ScrWorkflow final : public ReviewWorkflow {
 
   const ScrCase& Case() const;
 
+  // The spec of an event the machine takes (Apply looks it up here, by hash), or nullptr for
+  // the opening event or a name that is not an event of this kind of review.
+  static const EventSpec* MachineEventSpec(std::string_view event);
+
   // Every stage, in process order (for documentation and checks).
   static const std::vector<std::string_view>& Stages();
 
