@@ -28,35 +28,11 @@ using Events = std::tuple<
     PanelReviewHeld, ContributoryFactorRecorded, RecommendationMade, ReviewClosed,
     ReferredForScr, DeadlineReminderDue, DeadlineEscalated>;
 
-using FallbackFn = machine::FallbackRef;
-using DispatchFn = Status (*)(CdopMachine&, const nlohmann::json&, const FallbackFn&);
-
-template <class Event>
-Status DispatchOne(CdopMachine& fsm, const nlohmann::json& fields, const FallbackFn& fallback) {
-  return machine::Dispatch(fsm, Event{fields}, fallback);
-}
-
-// An event the machine takes: its spec (to validate the fields) and how to send it.
-struct Handler {
-  const EventSpec* spec;
-  DispatchFn dispatch;
-};
-
-// By name, built once: one hash lookup per event instead of a scan of the event table
-// (docs/performance.md, figure 2). An event type without a spec is left out, so it is
-// refused as unknown, as the scan did.
-template <class... Event>
-std::unordered_map<std::string_view, Handler> BuildHandlers(std::tuple<Event...>*) {
-  std::unordered_map<std::string_view, Handler> table;
-  for (const auto& [name, dispatch] : {std::pair{Event::kName, &DispatchOne<Event>}...})
-    if (const EventSpec* spec = FindSpec(CdopEventSpecs(), name)) table.emplace(name, Handler{spec, dispatch});
-  return table;
-}
+using Handler = machine::EventHandlers<CdopMachine>::Handler;
 
 const Handler* FindHandler(std::string_view event) {
-  static const auto kTable = BuildHandlers(static_cast<Events*>(nullptr));
-  auto it = kTable.find(event);
-  return it == kTable.end() ? nullptr : &it->second;
+  static const machine::EventHandlers<CdopMachine> kHandlers(CdopEventSpecs(), static_cast<Events*>(nullptr));
+  return kHandlers.Find(event);
 }
 
 // "HH:MM", 24-hour. The value is never echoed.
