@@ -36,6 +36,11 @@ namespace casereview::fuzz {
 // OpenDemoReviews opens: no refusal, answer or page may carry it.
 inline constexpr std::string_view kExampleSubjectName = "Child A";
 
+// Whether the fuzz input itself carries that name (in an event's name, a field that is not
+// the child's name, an email typed at sign-in): a refusal or page may then rightly echo what
+// was sent, so only an input without it can tell a leak of the stored name from an echo.
+inline bool InputNamesChild(std::string_view input) { return input.find(kExampleSubjectName) != std::string_view::npos; }
+
 // A folder of its own under the temp dir ("casereview-fuzz-TAG-XXXXXX"), removed when the
 // fuzzer exits.
 class ScratchFolder {

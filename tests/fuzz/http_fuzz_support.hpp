@@ -2,6 +2,9 @@
 // first line "METHOD PATH[?QUERY][ as PERSON]", then the body) and the service they ask.
 #pragma once
 
+#include <Poco/URI.h>
+
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +21,24 @@ struct FuzzRequest {
   http::Request req;   // method, path, query and body
   std::string person;  // who sends it: `as PERSON`, or the default
 };
+
+// InputNamesChild for a request: also once or twice URL-decoded ('+' as a space), as the
+// server and the pages decode paths, queries and forms. Undecodable input counts as naming it.
+inline bool RequestNamesChild(std::string_view input) {
+  std::string text(input);
+  for (int round = 0; round < 3; ++round) {
+    std::replace(text.begin(), text.end(), '+', ' ');
+    if (InputNamesChild(text)) return true;
+    std::string decoded;
+    try {
+      Poco::URI::decode(text, decoded);
+    } catch (const std::exception&) {
+      return true;
+    }
+    text = std::move(decoded);
+  }
+  return InputNamesChild(text);
+}
 
 // nullopt when the first line has no space between method and path.
 inline std::optional<FuzzRequest> ParseFuzzRequest(std::string_view text, std::string default_person) {
