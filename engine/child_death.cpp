@@ -48,8 +48,8 @@ Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Js
   return OpenReview(CdopWorkflow::kKind, *board, *dir, *resolved, actor, nullptr);
 }
 
-Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, const Json& resolved,
-                                                   std::string_view actor) {
+Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, const BoardDirectory& dir,
+                                                   const Json& resolved, std::string_view actor) {
   auto board = FindBoard(record.board_id);
   if (!board.ok()) return board.status();
   auto calendar = Calendar();
@@ -58,9 +58,7 @@ Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, c
   if (!log.ok()) return log.status();
   Json notification = Json::parse(log->front().payload, nullptr, false);
   if (!notification.is_object()) return Status::Corruption(record.ref + ": its notification is not JSON");
-  auto dir = BoardDirectory::Load(store_, board->id);
-  if (!dir.ok()) return dir.status();
-  auto scr = CheckAndResolve(*dir, ScrWorkflow::kKind, kCaseReferred, ScrReferralFrom(record.ref, notification, resolved));
+  auto scr = CheckAndResolve(dir, ScrWorkflow::kKind, kCaseReferred, ScrReferralFrom(record.ref, notification, resolved));
   if (!scr.ok()) return Prefixed(record.ref + ": the SCR referral: ", scr.status());
   // The child death review's own event names the SCR, so it is built once the SCR is numbered;
   // a refusal here (a referral already linked, a closed review) writes neither.
@@ -71,9 +69,9 @@ Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, c
     fields["scr_ref"] = scr_ref;
     Instant now = clock_.Now();
     CR_RETURN_IF_ERROR(ApplyToReview(*state, kReferredForScr, fields, now));
-    return ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr, *dir);
+    return ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr, dir);
   };
-  auto opened = OpenReview(ScrWorkflow::kKind, *board, *dir, *scr, actor, referral);
+  auto opened = OpenReview(ScrWorkflow::kKind, *board, dir, *scr, actor, referral);
   if (!opened.ok()) return opened.status();
   return GetReview(record.ref);
 }

@@ -30,24 +30,11 @@ Result<nlohmann::json> CheckAndResolve(const BoardDirectory& dir, std::string_vi
   return ResolvePayload(*spec, fields, dir);
 }
 
-Result<nlohmann::json> CheckAndResolve(Store& store, const std::string& board_id, std::string_view kind,
-                                       std::string_view event, const nlohmann::json& fields) {
-  auto dir = BoardDirectory::Load(store, board_id);
-  if (!dir.ok()) return dir.status();
-  return CheckAndResolve(*dir, kind, event, fields);
-}
-
 Status CheckActor(const BoardDirectory& dir, const std::string& board_id, std::string_view actor) {
   if (actor.empty()) return Status::InvalidArgument("say who is recording this (--by PERSON)");
   if (dir.people.find(std::string(actor)) != dir.people.end()) return Status::Ok();
   return Status::NotFound("no person '" + std::string(actor) + "' on board " + board_id +
                           " to record this (--by)");
-}
-
-Status CheckActor(Store& store, const std::string& board_id, std::string_view actor) {
-  auto dir = BoardDirectory::Load(store, board_id);
-  if (!dir.ok()) return dir.status();
-  return CheckActor(*dir, board_id, actor);
 }
 
 }  // namespace casereview

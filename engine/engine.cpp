@@ -208,7 +208,7 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
   auto resolved = CheckAndResolve(*dir, record->kind, event, input);
   if (!resolved.ok()) return Prefixed(about, resolved.status());
   if (record->kind == CdopWorkflow::kKind && event == kReferredForScr)
-    return ReferChildDeathForScr(*record, *resolved, actor);
+    return ReferChildDeathForScr(*record, *dir, *resolved, actor);
   auto state = Rebuild(*record);
   if (!state.ok()) return state.status();
   Instant now = clock_.Now();

@@ -25,7 +25,7 @@ namespace casereview {
 
 class ReviewCache {
  public:
-  // At most `capacity` reviews are kept; the least recently used goes first. About 8 KB a
+  // At most `capacity` reviews are kept; the least recently used goes first. A few KB a
   // review (docs/performance.md, figure 2).
   explicit ReviewCache(std::size_t capacity) : capacity_(capacity) {}
 

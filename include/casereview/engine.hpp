@@ -44,7 +44,7 @@ class Engine {
   // Who records the events a timer fires.
   static constexpr std::string_view kSchedulerActor = "casereview-scheduler";
 
-  // How many rebuilt reviews an Engine keeps by default (about 8 KB each).
+  // How many rebuilt reviews an Engine keeps by default (a few KB each: docs/performance.md, figure 2).
   static constexpr std::size_t kKeptReviews = 1024;
 
   // REQUIRES: store and clock outlive the Engine.
@@ -120,8 +120,9 @@ class Engine {
   Result<std::string> OpenReview(std::string_view kind, const Board& board, const BoardDirectory& dir,
                                  const nlohmann::json& resolved, std::string_view actor, const LinkedChange& linked);
   // The SCR a child death review is referred into, opened with the referral (engine/child_death.cpp).
-  Result<ReviewRecord> ReferChildDeathForScr(const ReviewRecord& record, const nlohmann::json& resolved,
-                                             std::string_view actor);
+  // `dir`: the board's directory, already read for the command.
+  Result<ReviewRecord> ReferChildDeathForScr(const ReviewRecord& record, const BoardDirectory& dir,
+                                             const nlohmann::json& resolved, std::string_view actor);
   // The change one accepted event makes: appended, re-planned timers, notices.
   Result<ReviewChange> ChangeFor(const ReviewRecord& record, const ReviewState& state, std::string_view event,
                                  const nlohmann::json& fields, std::string_view actor, Instant now,
