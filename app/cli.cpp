@@ -1,13 +1,19 @@
 #include "cli.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "access.hpp"
 #include "calendar.hpp"
+#include "casereview/json_input.hpp"
 #include "casereview/sqlite_store.hpp"
+#include "permissions.hpp"
 
 namespace casereview::cli {
 namespace {
@@ -55,13 +61,58 @@ Status Context::Open(bool create) {
   return Status::Ok();
 }
 
+std::string Context::Operator() const {
+  struct passwd* pw = getpwuid(geteuid());
+  return "cli:" + (pw && pw->pw_name ? std::string(pw->pw_name) : "uid-" + std::to_string(geteuid()));
+}
+
+Status Context::Audit(std::string_view action, std::string_view target, std::string_view outcome) {
+  Access access(*store, clock);
+  Status s = access.Audit(Operator(), action, target, outcome);
+  if (!s.ok()) return Status::Unavailable("the audit log could not be written, so nothing was done: " + s.message());
+  return s;
+}
+
+Result<Person> Context::Acting(const std::string& by) {
+  auto boards = store->ListBoards();
+  if (!boards.ok()) return boards.status();
+  for (const Board& b : *boards) {
+    auto people = store->ListPeople(b.id);
+    if (!people.ok()) return people.status();
+    for (const Person& p : *people) {
+      if (p.id != by) continue;
+      if (p.removed_at) return Status::Forbidden("--by " + by + ": " + p.name + " has been removed from the board");
+      return p;
+    }
+  }
+  return Status::NotFound("--by " + by + ": there is no such person (see 'casereview person list')");
+}
+
+Status Context::MayRecordAs(const std::string& by, const ReviewRecord& review, std::string_view event,
+                            const nlohmann::json& fields) {
+  auto person = Acting(by);
+  if (!person.ok()) return person.status();
+  auto people = store->ListPeople(review.board_id);
+  if (!people.ok()) return people.status();
+  return MayRecord(*person, review, event, fields, *people);
+}
+
+Result<std::string> Context::MayOpenAs(const std::string& by, const std::string& board_id, std::string_view kind) {
+  auto person = Acting(by);
+  if (!person.ok()) return person.status();
+  const std::string board = board_id.empty() ? person->board_id : board_id;
+  CR_RETURN_IF_ERROR(MayOpen(*person, board, kind));
+  return board;
+}
+
 Result<nlohmann::json> FieldsFrom(std::string_view event, const std::vector<std::string>& sets,
                                   const std::string& json_fields) {
   nlohmann::json fields = nlohmann::json::object();
   if (!json_fields.empty()) {
-    fields = nlohmann::json::parse(json_fields, nullptr, false);
-    if (fields.is_discarded() || !fields.is_object())
-      return Status::InvalidArgument("--json must be a JSON object of fields");
+    auto parsed = ParseJsonInput(json_fields, "--json", "--json must be a JSON object of fields");
+    if (!parsed.ok()) return parsed.status();
+    fields = std::move(*parsed);
+    if (!fields.is_object()) return Status::InvalidArgument("--json must be a JSON object of fields");
   }
   for (const auto& set : sets) {
     auto eq = set.find('=');

@@ -25,6 +25,23 @@ struct Context {
 
   // Opens the database (creating it only when `create`) and an engine over it.
   Status Open(bool create);
+
+  // Who runs the command line, as the audit log names them: "cli:" and the operating-system
+  // user's login name. The command line is the operator's; what it reads and changes of
+  // case data is audited like any API call.
+  std::string Operator() const;
+  // Appends an audit entry as Operator(). REQUIRES: Open.
+  Status Audit(std::string_view action, std::string_view target, std::string_view outcome);
+  // The person `--by` names, who must be on the board and not removed, and may record `event`
+  // on `review` by the same rules as the API (engine/permissions.hpp). REQUIRES: Open.
+  Status MayRecordAs(const std::string& by, const ReviewRecord& review, std::string_view event,
+                     const nlohmann::json& fields);
+  // The same for opening a review of `kind` ("scr", "cdop"): the board `--by`'s person is on,
+  // which `board_id` (if given) must be.
+  Result<std::string> MayOpenAs(const std::string& by, const std::string& board_id, std::string_view kind);
+
+ private:
+  Result<Person> Acting(const std::string& by);
 };
 
 // Turns `--set key=value` pairs into an event's fields, typed by the event's table: lists

@@ -34,8 +34,18 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!pw.ok()) { exit_code = Fail(pw.status()); return; }
     Access access(*ctx.store, ctx.clock);
     if (Status s = access.SetPassword(person_id, *pw); !s.ok()) { exit_code = Fail(s); return; }
-    (void)access.Audit("cli", "password.set", person_id, "ok");
-    std::cout << "password set for " << person_id << " (stored as an Argon2id hash)\n";
+    if (Status s = ctx.Audit("password.set", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    std::cout << "password set for " << person_id
+              << " (stored as an Argon2id hash; their sessions and tokens have ended)\n";
+  });
+  auto* remove = person->add_subcommand(
+      "remove", "Remove a person from the board: they can no longer sign in or be given work; the history keeps their name");
+  remove->add_option("--id", person_id, "The person")->required();
+  remove->callback([&] {
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.store->RemovePerson(person_id, ctx.clock.Now()); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit("person.remove", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    std::cout << "removed " << person_id << " from the board; their sessions and tokens have ended\n";
   });
 
   auto* token = app.add_subcommand("token", "API tokens for other systems")->require_subcommand(1);
@@ -48,7 +58,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     Access access(*ctx.store, ctx.clock);
     auto made = access.CreateToken(token_person, token_label);
     if (!made.ok()) { exit_code = Fail(made.status()); return; }
-    (void)access.Audit("cli", "token.create", token_person, "ok");
+    if (Status s = ctx.Audit("token.create", token_person, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     if (ctx.json) {
       std::cout << nlohmann::json{{"id", made->token.id}, {"person", token_person}, {"token", made->secret}}.dump(2) << "\n";
     } else {
@@ -71,7 +81,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     Access access(*ctx.store, ctx.clock);
     if (Status s = access.RevokeToken(token_id); !s.ok()) { exit_code = Fail(s); return; }
-    (void)access.Audit("cli", "token.revoke", token_id, "ok");
+    if (Status s = ctx.Audit("token.revoke", token_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "revoked " << token_id << "\n";
   });
 

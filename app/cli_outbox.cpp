@@ -99,7 +99,7 @@ void AddOutboxCommands(CLI::App& app, Context& ctx, int& exit_code) {
   retry->callback([&] {
     if (retry_id.empty() == !retry_all) { exit_code = Fail(Status::InvalidArgument("outbox retry takes a notice id or --all")); return; }
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto n = ctx.store->RequeueFailed(retry_all ? std::nullopt : std::optional<std::string>(retry_id), ctx.clock.Now());
+    auto n = ctx.store->RequeueFailed(retry_all ? std::nullopt : std::optional<std::string>(retry_id), ctx.clock.Now(), std::nullopt);
     if (!n.ok()) { exit_code = Fail(n.status()); return; }
     std::cout << "queued " << *n << " failed notices again; they go with the next casereview outbox send\n";
   });

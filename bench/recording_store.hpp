@@ -56,8 +56,9 @@ class RecordingStore final : public Store {
   Status RecordFailure(std::string_view id, std::string_view error, bool give_up) override {
     return s_.RecordFailure(id, error, give_up);
   }
-  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at) override {
-    return s_.RequeueFailed(std::move(id), at);
+  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at,
+                                    std::optional<std::string> board_id) override {
+    return s_.RequeueFailed(std::move(id), at, std::move(board_id));
   }
   Status PutSetting(std::string_view k, std::string_view v, Instant at) override { return s_.PutSetting(k, v, at); }
   Result<std::optional<std::string>> GetSetting(std::string_view k) override { return s_.GetSetting(k); }
@@ -72,6 +73,15 @@ class RecordingStore final : public Store {
   Result<std::optional<Session>> FindSession(std::string_view h) override { return s_.FindSession(h); }
   Status DeleteSession(std::string_view h) override { return s_.DeleteSession(h); }
   Result<std::int64_t> DeleteExpiredSessions(Instant now) override { return s_.DeleteExpiredSessions(now); }
+  Status RemovePerson(std::string_view p, Instant at) override { return s_.RemovePerson(p, at); }
+  Status RecordFailedSignIn(std::string_view a, std::string_view ip, Instant at, Instant since) override {
+    return s_.RecordFailedSignIn(a, ip, at, since);
+  }
+  Result<SignInFailures> CountFailedSignIns(std::string_view a, std::string_view ip, Instant since) override {
+    return s_.CountFailedSignIns(a, ip, since);
+  }
+  Status CountThrottledSignIn(std::string_view a, std::string_view ip) override { return s_.CountThrottledSignIn(a, ip); }
+  Status ClearFailedSignIns(std::string_view a, std::string_view ip) override { return s_.ClearFailedSignIns(a, ip); }
   Result<AuditEntry> AppendAudit(const AuditEntry& e) override { return s_.AppendAudit(e); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override { return s_.ListAudit(f); }
 

@@ -60,6 +60,7 @@ Result<Person> Access::FindPerson(std::string_view email_or_id) {
       auto lower = [](std::string& s) { std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); }); };
       lower(email);
       lower(wanted);
+      if (p.removed_at) continue;
       if (p.id == email_or_id || (!email.empty() && email == wanted)) return p;
     }
   }
@@ -72,7 +73,37 @@ Status Access::SetPassword(std::string_view person_id, std::string_view password
   return store_.PutPasswordHash(person_id, *hash, clock_.Now());
 }
 
-Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::string_view password) {
+namespace {
+
+// The throttling key of what was typed: its SHA-256, lower-cased first, so the table never
+// holds an email address and "Jo@x.org" and "jo@x.org" are one account.
+std::string AccountKey(std::string_view email_or_id) {
+  std::string lower(email_or_id);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return SecretHash(lower);
+}
+
+}  // namespace
+
+Status Access::CheckThrottle(const std::string& account, std::string_view client_address, Instant now) {
+  auto failures = store_.CountFailedSignIns(account, client_address, now - kSignInWindow);
+  if (!failures.ok()) return failures.status();
+  std::optional<Instant> until;
+  if (failures->from_address >= kMaxFailedSignIns) until = failures->last_from_address + kSignInWindow;
+  if (failures->from_anywhere >= kMaxFailedSignInsAnywhere)
+    until = std::max(until.value_or(Instant{}), failures->last_from_anywhere + kSignInWindow);
+  if (!until) return Status::Ok();
+  CR_RETURN_IF_ERROR(store_.CountThrottledSignIn(account, client_address));
+  auto minutes = std::chrono::ceil<std::chrono::minutes>(*until - now).count();
+  return Status::TooManyAttempts("too many wrong passwords for this account: try again in " +
+                                 std::to_string(std::max<long long>(1, minutes)) + " minutes");
+}
+
+Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::string_view password,
+                                        std::string_view client_address) {
+  Instant now = clock_.Now();
+  const std::string account = AccountKey(email_or_id);
+  CR_RETURN_IF_ERROR(CheckThrottle(account, client_address, now));
   auto person = FindPerson(email_or_id);
   if (!person.ok() && person.status().code() != Status::Code::kNotFound) return person.status();
   std::optional<std::string> hash;
@@ -81,47 +112,19 @@ Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::strin
     if (!stored.ok()) return stored.status();
     hash = *stored;
   }
-  Instant now = clock_.Now();
-  if (person.ok()) {
-    auto failures = RecentFailedSignIns(person->id, now);
-    if (!failures.ok()) return failures.status();
-    if (failures->count >= kMaxFailedSignIns) {
-      CR_RETURN_IF_ERROR(Audit("anonymous", "session.create", person->id, "throttled"));
-      auto minutes = std::chrono::ceil<std::chrono::minutes>(failures->last + kSignInWindow - now).count();
-      return Status::TooManyAttempts("too many wrong passwords for this account: try again in " +
-                                     std::to_string(std::max<long long>(1, minutes)) + " minutes");
-    }
-  }
   // Hash even when there is no such person, so the answer takes as long either way.
   static const std::string kDecoy = *HashPassword("casereview-decoy-password");
   bool matches = PasswordMatches(hash ? *hash : kDecoy, password);
   if (!person.ok() || !hash || !matches) {
+    CR_RETURN_IF_ERROR(store_.RecordFailedSignIn(account, client_address, now, now - kSignInWindow));
     CR_RETURN_IF_ERROR(Audit("anonymous", "session.create", person.ok() ? person->id : "", "unauthenticated"));
     return NotSignedIn();
   }
+  CR_RETURN_IF_ERROR(store_.ClearFailedSignIns(account, client_address));
   SignedIn out;
   out.secret = NewSecret();
   out.session = {SecretHash(out.secret), person->id, NewSecret(), now, now + session_length_};
   CR_RETURN_IF_ERROR(store_.PutSession(out.session));
-  return out;
-}
-
-Result<Access::FailedSignIns> Access::RecentFailedSignIns(const std::string& person_id, Instant now) {
-  AuditFilter f;
-  f.target = person_id;
-  f.since = now - kSignInWindow;
-  f.limit = 100000;
-  auto entries = store_.ListAudit(f);
-  if (!entries.ok()) return entries.status();
-  FailedSignIns out;
-  for (const AuditEntry& e : *entries) {
-    if (e.action != "session.create") continue;
-    if (e.outcome == "ok") out.count = 0;
-    else if (e.outcome == "unauthenticated") {
-      ++out.count;
-      out.last = e.at;
-    }
-  }
   return out;
 }
 

@@ -20,11 +20,17 @@ namespace casereview {
 // The fewest characters a password may have (NCSC guidance: length over complexity).
 inline constexpr std::size_t kMinPasswordLength = 12;
 
-// Sign-in throttling (NCSC: limit guesses rather than force complex passwords): after this
-// many wrong passwords for one account within kSignInWindow (counted from the audit log, so
-// every server on the database agrees), that account's sign-in is refused until the window
-// has passed since the last of them; a right password in between starts the count again.
+// Sign-in throttling (NCSC: limit guesses rather than force complex passwords). Wrong
+// passwords are counted per account as typed (a hash of it: a real person's or not, so the
+// answers never tell which accounts exist) and client address, in the Store so every server
+// on the database agrees. After kMaxFailedSignIns from one address within kSignInWindow, that
+// address's sign-in to that account waits until the window has passed since the last of them;
+// a right password from the address starts its count again. The global cap: after
+// kMaxFailedSignInsAnywhere from every address together, the account waits whatever the
+// address. Someone else's guesses from another address never lock a person out below the cap.
+// An attempt answered "wait" is counted, not written to the audit log.
 inline constexpr int kMaxFailedSignIns = 5;
+inline constexpr int kMaxFailedSignInsAnywhere = 50;
 inline constexpr std::chrono::minutes kSignInWindow{15};
 
 // Argon2id (libsodium's crypto_pwhash_str, interactive limits). InvalidArgument if the
@@ -49,16 +55,17 @@ class Access {
 
   Status SetPassword(std::string_view person_id, std::string_view password);
 
-  // A new session for the person whose email (or id) and password these are. Returns the
-  // session and its secret (for the cookie). Unauthenticated, naming neither, when wrong;
-  // TooManyAttempts while the account is throttled (above). Failures are written to the
-  // audit log here (target: the person's id, or empty for an unknown email; never the
-  // email typed); the caller audits a success.
+  // A new session for the person whose email (or id) and password these are, asked from
+  // `client_address`. Returns the session and its secret (for the cookie). Unauthenticated,
+  // naming neither, when wrong or when the person was removed; TooManyAttempts while the
+  // account is throttled from that address (above), the same for every account. Wrong
+  // passwords are written to the audit log here (target: the person's id, or empty for an
+  // unknown email; never the email typed); the caller audits a success.
   struct SignedIn {
     Session session;
     std::string secret;
   };
-  Result<SignedIn> SignIn(std::string_view email_or_id, std::string_view password);
+  Result<SignedIn> SignIn(std::string_view email_or_id, std::string_view password, std::string_view client_address);
   Status SignOut(std::string_view session_secret);
 
   // A new API token for a person: the secret is in the result only.
@@ -69,7 +76,8 @@ class Access {
   Result<NewToken> CreateToken(std::string_view person_id, std::string_view label);
   Status RevokeToken(std::string_view token_id);
 
-  // Who holds this session cookie or token; Unauthenticated if nobody (or expired, revoked).
+  // Who holds this session cookie or token; Unauthenticated if nobody (or expired, revoked,
+  // or their person was removed).
   Result<Principal> FromSession(std::string_view session_secret);
   Result<Principal> FromToken(std::string_view token_secret);
 
@@ -77,13 +85,10 @@ class Access {
   Status Audit(std::string_view actor, std::string_view action, std::string_view target, std::string_view outcome);
 
  private:
+  // The person with this email or id who has not been removed; NotFound otherwise.
   Result<Person> FindPerson(std::string_view email_or_id);
-  // Wrong passwords for the person since their last sign-in within kSignInWindow of now.
-  struct FailedSignIns {
-    int count = 0;
-    Instant last;
-  };
-  Result<FailedSignIns> RecentFailedSignIns(const std::string& person_id, Instant now);
+  // TooManyAttempts while the account is throttled from the address, counting the attempt.
+  Status CheckThrottle(const std::string& account, std::string_view client_address, Instant now);
 
   Store& store_;
   const Clock& clock_;

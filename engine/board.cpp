@@ -38,12 +38,21 @@ const std::vector<std::string_view>& KnownRoles() {
   return kRoles;
 }
 
+bool IsPlainId(std::string_view id) {
+  auto plain = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (id.empty() || id.size() > 64 || !plain(id.front())) return false;
+  return std::all_of(id.begin(), id.end(), [&](char c) { return plain(c) || c == '-' || c == '_'; });
+}
+
+constexpr const char* kPlainIdRule = "letters, digits, '-' and '_' only (at most 64, starting with a letter or digit)";
+
 bool Person::HasRole(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
 Status Validate(const Agency& a) {
   if (a.id.empty()) return Status::InvalidArgument("an agency needs an id");
+  if (!IsPlainId(a.id)) return Status::InvalidArgument(std::string("an agency's id is ") + kPlainIdRule);
   if (a.name.empty()) return Status::InvalidArgument("agency " + a.id + " needs a name");
   if (!Contains(KnownSectors(), a.sector))
     return Status::InvalidArgument("agency " + a.id + " has an unknown sector '" + a.sector +
@@ -53,6 +62,7 @@ Status Validate(const Agency& a) {
 
 Status Validate(const Person& p) {
   if (p.id.empty()) return Status::InvalidArgument("a person needs an id");
+  if (!IsPlainId(p.id)) return Status::InvalidArgument(std::string("a person's id is ") + kPlainIdRule);
   if (p.name.empty()) return Status::InvalidArgument("person " + p.id + " needs a name");
   if (!LooksLikeEmail(p.email))
     return Status::InvalidArgument("person " + p.id + " needs a valid email address");

@@ -3,6 +3,8 @@
 #define CSV_IO_NO_THREAD
 #include <libfccp/csv.h>
 
+#include "casereview/json_input.hpp"
+
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -80,9 +82,10 @@ using Quote = io::double_quote_escape<',', '"'>;
 }  // namespace
 
 Result<BoardData> ParseBoardJson(std::string_view text) {
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    return Status::InvalidArgument("the board file is not a JSON object");
+  auto parsed = ParseJsonInput(text, "the board file", "the board file is not a JSON object");
+  if (!parsed.ok()) return parsed.status();
+  Json j = std::move(*parsed);
+  if (!j.is_object()) return Status::InvalidArgument("the board file is not a JSON object");
   try {
     Result<BoardData> d = FromJson(j);
     if (!d.ok()) return d.status();
@@ -135,3 +138,4 @@ Result<BoardData> ParseBoardCsv(std::string_view text, const Board& board,
 }
 
 }  // namespace casereview
+

@@ -394,6 +394,7 @@ std::vector<EventHelp> EventHelpFor(std::string_view kind) {
       nlohmann::json j = {{"name", f.name}, {"type", FieldTypeName(f.type)},
                           {"required", f.required}, {"help", f.help}};
       if (!f.choices.empty()) j["choices"] = f.choices;
+      if (f.confidential) j["confidential"] = true;
       fields.push_back(j);
     }
     out.push_back({std::string(kind), std::string(spec.name), std::string(spec.summary), fields});

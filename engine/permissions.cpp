@@ -48,6 +48,38 @@ Status Forbidden(std::string_view event, std::string_view who) {
   return Status::Forbidden("recording " + std::string(event) + " needs " + std::string(who));
 }
 
+constexpr std::array<std::string_view, 4> kCaseRoles = {"board-chair", "panel-chair", "panel-member",
+                                                        "business-officer"};
+
+// The field naming who decided, for each decision the guidance gives to the board chair
+// (Appendix 2 of the seed handbook: the chair decides whether an SCR is held and signs the
+// report off; extensions are the board's); nullptr for any other event.
+const char* BoardChairDecider(std::string_view event) {
+  if (event == "ReportSignedOffByBoard") return "by";
+  if (In(event, {"ChairDecidedToProceed", "ChairDecidedNotToProceed", "ReportReturnedByBoard", "ExtensionGranted",
+                 "ExtensionRefused"}))
+    return "on_behalf_of";
+  return nullptr;
+}
+
+bool IsBoardChairOf(const std::vector<Person>& people, const std::string& id) {
+  return std::any_of(people.begin(), people.end(),
+                     [&](const Person& x) { return x.id == id && x.HasRole("board-chair"); });
+}
+
+Status MayRecordBoardChairDecision(const Person& p, std::string_view event, const char* field,
+                                   const nlohmann::json& fields, const std::vector<Person>& board_people) {
+  std::string decider = fields.is_object() ? Text(fields, field) : "";
+  if (p.HasRole("board-chair") && (decider.empty() || decider == p.id)) return Status::Ok();
+  if (!p.HasRole("board-chair") && !Any(p, {"business-officer", "panel-chair"}))
+    return Forbidden(event, "the board chair, or the business officer or panel chair on the board chair's behalf");
+  if (decider.empty())
+    return Status::Forbidden(std::string(event) + " is the board chair's decision: to record it for them, say which board chair decided in \"" + field + "\"");
+  if (!IsBoardChairOf(board_people, decider))
+    return Status::Forbidden(std::string(event) + " is the board chair's decision: \"" + field + "\" must name a board chair of this board");
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool SeesCaseDetails(const Person& p, std::string_view review_board) {
@@ -60,6 +92,41 @@ bool SeesBoardReports(const Person& p, std::string_view board_id) {
 
 bool IsAdministrator(const Person& p) { return p.HasRole("administrator"); }
 
+bool GrantsCaseAccess(std::string_view role) {
+  return std::find(kCaseRoles.begin(), kCaseRoles.end(), role) != kCaseRoles.end();
+}
+
+bool CanSeeReview(const Person& p, const ReviewRecord& r) {
+  if (!OnBoard(p, r.board_id)) return false;
+  if (SeesCaseDetails(p, r.board_id)) return true;
+  return !TasksOf(p, {r}).empty();
+}
+
+Status MayRemovePerson(const Person& actor, const Person& target) {
+  const bool admin = IsAdministrator(actor);
+  if (!admin && !actor.HasRole("business-officer"))
+    return Status::Forbidden("the board's people are kept by administrators and the business officer");
+  if (target.id == actor.id) return Status::Forbidden("nobody removes themselves: ask another administrator");
+  if (!admin && IsAdministrator(target)) return Status::Forbidden("only an administrator removes an administrator");
+  return Status::Ok();
+}
+
+Status MayPutPerson(const Person& actor, const std::optional<Person>& before, const Person& after) {
+  const bool admin = IsAdministrator(actor);
+  if (!admin && !actor.HasRole("business-officer"))
+    return Status::Forbidden("the board's people are kept by administrators and the business officer");
+  if (!admin && (IsAdministrator(after) || (before && IsAdministrator(*before))))
+    return Status::Forbidden("only an administrator makes, changes or removes an administrator");
+  for (const std::string& role : after.roles) {
+    if (!GrantsCaseAccess(role) || (before && before->HasRole(role))) continue;
+    if (after.id == actor.id)
+      return Status::Forbidden("nobody gives themselves a role that reads case files (" + role +
+                               "): ask another administrator");
+    if (!admin) return Status::Forbidden("giving someone the " + role + " role, which reads case files, needs an administrator");
+  }
+  return Status::Ok();
+}
+
 Status MayOpen(const Person& p, std::string_view board_id, std::string_view kind) {
   if (!OnBoard(p, board_id)) return Status::Forbidden("only the board's own people open its reviews");
   if (kind == "cdop") {
@@ -70,13 +137,11 @@ Status MayOpen(const Person& p, std::string_view board_id, std::string_view kind
   return Status::Forbidden("referring a case needs the business-officer or panel-chair role");
 }
 
-Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event, const nlohmann::json& fields) {
+Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event, const nlohmann::json& fields,
+                 const std::vector<Person>& board_people) {
   if (!OnBoard(p, r.board_id)) return Status::Forbidden("only the board's own people record on its reviews");
+  if (const char* decider = BoardChairDecider(event)) return MayRecordBoardChairDecision(p, event, decider, fields, board_people);
   if (Any(p, {"business-officer", "panel-chair"})) return Status::Ok();
-  if (p.HasRole("board-chair") &&
-      In(event, {"ChairDecidedToProceed", "ChairDecidedNotToProceed", "ReportSignedOffByBoard", "ReportReturnedByBoard",
-                 "ExtensionGranted", "ExtensionRefused"}))
-    return Status::Ok();
   nlohmann::json projection = Projection(r);
   std::string agency = fields.is_object() ? Text(fields, "agency") : "";
   if (In(event, {"ImrSubmitted", "ImrTimeframeAtRisk", "AgencyReportSubmitted"})) {

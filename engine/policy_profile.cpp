@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 
+#include "casereview/json_input.hpp"
 #include "cdop/cdop_events.hpp"
 #include "scr/scr_events.hpp"
 
@@ -175,9 +176,9 @@ Result<PolicyProfile> PolicyProfileFromJson(const Json& j) {
 }
 
 Result<PolicyProfile> ParsePolicyProfile(std::string_view json) {
-  Json j = Json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("the policy profile is not JSON");
-  return PolicyProfileFromJson(j);
+  auto j = ParseJsonInput(json, "the policy profile");
+  if (!j.ok()) return j.status();
+  return PolicyProfileFromJson(*j);
 }
 
 Json PolicyProfileToJson(const PolicyProfile& p) {

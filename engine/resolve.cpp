@@ -6,10 +6,15 @@ namespace {
 Result<nlohmann::json> ResolvePerson(const FieldSpec& f, const std::string& id,
                                      const BoardDirectory& dir) {
   auto it = dir.people.find(id);
+  // The value is repeated only when it is a plain id: anything else could be a name typed in
+  // the wrong box, and errors never carry one.
   if (it == dir.people.end())
-    return Status::NotFound("field '" + std::string(f.name) + "': no person '" + id +
-                            "' on this board (see 'casereview person list')");
+    return Status::NotFound("field '" + std::string(f.name) + "': no person " + (IsPlainId(id) ? "'" + id + "' " : "") +
+                            "on this board (see 'casereview person list')");
   const Person& p = it->second;
+  if (p.removed_at)
+    return Status::InvalidArgument("field '" + std::string(f.name) + "': " + p.name +
+                                   " has been removed from the board and cannot be named in a new event");
   std::string sector;
   if (auto a = dir.agencies.find(p.agency_id); a != dir.agencies.end()) sector = a->second.sector;
   return nlohmann::json{{"id", p.id}, {"agency", p.agency_id}, {"sector", sector}, {"roles", p.roles}};
@@ -17,8 +22,8 @@ Result<nlohmann::json> ResolvePerson(const FieldSpec& f, const std::string& id,
 
 Status CheckAgency(const FieldSpec& f, const std::string& id, const BoardDirectory& dir) {
   if (dir.agencies.count(id)) return Status::Ok();
-  return Status::NotFound("field '" + std::string(f.name) + "': no agency '" + id +
-                          "' on this board (see 'casereview agency list')");
+  return Status::NotFound("field '" + std::string(f.name) + "': no agency " + (IsPlainId(id) ? "'" + id + "' " : "") +
+                          "on this board (see 'casereview agency list')");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "scenario.hpp"
 
+#include "casereview/json_input.hpp"
 #include "scheduler.hpp"
 
 namespace casereview {
@@ -41,9 +42,10 @@ Result<ScenarioStep> ParseStep(const Json& j, std::size_t n) {
 }  // namespace
 
 Result<Scenario> ParseScenario(std::string_view text) {
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    return Status::InvalidArgument("the scenario is not a JSON object");
+  auto parsed = ParseJsonInput(text, "the scenario", "the scenario is not a JSON object");
+  if (!parsed.ok()) return parsed.status();
+  Json j = std::move(*parsed);
+  if (!j.is_object()) return Status::InvalidArgument("the scenario is not a JSON object");
   try {
     Scenario s;
     s.title = j.value("title", "");

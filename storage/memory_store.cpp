@@ -38,6 +38,8 @@ Status WriteBoard(BoardTables& t, const Board& b) {
 
 Status WriteAgency(BoardTables& t, const Agency& a) {
   if (!t.boards.count(a.board_id)) return MissingReference("agency " + a.id, "board '" + a.board_id + "'");
+  if (auto it = t.agencies.find(a.id); it != t.agencies.end() && it->second.board_id != a.board_id)
+    return IdOfAnotherBoard("agency", a.id);
   t.agencies[a.id] = a;
   return Status::Ok();
 }
@@ -50,7 +52,11 @@ Status WritePerson(BoardTables& t, const Person& p) {
     if (agency == t.agencies.end() || agency->second.board_id != p.board_id)
       return MissingReference("person " + p.id, "agency '" + p.agency_id + "' on board " + p.board_id);
   }
-  t.people[p.id] = p;
+  auto it = t.people.find(p.id);
+  if (it != t.people.end() && it->second.board_id != p.board_id) return IdOfAnotherBoard("person", p.id);
+  Person stored = p;
+  stored.removed_at = it != t.people.end() ? it->second.removed_at : std::nullopt;  // Put never changes it
+  t.people[p.id] = std::move(stored);
   return Status::Ok();
 }
 
@@ -289,15 +295,16 @@ class MemoryStore final : public Store {
     return Status::Ok();
   }
 
-  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at) override {
+  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at,
+                                    std::optional<std::string> board_id) override {
     if (id) {
       auto it = notices_.find(*id);
-      if (it == notices_.end()) return NoSuchNotice(*id);
+      if (it == notices_.end() || (board_id && it->second.board_id != *board_id)) return NoSuchNotice(*id);
       if (it->second.status != kNoticeFailed) return NoticeNotFailed(*id, it->second.status);
     }
     std::size_t requeued = 0;
     for (auto& [key, n] : notices_) {
-      if (n.status != kNoticeFailed || (id && key != *id)) continue;
+      if (n.status != kNoticeFailed || (id && key != *id) || (board_id && n.board_id != *board_id)) continue;
       n.status = kNoticePending;
       n.attempts = 0;
       n.next_attempt_at = at;
@@ -318,16 +325,64 @@ class MemoryStore final : public Store {
     return std::optional<std::string>{it->second};
   }
 
-  Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant) override {
+  Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) override {
     if (!tables_.people.count(person_id)) return MissingReference("a password", "person '" + std::string(person_id) + "'");
     if (hash.empty()) return Status::InvalidArgument("a password hash cannot be empty");
     passwords_.insert_or_assign(std::string(person_id), std::string(hash));
+    EndSignInsOf(person_id, at);
     return Status::Ok();
+  }
+
+  // Deletes the person's sessions and revokes their tokens (at `at`).
+  void EndSignInsOf(std::string_view person_id, Instant at) {
+    std::erase_if(sessions_, [&](const auto& row) { return row.second.person_id == person_id; });
+    for (auto& [id, t] : tokens_)
+      if (t.person_id == person_id && !t.revoked_at) t.revoked_at = at;
   }
   Result<std::optional<std::string>> GetPasswordHash(std::string_view person_id) override {
     auto it = passwords_.find(person_id);
     if (it == passwords_.end()) return std::optional<std::string>{};
     return std::optional<std::string>{it->second};
+  }
+
+  Status RemovePerson(std::string_view person_id, Instant at) override {
+    auto it = tables_.people.find(person_id);
+    if (it == tables_.people.end()) return Status::NotFound("there is no person '" + std::string(person_id) + "'");
+    if (!it->second.removed_at) it->second.removed_at = at;
+    EndSignInsOf(person_id, at);
+    return Status::Ok();
+  }
+
+  Status RecordFailedSignIn(std::string_view account, std::string_view address, Instant at,
+                            Instant window_start) override {
+    std::erase_if(failed_sign_ins_, [&](const auto& row) { return row.second.last_at < window_start; });
+    FailedSignInRow& row = failed_sign_ins_[{std::string(account), std::string(address)}];
+    row.failures++;
+    row.last_at = at;
+    return Status::Ok();
+  }
+  Result<SignInFailures> CountFailedSignIns(std::string_view account, std::string_view address,
+                                            Instant window_start) override {
+    SignInFailures out;
+    for (const auto& [key, row] : failed_sign_ins_) {
+      if (key.first != account || row.last_at < window_start) continue;
+      out.from_anywhere += row.failures;
+      out.last_from_anywhere = std::max(out.last_from_anywhere, row.last_at);
+      if (key.second != address) continue;
+      out.from_address = row.failures;
+      out.last_from_address = row.last_at;
+      out.throttled = row.throttled;
+    }
+    return out;
+  }
+  Status CountThrottledSignIn(std::string_view account, std::string_view address) override {
+    auto it = failed_sign_ins_.find({std::string(account), std::string(address)});
+    if (it != failed_sign_ins_.end()) it->second.throttled++;
+    return Status::Ok();
+  }
+  Status ClearFailedSignIns(std::string_view account, std::string_view address) override {
+    failed_sign_ins_.erase({std::string(account), std::string(address)});
+    return Status::Ok();
   }
 
   Status PutApiToken(const ApiToken& t) override {
@@ -451,6 +506,12 @@ class MemoryStore final : public Store {
   ById<std::string> passwords_;
   ById<ApiToken> tokens_;
   ById<Session> sessions_;
+  struct FailedSignInRow {
+    int failures = 0;
+    Instant last_at{};
+    std::int64_t throttled = 0;
+  };
+  std::map<std::pair<std::string, std::string>, FailedSignInRow> failed_sign_ins_;  // by (account, address)
   std::vector<AuditEntry> audit_;
 };
 

@@ -19,6 +19,19 @@ class Database;
 
 namespace casereview::storage {
 
+// Deletes the person's sessions and revokes their tokens (at `at`).
+void EndSignInsOf(SQLite::Database& db, const std::string& person_id, Instant at);
+// Store::RemovePerson.
+Status UpdatePersonRemoved(SQLite::Database& db, const std::string& person_id, Instant at);
+
+// Store::RecordFailedSignIn, CountFailedSignIns, CountThrottledSignIn, ClearFailedSignIns.
+void UpsertFailedSignIn(SQLite::Database& db, const std::string& account, const std::string& address, Instant at,
+                        Instant window_start);
+SignInFailures SelectFailedSignIns(SQLite::Database& db, const std::string& account, const std::string& address,
+                                   Instant window_start);
+void UpdateThrottledSignIn(SQLite::Database& db, const std::string& account, const std::string& address);
+void DeleteFailedSignIns(SQLite::Database& db, const std::string& account, const std::string& address);
+
 Status UpsertPasswordHash(SQLite::Database& db, const std::string& person_id, const std::string& hash, Instant at);
 std::optional<std::string> SelectPasswordHash(SQLite::Database& db, const std::string& person_id);
 

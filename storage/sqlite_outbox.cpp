@@ -133,22 +133,26 @@ Status UpdateFailure(SQLite::Database& db, const std::string& id, const std::str
   return NotFoundUnlessStored(db, id);  // no longer pending: left as it is
 }
 
-Result<std::size_t> RequeueFailedNotices(SQLite::Database& db, const std::optional<std::string>& id, Instant at) {
+Result<std::size_t> RequeueFailedNotices(SQLite::Database& db, const std::optional<std::string>& id, Instant at,
+                                         const std::optional<std::string>& board_id) {
   if (id) {
-    Prepared q_prepared(db, "SELECT status FROM outbox WHERE id = ?");
-  SQLite::Statement& q = *q_prepared;
+    Prepared q_prepared(db, "SELECT status, board_id FROM outbox WHERE id = ?");
+    SQLite::Statement& q = *q_prepared;
     q.bind(1, *id);
-    if (!q.executeStep()) return NoSuchNotice(*id);
+    if (!q.executeStep() || (board_id && q.getColumn(1).getString() != *board_id)) return NoSuchNotice(*id);
     std::string status = q.getColumn(0).getString();
     if (status != kNoticeFailed) return NoticeNotFailed(*id, status);
   }
   // The last error and last attempt stay: they say why it failed until it is tried again.
   std::string sql = "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE status = 'failed'";
   if (id) sql += " AND id = ?";
+  if (board_id) sql += " AND board_id = ?";
   Prepared update_prepared(db, sql);
   SQLite::Statement& update = *update_prepared;
-  update.bind(1, SecondsOf(at));
-  if (id) update.bind(2, *id);
+  int index = 1;
+  update.bind(index++, SecondsOf(at));
+  if (id) update.bind(index++, *id);
+  if (board_id) update.bind(index++, *board_id);
   return static_cast<std::size_t>(update.exec());
 }
 

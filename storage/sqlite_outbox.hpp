@@ -41,6 +41,7 @@ Status UpdateAttempt(SQLite::Database& db, const std::string& id, int attempts_b
                      Instant retry_at);
 Status UpdateSent(SQLite::Database& db, const std::string& id, Instant at);
 Status UpdateFailure(SQLite::Database& db, const std::string& id, const std::string& error, bool give_up);
-Result<std::size_t> RequeueFailedNotices(SQLite::Database& db, const std::optional<std::string>& id, Instant at);
+Result<std::size_t> RequeueFailedNotices(SQLite::Database& db, const std::optional<std::string>& id, Instant at,
+                                         const std::optional<std::string>& board_id);
 
 }  // namespace casereview::storage

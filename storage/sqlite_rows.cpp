@@ -40,8 +40,8 @@ Board ReadBoard(const SQLite::Statement& s) {
 // ---------------------------------------------------------------------------------------
 const char* const kUpsertAgency =
     "INSERT INTO agencies (id, board_id, name, sector) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (id) DO UPDATE SET board_id = excluded.board_id, name = excluded.name,"
-    " sector = excluded.sector";
+    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, sector = excluded.sector"
+    " WHERE agencies.board_id = excluded.board_id";
 
 void BindAgency(SQLite::Statement& s, const Agency& a) {
   s.bind(1, a.id);
@@ -58,8 +58,9 @@ Agency ReadAgency(const SQLite::Statement& s) {
 // ---------------------------------------------------------------------------------------
 const char* const kUpsertPerson =
     "INSERT INTO people (id, board_id, name, email, agency_id, roles) VALUES (?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (id) DO UPDATE SET board_id = excluded.board_id, name = excluded.name,"
-    " email = excluded.email, agency_id = excluded.agency_id, roles = excluded.roles";
+    " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+    " email = excluded.email, agency_id = excluded.agency_id, roles = excluded.roles"
+    " WHERE people.board_id = excluded.board_id";
 
 void BindPerson(SQLite::Statement& s, const Person& p) {
   s.bind(1, p.id);
@@ -82,6 +83,7 @@ Person ReadPerson(const SQLite::Statement& s) {
   p.email = s.getColumn(3).getString();
   p.agency_id = s.getColumn(4).getString();  // NULL reads as ""
   p.roles = SplitList(s.getColumn(5).getString());
+  if (!s.getColumn(6).isNull()) p.removed_at = InstantAt(s.getColumn(6).getInt64());
   return p;
 }
 
@@ -286,6 +288,10 @@ Status NoReviewToReproject(const std::string& ref) {
 
 Status MissingReference(const std::string& who, const std::string& missing) {
   return Status::NotFound(who + " refers to " + missing + ", which is not stored; nothing was recorded");
+}
+
+Status IdOfAnotherBoard(const std::string& what, const std::string& id) {
+  return Status::Conflict("the " + what + " id '" + id + "' is already taken: choose another; nothing was saved");
 }
 
 Status CheckTimersAndNoticesOf(const ReviewChange& c) {

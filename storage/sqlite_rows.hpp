@@ -40,7 +40,7 @@ void BindAgency(SQLite::Statement& s, const Agency& a);
 Agency ReadAgency(const SQLite::Statement& s);
 
 // An empty agency_id is stored as NULL, so the foreign key holds for independent people.
-inline constexpr const char* kPersonColumns = "id, board_id, name, email, agency_id, roles";
+inline constexpr const char* kPersonColumns = "id, board_id, name, email, agency_id, roles, removed_at";
 extern const char* const kUpsertPerson;
 void BindPerson(SQLite::Statement& s, const Person& p);
 Person ReadPerson(const SQLite::Statement& s);
@@ -111,6 +111,11 @@ Status NoReviewToReproject(const std::string& ref);
 // The NotFound a write returns when a row refers to one that is not stored, e.g.
 // MissingReference("agency police", "board 'demo'").
 Status MissingReference(const std::string& who, const std::string& missing);
+
+// The Conflict a write of a person or agency returns when its id is another board's: ids
+// never move between boards, so one board's keeper cannot take over another's people or
+// agencies. The message does not say which board holds it.
+Status IdOfAnotherBoard(const std::string& what, const std::string& id);
 
 // What Commit can tell about a change's timers and notices without reading the store:
 // a re-projection fires no timer; every timer listed, the timer being fired and every

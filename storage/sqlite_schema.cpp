@@ -228,6 +228,24 @@ const Migration kNotifiedDeaths{
     },
     BackfillNotifiedDeaths};
 
+// Version 9: sign-in throttling per (account, client address), counted here rather than read
+// from the audit log, so an attempt answered "wait" writes no audit row (engine/access.hpp);
+// account is a hash of what was typed, never the email itself. And people who were removed
+// from a board: kept for the history that names them, no longer able to act.
+const Migration kThrottlingAndRemoval{
+    9,
+    {
+        "CREATE TABLE failed_sign_ins ("
+        " account TEXT NOT NULL,"
+        " address TEXT NOT NULL,"
+        " failures INTEGER NOT NULL,"
+        " last_at BIGINT NOT NULL,"
+        " throttled BIGINT NOT NULL,"
+        " PRIMARY KEY (account, address))",
+        "CREATE INDEX failed_sign_ins_by_last ON failed_sign_ins (last_at)",
+        "ALTER TABLE people ADD COLUMN removed_at BIGINT NULL",
+    }};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -263,7 +281,8 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess,
-                                               kReviewSummaries, kNotifiedDeaths};
+                                               kReviewSummaries, kNotifiedDeaths,
+                                               kThrottlingAndRemoval};
   return kAll;
 }
 

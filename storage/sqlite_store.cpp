@@ -102,7 +102,8 @@ class SqliteStore final : public Store {
   Status RecordAttempt(std::string_view id, int attempts_before, Instant at, Instant retry_at) override;
   Status RecordSent(std::string_view id, Instant at) override;
   Status RecordFailure(std::string_view id, std::string_view error, bool give_up) override;
-  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at) override;
+  Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at,
+                                    std::optional<std::string> board_id) override;
 
   Status PutSetting(std::string_view key, std::string_view value, Instant at) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -153,6 +154,37 @@ class SqliteStore final : public Store {
       return Status::Ok();
     }));
     return deleted;
+  }
+  Status RemovePerson(std::string_view person_id, Instant at) override {
+    std::string id(person_id);
+    return Write("remove person " + id, [&] { return UpdatePersonRemoved(db_, id, at); });
+  }
+  Status RecordFailedSignIn(std::string_view account, std::string_view address, Instant at,
+                            Instant window_start) override {
+    std::string a(account), ip(address);
+    return Write("count a wrong password", [&] {
+      UpsertFailedSignIn(db_, a, ip, at, window_start);
+      return Status::Ok();
+    });
+  }
+  Result<SignInFailures> CountFailedSignIns(std::string_view account, std::string_view address,
+                                            Instant window_start) override {
+    std::string a(account), ip(address);
+    return Read<SignInFailures>("count wrong passwords", [&] { return SelectFailedSignIns(db_, a, ip, window_start); });
+  }
+  Status CountThrottledSignIn(std::string_view account, std::string_view address) override {
+    std::string a(account), ip(address);
+    return Write("count a throttled sign-in", [&] {
+      UpdateThrottledSignIn(db_, a, ip);
+      return Status::Ok();
+    });
+  }
+  Status ClearFailedSignIns(std::string_view account, std::string_view address) override {
+    std::string a(account), ip(address);
+    return Write("clear wrong passwords", [&] {
+      DeleteFailedSignIns(db_, a, ip);
+      return Status::Ok();
+    });
   }
   Result<AuditEntry> AppendAudit(const AuditEntry& e) override {
     CR_RETURN_IF_ERROR(CheckNewAuditEntry(e));
@@ -252,7 +284,7 @@ Status SqliteStore::WriteAgency(const Agency& a) {
   Prepared upsert_prepared(db_, kUpsertAgency);
   SQLite::Statement& upsert = *upsert_prepared;
   BindAgency(upsert, a);
-  upsert.exec();
+  if (upsert.exec() == 0) return IdOfAnotherBoard("agency", a.id);  // the upsert's WHERE: same board only
   return Status::Ok();
 }
 
@@ -265,7 +297,7 @@ Status SqliteStore::WritePerson(const Person& p) {
   Prepared upsert_prepared(db_, kUpsertPerson);
   SQLite::Statement& upsert = *upsert_prepared;
   BindPerson(upsert, p);
-  upsert.exec();
+  if (upsert.exec() == 0) return IdOfAnotherBoard("person", p.id);  // the upsert's WHERE: same board only
   return Status::Ok();
 }
 
@@ -482,10 +514,11 @@ Status SqliteStore::RecordFailure(std::string_view id, std::string_view error, b
                [&] { return UpdateFailure(db_, key, std::string(error), give_up); });
 }
 
-Result<std::size_t> SqliteStore::RequeueFailed(std::optional<std::string> id, Instant at) {
+Result<std::size_t> SqliteStore::RequeueFailed(std::optional<std::string> id, Instant at,
+                                               std::optional<std::string> board_id) {
   std::size_t requeued = 0;
   CR_RETURN_IF_ERROR(Write(id ? "queue notice " + *id + " again" : "queue the failed notices again", [&] {
-    auto updated = RequeueFailedNotices(db_, id, at);
+    auto updated = RequeueFailedNotices(db_, id, at, board_id);
     if (!updated.ok()) return updated.status();
     requeued = *updated;
     return Status::Ok();

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "access.hpp"
+#include "casereview/json_input.hpp"
 #include "board_import.hpp"
 #include "calendar.hpp"
 #include "calendar_feed.hpp"
@@ -51,22 +52,24 @@ struct Call {
 
 // A response that also records its outcome in the audit log. If the log cannot be written,
 // nothing is served: an access that is not recorded does not happen.
-Response Audited(Call& c, std::string_view action, std::string_view target, Response response) {
-  std::string outcome = response.status < 300   ? "ok"
-                        : response.status == 403 ? "forbidden"
-                        : response.status == 404 ? "not-found"
-                        : response.status == 409 ? "refused"
-                        : response.status == 400 ? "invalid"
-                                                 : "error";
+Response Audited(Call& c, std::string_view action, std::string_view target, Response response,
+                 std::string_view outcome = {}) {
+  if (outcome.empty())
+    outcome = response.status < 300   ? "ok"
+              : response.status == 403 ? "forbidden"
+              : response.status == 404 ? "not-found"
+              : response.status == 409 ? "refused"
+              : response.status == 400 ? "invalid"
+                                       : "error";
   Status s = c.Audit(action, target, outcome);
   if (!s.ok()) return Error(503, "the audit log could not be written, so nothing was served: " + s.message());
   return response;
 }
 
 Result<json> Body(const Request& req) {
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) return Status::InvalidArgument("the request body is not JSON");
-  if (!body.is_object()) return Status::InvalidArgument("the request body must be a JSON object");
+  auto body = ParseJsonInput(req.body, "the request body");
+  if (!body.ok()) return body.status();
+  if (!body->is_object()) return Status::InvalidArgument("the request body must be a JSON object");
   return body;
 }
 
@@ -75,7 +78,36 @@ std::string TextField(const json& body, const char* key) {
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-Result<ReviewRecord> LoadReview(Call& c, const std::string& ref) { return c.engine.GetReview(ref); }
+// What the audit log names when the reference asked for is no review: the address could
+// carry anything, a child's name included, so it is never written down or echoed.
+constexpr const char* kUnknownReview = "unknown-review";
+
+// A review asked for by reference, as the caller may know of it.
+struct FoundReview {
+  Result<ReviewRecord> review;
+  std::string audit_target;  // the reference, or kUnknownReview when there is no such review
+  bool hidden = false;       // it exists, but is nothing of the caller's (CanSeeReview)
+};
+
+// The review `ref`, if the caller may know of it. A reference that is not a review and a review
+// that is nothing of the caller's get the same NotFound, in words that repeat neither.
+FoundReview FindReview(Call& c, const std::string& ref) {
+  auto r = c.engine.GetReview(ref);
+  if (!r.ok()) {
+    if (r.status().code() == Status::Code::kNotFound)
+      return {Status::NotFound("there is no such review, or it is not one of yours"), kUnknownReview};
+    return {Status::Unavailable("the review could not be read; nothing was changed"), kUnknownReview};
+  }
+  if (!CanSeeReview(c.person(), *r))
+    return {Status::NotFound("there is no such review, or it is not one of yours"), ref, true};
+  return {std::move(r), ref};
+}
+
+// The answer, audited, for a review FindReview did not give: a hidden one is audited as
+// forbidden against its reference; an unknown one as not found, against kUnknownReview.
+Response NotGiven(Call& c, std::string_view action, const FoundReview& found) {
+  return Audited(c, action, found.audit_target, Error(found.review.status()), found.hidden ? "forbidden" : "");
+}
 
 // ---- sign-in ----
 
@@ -84,7 +116,7 @@ Response SignIn(Call& c) {
   if (!body.ok()) return Error(body.status());
   std::string email = TextField(*body, "email"), password = TextField(*body, "password");
   if (email.empty() || password.empty()) return Error(400, "sign in with {\"email\": ..., \"password\": ...}");
-  auto signed_in = c.access.SignIn(email, password);
+  auto signed_in = c.access.SignIn(email, password, c.req.client_address);
   if (!signed_in.ok()) return Error(signed_in.status());  // audited by SignIn
   auto who = c.access.FromSession(signed_in->secret);
   if (!who.ok()) return Error(who.status());
@@ -112,7 +144,9 @@ Response SignOut(Call& c) {
 }
 
 json PersonJson(const Person& p) {
-  return {{"id", p.id}, {"name", p.name}, {"email", p.email}, {"board", p.board_id}, {"agency", p.agency_id}, {"roles", p.roles}};
+  json j = {{"id", p.id}, {"name", p.name}, {"email", p.email}, {"board", p.board_id}, {"agency", p.agency_id}, {"roles", p.roles}};
+  if (p.removed_at) j["removed_at"] = FormatInstant(*p.removed_at);
+  return j;
 }
 
 Response Me(Call& c) { return Json(200, PersonJson(c.person())); }
@@ -182,8 +216,9 @@ Response ListReviews(Call& c) {
 
 Response ShowReview(Call& c) {
   const std::string& ref = c.params[0];
-  auto r = LoadReview(c, ref);
-  if (!r.ok()) return Audited(c, "review.read", ref, Error(r.status()));
+  FoundReview found = FindReview(c, ref);
+  if (!found.review.ok()) return NotGiven(c, "review.read", found);
+  auto& r = found.review;
   if (!SeesCaseDetails(c.person(), r->board_id))
     return Audited(c, "review.read", ref, Error(403, "review " + ref + "'s details need a chair, panel member or business officer role on its board"));
   json j = ReviewJson(*r);
@@ -193,8 +228,9 @@ Response ShowReview(Call& c) {
 
 Response ReviewEvents(Call& c) {
   const std::string& ref = c.params[0];
-  auto r = LoadReview(c, ref);
-  if (!r.ok()) return Audited(c, "review.events", ref, Error(r.status()));
+  FoundReview found = FindReview(c, ref);
+  if (!found.review.ok()) return NotGiven(c, "review.events", found);
+  auto& r = found.review;
   if (!SeesCaseDetails(c.person(), r->board_id))
     return Audited(c, "review.events", ref, Error(403, "review " + ref + "'s log needs a chair, panel member or business officer role on its board"));
   auto events = c.engine.History(ref);
@@ -211,15 +247,18 @@ Response ReviewEvents(Call& c) {
 
 Response RecordEvent(Call& c) {
   const std::string& ref = c.params[0];
+  FoundReview found = FindReview(c, ref);
+  if (!found.review.ok()) return NotGiven(c, "review.record", found);
+  auto& r = found.review;
   auto body = Body(c.req);
   if (!body.ok()) return Audited(c, "review.record", ref, Error(body.status()));
   std::string event = TextField(*body, "event");
   json fields = body->value("fields", json::object());
   if (event.empty() || !fields.is_object())
     return Audited(c, "review.record", ref, Error(400, "record an event with {\"event\": NAME, \"fields\": {...}}"));
-  auto r = LoadReview(c, ref);
-  if (!r.ok()) return Audited(c, "review.record", ref, Error(r.status()));
-  if (Status may = MayRecord(c.person(), *r, event, fields); !may.ok())
+  auto people = c.store.ListPeople(r->board_id);
+  if (!people.ok()) return Error(people.status());
+  if (Status may = MayRecord(c.person(), *r, event, fields, *people); !may.ok())
     return Audited(c, "review.record", ref, Error(may));
   auto recorded = c.engine.Record(ref, event, fields, c.person().id);
   if (!recorded.ok()) return Audited(c, "review.record", ref, Error(recorded.status()));
@@ -380,6 +419,12 @@ Response People(Call& c) {
 
 // ---- the board's set-up (docs/api.md: administration) ----
 
+// The board's person with this id, if there is one.
+std::optional<Person> StoredPerson(const std::vector<Person>& people, const std::string& id) {
+  auto it = std::find_if(people.begin(), people.end(), [&](const Person& x) { return x.id == id; });
+  return it == people.end() ? std::nullopt : std::optional<Person>(*it);
+}
+
 bool KeepsBoard(const Person& p) { return IsAdministrator(p) || p.HasRole("business-officer"); }
 constexpr const char* kKeepsBoard = "the board's set-up is kept by administrators and the business officer";
 
@@ -404,6 +449,12 @@ Response ImportBoard(Call& c) {
   if (!data.ok()) return Audited(c, "board.import", p.board_id, Error(data.status()));
   if (data->board.id != p.board_id)
     return Audited(c, "board.import", p.board_id, Error(403, "the file is another board's: import it as one of that board's administrators"));
+  auto people = c.store.ListPeople(p.board_id);
+  if (!people.ok()) return Error(people.status());
+  for (const Person& after : data->people) {
+    if (Status may = MayPutPerson(p, StoredPerson(*people, after.id), after); !may.ok())
+      return Audited(c, "board.import", p.board_id, Error(may));
+  }
   if (Status s = c.engine.ImportBoardData(*data); !s.ok()) return Audited(c, "board.import", p.board_id, Error(s));
   return Audited(c, "board.import", p.board_id,
                  Json(200, {{"board", p.board_id}, {"agencies", data->agencies.size()}, {"people", data->people.size()}}));
@@ -434,10 +485,28 @@ Response PutPerson(Call& c) {
   }
   if (person.id.empty() || person.name.empty() || person.email.empty())
     return Error(400, "a person is {\"id\", \"name\", \"email\", \"agency\", \"roles\": [...]}");
-  if (person.HasRole("administrator") && !IsAdministrator(p))
-    return Audited(c, "person.put", person.id, Error(403, "only an administrator makes another administrator"));
+  auto people = c.store.ListPeople(p.board_id);
+  if (!people.ok()) return Error(people.status());
+  if (Status may = MayPutPerson(p, StoredPerson(*people, person.id), person); !may.ok())
+    return Audited(c, "person.put", person.id, Error(may));
   if (Status s = c.engine.PutPerson(person); !s.ok()) return Audited(c, "person.put", person.id, Error(s));
   return Audited(c, "person.put", person.id, Json(200, PersonJson(person)));
+}
+
+// The person leaves the board: they can no longer sign in or be given work, and stay in the
+// history that names them. Any person not of the caller's board is answered as unknown.
+Response RemovePerson(Call& c) {
+  const Person& p = c.person();
+  if (!KeepsBoard(p)) return Forbid(c, "person.remove", kKeepsBoard);
+  auto people = c.store.ListPeople(p.board_id);
+  if (!people.ok()) return Error(people.status());
+  auto target = StoredPerson(*people, c.params[0]);
+  if (!target) return Audited(c, "person.remove", "unknown-person", Error(404, "there is no such person on your board"));
+  if (Status may = MayRemovePerson(p, *target); !may.ok()) return Audited(c, "person.remove", target->id, Error(may));
+  if (Status s = c.store.RemovePerson(target->id, c.clock.Now()); !s.ok()) return Audited(c, "person.remove", target->id, Error(s));
+  Response r;
+  r.status = 204;
+  return Audited(c, "person.remove", target->id, std::move(r));
 }
 
 Response AddMeeting(Call& c) {
@@ -462,26 +531,42 @@ Response RetryNotices(Call& c) {
   std::string id = TextField(*body, "notice");
   bool all = body->value("all", false) == true;
   if (id.empty() == !all) return Error(400, "retry one notice, {\"notice\": ID}, or every failed one, {\"all\": true}");
-  auto n = c.store.RequeueFailed(all ? std::nullopt : std::optional<std::string>(id), c.clock.Now());
+  auto n = c.store.RequeueFailed(all ? std::nullopt : std::optional<std::string>(id), c.clock.Now(), p.board_id);
   if (!n.ok()) return Audited(c, "outbox.retry", id, Error(n.status()));
   return Audited(c, "outbox.retry", id, Json(200, {{"queued", *n}}));
 }
 
+// A token acts as its person, so each person makes their own: nobody, an administrator
+// included, makes one that acts as somebody else.
 Response CreateToken(Call& c) {
-  if (!IsAdministrator(c.person())) return Forbid(c, "token.create", "tokens are made by administrators");
   auto body = Body(c.req);
   if (!body.ok()) return Error(body.status());
-  std::string person = TextField(*body, "person"), label = TextField(*body, "label");
-  if (person.empty()) return Error(400, "say whose token this is: {\"person\": ID, \"label\": ...}");
+  const std::string& person = c.person().id;
+  std::string label = TextField(*body, "label");
+  if (std::string asked = TextField(*body, "person"); !asked.empty() && asked != person)
+    return Forbid(c, "token.create", "a token acts as the person who makes it: each person makes their own");
   auto token = c.access.CreateToken(person, label);
   if (!token.ok()) return Audited(c, "token.create", person, Error(token.status()));
   return Audited(c, "token.create", person,
                  Json(201, {{"id", token->token.id}, {"person", person}, {"label", label}, {"token", token->secret}}));
 }
 
+// A person revokes their own tokens; an administrator, any token of their board's people. Any
+// other token is answered as one that does not exist.
 Response RevokeToken(Call& c) {
-  if (!IsAdministrator(c.person())) return Forbid(c, "token.revoke", "tokens are revoked by administrators");
-  Status s = c.access.RevokeToken(c.params[0]);
+  const Person& p = c.person();
+  auto tokens = c.store.ListApiTokens("");
+  if (!tokens.ok()) return Error(tokens.status());
+  auto token = std::find_if(tokens->begin(), tokens->end(), [&](const ApiToken& t) { return t.id == c.params[0]; });
+  bool mine = token != tokens->end() && token->person_id == p.id;
+  bool of_my_board = false;
+  if (token != tokens->end() && !mine && IsAdministrator(p)) {
+    auto people = c.store.ListPeople(p.board_id);
+    if (!people.ok()) return Error(people.status());
+    of_my_board = StoredPerson(*people, token->person_id).has_value();
+  }
+  if (!mine && !of_my_board) return Audited(c, "token.revoke", "unknown-token", Error(404, "there is no such token, or it is not yours to revoke"));
+  Status s = c.access.RevokeToken(token->id);
   if (!s.ok()) return Audited(c, "token.revoke", c.params[0], Error(s));
   Response r;
   r.status = 204;
@@ -564,6 +649,7 @@ const std::vector<Route>& Routes() {
       {"GET", {"api", "v1", "outbox"}, true, Outbox},
       {"GET", {"api", "v1", "people"}, true, People},
       {"POST", {"api", "v1", "people"}, true, PutPerson},
+      {"DELETE", {"api", "v1", "people", "{}"}, true, RemovePerson},
       {"POST", {"api", "v1", "agencies"}, true, PutAgency},
       {"GET", {"api", "v1", "board"}, true, ShowBoard},
       {"PUT", {"api", "v1", "board"}, true, ImportBoard},

@@ -25,6 +25,8 @@ struct Request {
   std::string session_cookie;  // the casereview_session cookie's value, if sent
   std::string bearer_token;    // from "Authorization: Bearer ...", if sent
   std::string csrf_header;     // X-CSRF-Token
+  std::string sign_in_cookie;  // the casereview_signin cookie's value: the sign-in form's own token
+  std::string client_address;  // the peer's IP address, for sign-in throttling
 };
 
 struct Response {
@@ -43,6 +45,9 @@ struct ApiOptions {
 };
 
 inline constexpr const char* kSessionCookie = "casereview_session";
+// Set with the sign-in form and sent back with it (SameSite=Strict, so a form posted from
+// another site comes without it): a sign-in from another site is refused.
+inline constexpr const char* kSignInCookie = "casereview_signin";
 
 // Answers one request. Uses `store` and `engine` from this thread only.
 Response Handle(const Request& req, Store& store, Engine& engine, const Clock& clock, const ApiOptions& options);

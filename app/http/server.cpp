@@ -123,6 +123,8 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     Poco::Net::NameValueCollection cookies;
     in.getCookies(cookies);
     req.session_cookie = cookies.get(kSessionCookie, "");
+    req.sign_in_cookie = cookies.get(kSignInCookie, "");
+    req.client_address = in.clientAddress().host().toString();
     std::string auth = in.get("Authorization", "");
     if (auth.rfind("Bearer ", 0) == 0) req.bearer_token = auth.substr(7);
     req.csrf_header = in.get("X-CSRF-Token", "");

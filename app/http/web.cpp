@@ -243,16 +243,26 @@ std::optional<long> DaysUntil(const Ctx& c, const std::string& date) {
 
 // ---- signing in and out ----
 
+// The sign-in form carries a fresh token, also set as the kSignInCookie cookie; SignIn takes
+// only a form whose token matches the cookie (double submit), so another site cannot sign a
+// browser in to casereview as somebody else.
 Response SignInPage(const Ctx& c, int status, const std::string& error, const std::string& email) {
-  json data = {{"email", email}, {"signed_out", QueryValue(c.req, "signed_out") == "1"}};
+  const std::string token = NewSecret();
+  json data = {{"email", email}, {"signed_out", QueryValue(c.req, "signed_out") == "1"}, {"sign_in_token", token}};
   if (!error.empty()) {
     data["error"] = error;
     data["error_target"] = "email";
   }
-  return Page(c, status, "Sign in", "sign_in.html", data);
+  Response r = Page(c, status, "Sign in", "sign_in.html", data);
+  std::string cookie = std::string(kSignInCookie) + "=" + token + "; Path=/sign-in; HttpOnly; SameSite=Strict; Max-Age=3600";
+  if (c.options.secure_cookies) cookie += "; Secure";
+  r.headers.emplace_back("Set-Cookie", cookie);
+  return r;
 }
 
 Response SignIn(Ctx& c) {
+  if (c.req.sign_in_cookie.empty() || First(c.form, "sign_in_token") != c.req.sign_in_cookie)
+    return SignInPage(c, 403, "This sign-in form has expired or came from another site: sign in again here", "");
   std::string email = First(c.form, "email"), password = First(c.form, "password");
   if (email.empty() || password.empty())
     return SignInPage(c, 400, "Enter your email address and your password", email);
@@ -456,7 +466,13 @@ json FieldsView(Ctx& c, const EventHelp& event, const Form& values) {
               {"label", Words(name, true)},
               {"help", spec.value("help", "")},
               {"required", spec.value("required", false)}};
-    std::vector<std::string> chosen = All(values, name);
+    // A field that identifies the child is never filled in from an address (anyone can send
+    // a link) nor put back into a page after a refusal: it is typed, sent once, and kept only
+    // in the case record.
+    const bool confidential = spec.value("confidential", false);
+    std::vector<std::string> chosen = confidential ? std::vector<std::string>{} : All(values, name);
+    if (confidential && !All(values, name).empty())
+      f["help"] = spec.value("help", "") + ". Enter it again: it is not kept on a page that was not saved";
     std::set<std::string> picked(chosen.begin(), chosen.end());
     json options = json::array();
     auto option = [&](const std::string& value, const std::string& text) {
@@ -482,11 +498,14 @@ json FieldsView(Ctx& c, const EventHelp& event, const Form& values) {
       if (type == "agency") f["is_select"] = true;
       else f["is_group"] = f["is_checkboxes"] = true;
     } else if (type == "person" || type == "people") {
+      // Name and agency, as a person is known by: never their roles, which say what they may read.
       if (people.ok())
         for (const Person& p : *people) {
-          std::string roles;
-          for (const std::string& r : p.roles) roles += (roles.empty() ? "" : ", ") + Words(r, false);
-          option(p.id, p.name + " (" + roles + ")");
+          std::string agency_name;
+          if (agencies.ok())
+            for (const Agency& a : *agencies)
+              if (a.id == p.agency_id) agency_name = a.name;
+          option(p.id, agency_name.empty() ? p.name : p.name + " (" + agency_name + ")");
         }
       if (type == "person") f["is_select"] = true;
       else f["is_group"] = f["is_checkboxes"] = true;
@@ -584,11 +603,12 @@ Form QueryForm(const Request& req) {
   return values;
 }
 
-// The review behind a record form, on the reader's board (otherwise, as for a review that
-// does not exist, NotFound: a form must not confirm another board's reference).
+// The review behind a record form, if it is something of the reader's (CanSeeReview);
+// otherwise, as for a review that does not exist, NotFound: a form must not confirm a
+// reference to someone it is nothing to.
 Result<ReviewRecord> ReviewForForm(Ctx& c, const std::string& ref) {
   auto r = c.engine.GetReview(ref);
-  if (!r.ok() || r->board_id != c.person().board_id) return Status::NotFound("there is no such review on your board");
+  if (!r.ok() || !CanSeeReview(c.person(), *r)) return Status::NotFound("there is no such review, or it is not one of yours");
   return r;
 }
 
@@ -623,6 +643,8 @@ Response OpenGet(Ctx& c) {
   std::string event = QueryValue(c.req, "event");
   std::string kind = OpeningKind(event);
   if (kind.empty()) return Message(c, 404, "Not found", "open a review by referring a case or notifying a death");
+  if (Status may = MayOpen(c.person(), c.person().board_id, kind); !may.ok())
+    return Message(c, 403, "You cannot open a review", may.message());
   return RecordForm(c, {"", kind, "/reviews/new", "/reviews"}, event, QueryForm(c.req), 200, "");
 }
 
@@ -630,6 +652,8 @@ Response OpenPost(Ctx& c) {
   std::string event = First(c.form, "event");
   std::string kind = OpeningKind(event);
   if (kind.empty()) return Message(c, 400, "casereview could not do this", "open a review by referring a case or notifying a death");
+  if (Status may = MayOpen(c.person(), c.person().board_id, kind); !may.ok())
+    return Message(c, 403, "You cannot open a review", may.message());
   RecordTarget target{"", kind, "/reviews/new", "/reviews"};
   auto help = EventHelpFor(kind);
   Response api = c.Api("POST", kind == "cdop" ? "/api/v1/child-deaths" : "/api/v1/reviews", {},

@@ -40,6 +40,16 @@ struct Session {
   bool operator==(const Session&) const = default;
 };
 
+// Wrong passwords for one account (a hash of what was typed: a real person's or not) within a
+// throttling window, for sign-in throttling (engine/access.hpp).
+struct SignInFailures {
+  int from_address = 0;  // from the client address asking now
+  Instant last_from_address{};
+  int from_anywhere = 0;  // from every address
+  Instant last_from_anywhere{};
+  std::int64_t throttled = 0;  // attempts from this address answered "wait" since its count began
+};
+
 // One access to case data, or one change to who may have it.
 struct AuditEntry {
   std::int64_t seq = 0;  // from 1, no gaps

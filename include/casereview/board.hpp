@@ -1,10 +1,12 @@
 // Board set-up data: the board, its agencies, its people and the standing panel's rules.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "casereview/clock.hpp"
 #include "casereview/status.hpp"
 
 namespace casereview {
@@ -50,6 +52,9 @@ struct Person {
   std::string email;
   std::string agency_id;           // empty for independent people (the panel chair)
   std::vector<std::string> roles;  // each one of KnownRoles()
+  // Set when the person was removed from the board (Store::RemovePerson): they can no longer
+  // sign in or be given work, and stay on the board's list for the history that names them.
+  std::optional<Instant> removed_at;
 
   bool HasRole(std::string_view role) const;
   bool operator==(const Person&) const = default;
@@ -61,6 +66,11 @@ struct BoardData {
   std::vector<Agency> agencies;
   std::vector<Person> people;
 };
+
+// An id a person or program chose for a person, an agency or an action: 1 to 64 letters,
+// digits, '-' or '_', starting with a letter or digit. Ids appear in addresses, file names and
+// pages, so nothing else (no '/', '.', spaces or markup) is allowed in one.
+bool IsPlainId(std::string_view id);
 
 // Checks that names the first thing wrong: unknown sector or role, empty id or name,
 // a malformed email, a person whose agency is not on the board, a duplicate id.

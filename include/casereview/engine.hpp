@@ -151,7 +151,7 @@ struct EventHelp {
   std::string kind;  // "scr" or "cdop"
   std::string name;
   std::string summary;
-  nlohmann::json fields;  // [{"name","type","required","help","choices"}]
+  nlohmann::json fields;  // [{"name","type","required","help","choices","confidential"}]
 };
 std::vector<EventHelp> EventHelpFor(std::string_view kind);  // "scr", "cdop"
 std::vector<EventHelp> AllEventHelp();  // the SCR's, then the child death review's

@@ -168,6 +168,13 @@ class Store {
   virtual Result<std::vector<Person>> ListPeople(std::string_view board_id) = 0;
   // Board, agencies and people in one transaction: all or nothing.
   virtual Status ImportBoardData(const BoardData& d) = 0;
+  // Ids of people and agencies never move between boards: a Put or an import naming an id that
+  // another board holds is Conflict, and nothing is written. Put* never changes removed_at.
+  //
+  // The person can no longer act: removed at `at`, and in the same transaction their sessions
+  // deleted and their tokens revoked. They stay in ListPeople (the history names them).
+  // NotFound if unknown; a person already removed keeps their first removal time.
+  virtual Status RemovePerson(std::string_view person_id, Instant at) = 0;
 
   // Reviews.
   virtual Result<ReviewRecord> GetReview(std::string_view ref) = 0;  // NotFound if absent
@@ -230,9 +237,11 @@ class Store {
   virtual Status RecordFailure(std::string_view id, std::string_view error, bool give_up) = 0;
   // Puts failed notices back in the queue, due at `at` with no attempts counted (the last
   // error is kept until the next attempt): the one named, or every failed notice when `id`
-  // is nullopt. Returns how many; NotFound if the one named is unknown, InvalidArgument if
-  // it has not failed.
-  virtual Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at) = 0;
+  // is nullopt. With board_id, only that board's notices: one of another board's is NotFound,
+  // as an unknown one is. Returns how many; NotFound if the one named is unknown,
+  // InvalidArgument if it has not failed.
+  virtual Result<std::size_t> RequeueFailed(std::optional<std::string> id, Instant at,
+                                            std::optional<std::string> board_id) = 0;
 
   // Deployment settings, e.g. "bank-holidays" (an updated bank-holidays.json). Put
   // inserts or replaces.
@@ -240,8 +249,10 @@ class Store {
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;  // nullopt if unset
 
   // ---- Sign-in (access.hpp). Nothing here is a secret in clear. ----
-  // A person's password as its Argon2id hash, replacing any earlier one. NotFound if the
-  // person is not stored.
+  // A person's password as its Argon2id hash, replacing any earlier one, and in the same
+  // transaction every way they were signed in ends: their sessions are deleted and their API
+  // tokens revoked at `at` (whoever knew the old password may have made them). NotFound if
+  // the person is not stored.
   virtual Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) = 0;
   virtual Result<std::optional<std::string>> GetPasswordHash(std::string_view person_id) = 0;
   // A new token: InvalidArgument if its id or hash is taken, NotFound if its person is not stored.
@@ -257,6 +268,19 @@ class Store {
   virtual Result<std::optional<Session>> FindSession(std::string_view id_hash) = 0;
   virtual Status DeleteSession(std::string_view id_hash) = 0;  // Ok if there was none
   virtual Result<std::int64_t> DeleteExpiredSessions(Instant now) = 0;  // expires_at <= now
+
+  // Sign-in throttling: wrong passwords counted per (account, client address), where account
+  // is a hash of what was typed (never the email itself). A failure more than a window after
+  // the pair's last one starts its count again; rows older than the window are swept.
+  virtual Status RecordFailedSignIn(std::string_view account, std::string_view address, Instant at,
+                                    Instant window_start) = 0;
+  // The pair's failures and the account's from every address, at or after window_start.
+  virtual Result<SignInFailures> CountFailedSignIns(std::string_view account, std::string_view address,
+                                                    Instant window_start) = 0;
+  // One more attempt from the pair answered "wait" (counted, not audited row by row).
+  virtual Status CountThrottledSignIn(std::string_view account, std::string_view address) = 0;
+  // The pair signed in: its count starts again.
+  virtual Status ClearFailedSignIns(std::string_view account, std::string_view address) = 0;
 
   // ---- The audit log: append-only, hash-chained (access.hpp). ----
   // Appends `e` after the last entry: the store sets seq, prev_hash and hash (AuditHash), in

@@ -202,10 +202,8 @@ SCENARIO("Five wrong passwords hold an account's sign-in for fifteen minutes", "
   CHECK(held.status == 429);
   CHECK(held.body["error"].get<std::string>().find("try again in 15 minutes") != std::string::npos);
   CHECK(held.headers.count("Set-Cookie") == 0);
-  auto entries = api.AuditAfter(before);
-  REQUIRE(entries.size() == 1);
-  CHECK(entries[0].outcome == "throttled");
-  CHECK(entries[0].target == "p-spoc");
+  // An attempt answered "wait" is counted, not written to the audit log row by row.
+  CHECK(api.AuditAfter(before).empty());
   // Another account is not held, and the window passes.
   CHECK(sign_in("p-panel-chair", kPassword).status == 201);
   api.clock().Advance(std::chrono::minutes{14});
@@ -244,7 +242,9 @@ SCENARIO("Each role reaches what it needs and is refused the rest, every refusal
       auto head = api.AuditHead();
       Reply r = api.As(person, "GET", e.target);
       INFO(person << " GET " << e.target << " -> " << r.status << " " << r.body.dump());
-      CHECK(r.status == (allowed ? 200 : 403));
+      // A review that is nothing of the caller's is answered as one that does not exist.
+      const bool one_review = e.target.rfind(review, 0) == 0;
+      CHECK(r.status == (allowed ? 200 : one_review ? 404 : 403));
       auto entries = api.AuditAfter(head);
       REQUIRE(entries.size() == 1);
       CHECK(entries[0].actor == person);
@@ -263,8 +263,9 @@ SCENARIO("Each role reaches what it needs and is refused the rest, every refusal
     Reply r = api.As(person, "POST", "/api/v1/reviews", referral);
     INFO(person << " refers: " << r.status << " " << r.body.dump());
     CHECK(r.status == (allowed ? 201 : 403));
+    // A token acts as the person who makes it: only p-spoc makes one for p-spoc.
     Reply t = api.As(person, "POST", "/api/v1/tokens", json{{"person", "p-spoc"}, {"label", "x"}});
-    CHECK(t.status == (person == "p-admin" ? 201 : 403));
+    CHECK(t.status == (person == "p-spoc" ? 201 : 403));
   }
   CHECK(*api.Open()->CountReviewsWithPrefix("SCR-") == 3);
 }
@@ -410,7 +411,7 @@ SCENARIO("Administrators read and verify the audit log and revoke tokens", "[htt
   CHECK(verified.body["intact"] == true);
   CHECK(verified.body["entries"].get<int>() >= 2);
 
-  Reply made = api.As("p-admin", "POST", "/api/v1/tokens", json{{"person", "p-spoc"}, {"label", "reporting"}});
+  Reply made = api.As("p-spoc", "POST", "/api/v1/tokens", json{{"label", "reporting"}});
   REQUIRE(made.status == 201);
   Credentials spoc{made.body["token"], "", ""};
   CHECK(api.Call("GET", "/api/v1/me", spoc).status == 200);

@@ -42,6 +42,7 @@ struct Credentials {
   std::string token;   // Bearer
   std::string cookie;  // casereview_session
   std::string csrf;    // X-CSRF-Token
+  std::string sign_in_cookie;  // casereview_signin (the sign-in form's)
 };
 
 // One response as it came over the wire. Of a repeated header, the last.
@@ -118,7 +119,11 @@ class ServedReview {
     Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
     Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!who.token.empty()) request.set("Authorization", "Bearer " + who.token);
-    if (!who.cookie.empty()) request.set("Cookie", std::string(http::kSessionCookie) + "=" + who.cookie);
+    std::string cookies;
+    if (!who.cookie.empty()) cookies = std::string(http::kSessionCookie) + "=" + who.cookie;
+    if (!who.sign_in_cookie.empty())
+      cookies += (cookies.empty() ? "" : "; ") + std::string(http::kSignInCookie) + "=" + who.sign_in_cookie;
+    if (!cookies.empty()) request.set("Cookie", cookies);
     if (!who.csrf.empty()) request.set("X-CSRF-Token", who.csrf);
     if (!body.empty()) {
       request.setContentType(content_type);

@@ -73,9 +73,24 @@ class WebFixture : public testing::ServedReview {
   HttpReply Post(const std::string& target, const std::string& cookie, const Fields& fields) {
     return Send("POST", target, {"", cookie, ""}, Encode(fields), "application/x-www-form-urlencoded");
   }
+  // Posts the sign-in form as a browser does: the form is fetched first, for the token it
+  // carries and the cookie set with it.
+  HttpReply PostSignIn(const Fields& fields) {
+    HttpReply form = Get("/sign-in");
+    static const std::regex kToken(R"re(name="sign_in_token" value="([^"]+)")re");
+    std::smatch m;
+    REQUIRE(std::regex_search(form.body, m, kToken));
+    Fields with = fields;
+    with.emplace_back("sign_in_token", m[1].str());
+    const std::string set_cookie = form.Header("Set-Cookie"), name = std::string(http::kSignInCookie) + "=";
+    REQUIRE(set_cookie.rfind(name, 0) == 0);
+    testing::Credentials who;
+    who.sign_in_cookie = set_cookie.substr(name.size(), set_cookie.find(';') - name.size());
+    return Send("POST", "/sign-in", who, Encode(with), "application/x-www-form-urlencoded");
+  }
   // Signs in through the form; the session cookie's value.
   std::string SignIn(const std::string& email) {
-    HttpReply r = Post("/sign-in", "", {{"email", email}, {"password", kPassword}});
+    HttpReply r = PostSignIn({{"email", email}, {"password", kPassword}});
     INFO(r.body);
     REQUIRE(r.status == 303);
     REQUIRE(r.Header("Location") == "/");
@@ -117,19 +132,24 @@ SCENARIO("A person signs in through the form, lands on their first page and sign
   CHECK(Has(form.body, R"(<form method="post" action="/sign-in")"));
 
   auto head = web.AuditHead();
-  HttpReply wrong = web.Post("/sign-in", "", {{"email", kChair}, {"password", "not the password at all"}});
+  HttpReply wrong = web.PostSignIn({{"email", kChair}, {"password", "not the password at all"}});
   CHECK(wrong.status == 401);
   CHECK(Has(wrong.body, "govuk-error-summary"));
   CHECK(Has(wrong.body, R"(<a href="#email">Enter the email address and password your board holds for you</a>)"));
   CHECK(Has(wrong.body, "<title>Error: Sign in"));
   CHECK_FALSE(Has(wrong.body, "not the password at all"));
-  CHECK(wrong.Header("Set-Cookie").empty());
+  CHECK_FALSE(Has(wrong.Header("Set-Cookie"), http::kSessionCookie));
   auto entries = web.AuditAfter(head);
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].action == "session.create");
   CHECK(entries[0].outcome == "unauthenticated");
 
-  HttpReply in = web.Post("/sign-in", "", {{"email", kChair}, {"password", kPassword}});
+  // A sign-in posted from another site comes without the form's cookie: refused, nobody signed in.
+  HttpReply cross_site = web.Post("/sign-in", "", {{"email", kChair}, {"password", kPassword}, {"sign_in_token", "guess"}});
+  CHECK(cross_site.status == 403);
+  CHECK_FALSE(Has(cross_site.Header("Set-Cookie"), http::kSessionCookie));
+
+  HttpReply in = web.PostSignIn({{"email", kChair}, {"password", kPassword}});
   REQUIRE(in.status == 303);
   CHECK(in.Header("Location") == "/");
   const std::string set_cookie = in.Header("Set-Cookie");
@@ -350,7 +370,8 @@ SCENARIO("A board member sees the action plans with their RAG status and charts,
     CHECK(Has(board.body, "No review has an action plan yet."));
     CHECK_FALSE(Has(board.body, "<svg"));
     CHECK(web.Get("/reviews", cookie).status == 403);
-    CHECK(web.Get("/reviews/" + web.ref(), cookie).status == 403);
+    // A review that is nothing of theirs is answered as one that does not exist.
+    CHECK(web.Get("/reviews/" + web.ref(), cookie).status == 404);
   }
   GIVEN("the example review's action plan is agreed, and later one action is overdue") {
     WebFixture web(52);  // through ActionPlanAgreed: A1, A2 and A3 open

@@ -140,7 +140,7 @@ SCENARIO("A failed attempt is retried with exponential backoff and then kept as 
           box.clock.Advance(120s);
           box.Pass();
           box.mailer.outcomes.clear();
-          REQUIRE(*box.store->RequeueFailed(std::nullopt, box.clock.Now()) == 1);
+          REQUIRE(*box.store->RequeueFailed(std::nullopt, box.clock.Now(), std::nullopt) == 1);
           box.Pass();
           THEN("it is delivered, with the same Message-ID as every attempt before") {
             CHECK(box.Only(ref).status == "sent");

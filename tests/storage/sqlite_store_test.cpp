@@ -203,8 +203,8 @@ SCENARIO("Opening and reading leave the database file byte-for-byte unchanged", 
         REQUIRE(store->RecordAttempt(notice, 1, At(1767605400), At(1767691800)).code() == Status::Code::kConflict);
         REQUIRE(store->RecordSent("no-such-notice", At(1767605400)).code() == Status::Code::kNotFound);
         REQUIRE(store->RecordFailure("no-such-notice", "550", true).code() == Status::Code::kNotFound);
-        REQUIRE(store->RequeueFailed(notice, At(1767605400)).status().code() == Status::Code::kInvalidArgument);
-        REQUIRE(*store->RequeueFailed(std::nullopt, At(1767605400)) == 0);
+        REQUIRE(store->RequeueFailed(notice, At(1767605400), std::nullopt).status().code() == Status::Code::kInvalidArgument);
+        REQUIRE(*store->RequeueFailed(std::nullopt, At(1767605400), std::nullopt) == 0);
         REQUIRE(*store->GetSetting("bank-holidays") == std::string("{}"));
         REQUIRE_FALSE(store->GetSetting("no-such-setting")->has_value());
         REQUIRE(store->PutSetting("", "refused", At(1767605400)).code() == Status::Code::kInvalidArgument);

@@ -59,6 +59,55 @@ SCENARIO("A password is kept as the hash given, for a stored person only", "[sto
   CHECK_FALSE(store.GetPasswordHash("p-ghost")->has_value());
 }
 
+SCENARIO("A new password ends the person's sessions and tokens, and nobody else's", "[store][access][security]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  auto under = WithBoard(kind);
+  Store& store = *under.store;
+  RequireOk(store.PutApiToken(Token("tok-a", "p-chair", "secret-a")));
+  RequireOk(store.PutApiToken(Token("tok-b", "p-spoc", "secret-b")));
+  Session chair{SecretHash("cookie-a"), "p-chair", "csrf-a", At(kJan5), At(kJan5 + kDay)};
+  Session spoc{SecretHash("cookie-b"), "p-spoc", "csrf-b", At(kJan5), At(kJan5 + kDay)};
+  RequireOk(store.PutSession(chair));
+  RequireOk(store.PutSession(spoc));
+
+  RequireOk(store.PutPasswordHash("p-chair", "$argon2id$new", At(kJan5 + 60)));
+
+  CHECK_FALSE(store.FindSession(chair.id_hash)->has_value());
+  CHECK(store.FindSession(spoc.id_hash)->has_value());
+  CHECK(store.FindApiToken(SecretHash("secret-a"))->value().revoked_at == At(kJan5 + 60));
+  CHECK_FALSE(store.FindApiToken(SecretHash("secret-b"))->value().revoked_at);
+}
+
+SCENARIO("A person's or an agency's id never moves to another board", "[store][board][security]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  auto under = WithBoard(kind);
+  Store& store = *under.store;
+  RequireOk(store.PutBoard(Board{"other", "Other board"}));
+  const auto people_before = *store.ListPeople("demo");
+  const auto agencies_before = *store.ListAgencies("demo");
+  const Person& someone = people_before.front();
+  Person taken = someone;
+  taken.board_id = "other";
+  taken.agency_id = "";
+  taken.name = "Someone else";
+  Agency agency = agencies_before.front();
+  agency.board_id = "other";
+
+  CHECK(store.PutPerson(taken).code() == Status::Code::kConflict);
+  CHECK(store.PutAgency(agency).code() == Status::Code::kConflict);
+  BoardData other{Board{"other", "Other board"}, {}, {taken}};
+  CHECK(store.ImportBoardData(other).code() == Status::Code::kConflict);
+
+  CHECK(*store.ListPeople("demo") == people_before);
+  CHECK(*store.ListAgencies("demo") == agencies_before);
+  CHECK(store.ListPeople("other")->empty());
+  CHECK(store.ListAgencies("other")->empty());
+  // The same board may still change its own.
+  Person renamed = someone;
+  renamed.name = "Renamed";
+  RequireOk(store.PutPerson(renamed));
+}
+
 SCENARIO("A token is found by the hash of its secret, never twice, and stays revoked", "[store][access]") {
   const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
   auto under = WithBoard(kind);

@@ -348,7 +348,7 @@ SCENARIO("Failed notices are queued again, one or all, with no attempts counted 
     };
 
     WHEN("the one failed after two attempts is queued again for day 10") {
-      auto count = store.RequeueFailed(failed_a.id, Day(10));
+      auto count = store.RequeueFailed(failed_a.id, Day(10), std::nullopt);
       RequireOk(count.status());
       THEN("one is requeued: pending, no attempts counted, due on day 10, its last attempt and error kept") {
         REQUIRE(*count == 1);
@@ -360,7 +360,7 @@ SCENARIO("Failed notices are queued again, one or all, with no attempts counted 
       THEN("the other failed notice stays failed") { REQUIRE(Stored(store, failed_b.id).status == "failed"); }
     }
     WHEN("every failed notice is queued again for day 10") {
-      auto count = store.RequeueFailed(std::nullopt, Day(10));
+      auto count = store.RequeueFailed(std::nullopt, Day(10), std::nullopt);
       RequireOk(count.status());
       THEN("both are requeued and the pending and sent ones are as they were") {
         REQUIRE(*count == 2);
@@ -371,7 +371,7 @@ SCENARIO("Failed notices are queued again, one or all, with no attempts counted 
         REQUIRE(Listed(store, WithStatus("failed")).empty());
       }
       AND_WHEN("it is asked again") {
-        auto again = store.RequeueFailed(std::nullopt, Day(11));
+        auto again = store.RequeueFailed(std::nullopt, Day(11), std::nullopt);
         THEN("none is left to requeue") {
           REQUIRE(*again == 0);
           REQUIRE(requeued(failed_a).next_attempt_at == Day(10));
@@ -379,9 +379,9 @@ SCENARIO("Failed notices are queued again, one or all, with no attempts counted 
       }
     }
     WHEN("a notice that is not in the outbox, a pending one or a sent one is queued again") {
-      auto unknown = store.RequeueFailed(std::string("SCR-1999-999#1.0"), Day(10));
-      auto of_pending = store.RequeueFailed(pending.id, Day(10));
-      auto of_sent = store.RequeueFailed(sent.id, Day(10));
+      auto unknown = store.RequeueFailed(std::string("SCR-1999-999#1.0"), Day(10), std::nullopt);
+      auto of_pending = store.RequeueFailed(pending.id, Day(10), std::nullopt);
+      auto of_sent = store.RequeueFailed(sent.id, Day(10), std::nullopt);
       THEN("the unknown one is NotFound, the others InvalidArgument, and nothing changes") {
         REQUIRE(unknown.status().code() == Status::Code::kNotFound);
         REQUIRE(of_pending.status().code() == Status::Code::kInvalidArgument);
@@ -594,7 +594,7 @@ SCENARIO("The outbox and every notice's delivery survive closing and reopening t
         REQUIRE(NextDue(store) == std::optional<Instant>{Day(1)});
         REQUIRE(store.RecordAttempt(retried.id, 0, Day(2), Day(3)).code() == Status::Code::kConflict);
         RequireOk(store.RecordAttempt(retried.id, 1, Day(2), Day(3)));
-        REQUIRE(*store.RequeueFailed(std::nullopt, Day(3)) == 1);
+        REQUIRE(*store.RequeueFailed(std::nullopt, Day(3), std::nullopt) == 1);
         REQUIRE(Ids(Due(store, Day(3))) == Names{digest.id, retried.id, failed.id});
       }
     }

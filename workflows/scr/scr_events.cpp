@@ -19,6 +19,11 @@ FieldSpec Agency(std::string_view help = "the agency's id") {
 FieldSpec Reasons(std::string_view help = "why, for the record") {
   return Text("reasons", help);
 }
+// Who decided, when someone else records a decision the guidance gives to the board chair
+// (engine/permissions.hpp checks it names a board chair of the review's board).
+FieldSpec OnBehalfOf() {
+  return {"on_behalf_of", F::kPerson, false, "the board chair, when someone records the decision for them"};
+}
 FieldSpec ActionId() { return Text("action", "the action's id within the plan, e.g. A1"); }
 
 std::vector<EventSpec> BuildSpecs() {
@@ -47,9 +52,9 @@ std::vector<EventSpec> BuildSpecs() {
         Text("other_learning", "another learning review proposed instead", false)}},
       // -- The board chair decides
       {"ChairDecidedToProceed", "the board chair decides to hold an SCR (starts the completion clock)",
-       {Date("date", "the decision date"), Text("reasons", "the chair's reasons", false)}},
+       {Date("date", "the decision date"), Text("reasons", "the chair's reasons", false), OnBehalfOf()}},
       {"ChairDecidedNotToProceed", "the board chair decides not to hold an SCR (final)",
-       {Date("date", "the decision date"), Reasons("the chair's reasons")}},
+       {Date("date", "the decision date"), Reasons("the chair's reasons"), OnBehalfOf()}},
       {"DecisionReportedOnward", "the decision not to hold an SCR, and why, is reported onward",
        {Date("date", "when reported"), Text("to", "to whom (e.g. Ofsted, the national panel)")}},
       // -- Commissioning (Appendix 2, para 6)
@@ -96,7 +101,7 @@ std::vector<EventSpec> BuildSpecs() {
       {"ReportSignedOffByBoard", "the board chair signs off the report",
        {Date("date", "when signed off"), {"by", F::kPerson, true, "the board chair"}}},
       {"ReportReturnedByBoard", "the board chair returns the report to the panel",
-       {Reasons("what must change")}},
+       {Reasons("what must change"), OnBehalfOf()}},
       {"SubmittedToRegulator", "the report is sent to the regulator",
        {{"regulator", F::kChoice, true, "to whom", {"ofsted", "national-panel"}},
         Date("date", "when sent")}},
@@ -128,8 +133,8 @@ std::vector<EventSpec> BuildSpecs() {
       {"ExtensionRequested", "the LSCB applies for an extension (exceptional circumstances)",
        {Date("until", "the completion date asked for"), Text("reason", "the clear reason")}},
       {"ExtensionGranted", "the extension is granted",
-       {Date("until", "the new completion date"), Text("reasons", "notes", false)}},
-      {"ExtensionRefused", "the extension is refused", {Reasons()}},
+       {Date("until", "the new completion date"), Text("reasons", "notes", false), OnBehalfOf()}},
+      {"ExtensionRefused", "the extension is refused", {Reasons(), OnBehalfOf()}},
       {"ParallelProceedingOpened", "a parallel proceeding is recorded (police, coroner, CPS, SUI)",
        {Text("proceeding", "an id for it, e.g. P1"),
         {"kind", F::kChoice, true, "what it is",

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "casereview/board.hpp"
+
 namespace casereview::scr {
 namespace {
 
@@ -147,6 +149,7 @@ std::string WasSubmittedToRegulator::WhyNot(const ScrCase& c, const Json&, Stage
 
 std::string ActionIdIsNew::WhyNot(const ScrCase& c, const Json& p, StageFlags) {
   std::string id = TextField(p, "action");
+  if (!IsPlainId(id)) return "an action's id is letters, digits, '-' and '_' only, e.g. A1";
   return c.actions.count(id) ? "the plan already has an action " + id : "";
 }
 
