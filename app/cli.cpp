@@ -46,13 +46,18 @@ Status Context::Open(bool create) {
     return Status::NotFound("no database at " + db_path +
                             " (create a board first: casereview board create, or give --db)");
   CR_RETURN_IF_ERROR(LondonTimeZoneAvailable());  // due dates are Europe/London
-  SqliteStoreOptions options;
-  options.create_if_missing = create;
-  auto s = OpenSqliteStore(db_path, options);
+  auto s = OpenSqliteStore(db_path, StoreOptions(create));
   if (!s.ok()) return s.status();
   store = std::move(*s);
   engine = std::make_unique<Engine>(*store, clock);
   return Status::Ok();
+}
+
+SqliteStoreOptions Context::StoreOptions(bool create) const {
+  SqliteStoreOptions options;
+  options.create_if_missing = create;
+  options.audit_key_path = audit_key_path;
+  return options;
 }
 
 Result<nlohmann::json> FieldsFrom(std::string_view event, const std::vector<std::string>& sets,

@@ -9,6 +9,7 @@
 
 #include "casereview/clock.hpp"
 #include "casereview/engine.hpp"
+#include "casereview/sqlite_store.hpp"
 #include "casereview/status.hpp"
 #include "casereview/store.hpp"
 
@@ -17,6 +18,7 @@ namespace casereview::cli {
 // Options every command shares, and what they open.
 struct Context {
   std::string db_path = "casereview.db";
+  std::string audit_key_path;  // --audit-key; empty: "<db>.audit-key" (SqliteStoreOptions)
   bool json = false;
 
   ProcessClock clock;  // the system clock, or the test clock $CASEREVIEW_CLOCK describes (docs/cli.md)
@@ -25,6 +27,8 @@ struct Context {
 
   // Opens the database (creating it only when `create`) and an engine over it.
   Status Open(bool create);
+  // How every store of this command opens the database: the audit key's place included.
+  SqliteStoreOptions StoreOptions(bool create) const;
 };
 
 // Turns `--set key=value` pairs into an event's fields, typed by the event's table: lists

@@ -74,6 +74,7 @@ class RecordingStore final : public Store {
   Result<std::int64_t> DeleteExpiredSessions(Instant now) override { return s_.DeleteExpiredSessions(now); }
   Result<AuditEntry> AppendAudit(const AuditEntry& e) override { return s_.AppendAudit(e); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override { return s_.ListAudit(f); }
+  Result<AuditSeal> ReadAuditSeal() override { return s_.ReadAuditSeal(); }
 
  private:
   Store& s_;

@@ -86,7 +86,7 @@ Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::strin
     auto failures = RecentFailedSignIns(person->id, now);
     if (!failures.ok()) return failures.status();
     if (failures->count >= kMaxFailedSignIns) {
-      CR_RETURN_IF_ERROR(Audit("anonymous", "session.create", person->id, "throttled"));
+      CR_RETURN_IF_ERROR(Audit({"anonymous", person->board_id}, "session.create", person->id, "throttled"));
       auto minutes = std::chrono::ceil<std::chrono::minutes>(failures->last + kSignInWindow - now).count();
       return Status::TooManyAttempts("too many wrong passwords for this account: try again in " +
                                      std::to_string(std::max<long long>(1, minutes)) + " minutes");
@@ -96,7 +96,8 @@ Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::strin
   static const std::string kDecoy = *HashPassword("casereview-decoy-password");
   bool matches = PasswordMatches(hash ? *hash : kDecoy, password);
   if (!person.ok() || !hash || !matches) {
-    CR_RETURN_IF_ERROR(Audit("anonymous", "session.create", person.ok() ? person->id : "", "unauthenticated"));
+    CR_RETURN_IF_ERROR(Audit({"anonymous", person.ok() ? person->board_id : ""}, "session.create",
+                             person.ok() ? person->id : "", "unauthenticated"));
     return NotSignedIn();
   }
   SignedIn out;
@@ -158,11 +159,17 @@ Result<Principal> Access::FromToken(std::string_view token_secret) {
   return Principal{*person, std::nullopt, (*token)->id};
 }
 
-Status Access::Audit(std::string_view actor, std::string_view action, std::string_view target,
+std::string Access::BoardOf(std::string_view person_id) {
+  auto person = FindPerson(person_id);
+  return person.ok() && person->id == person_id ? person->board_id : std::string();
+}
+
+Status Access::Audit(const AuditActor& actor, std::string_view action, std::string_view target,
                      std::string_view outcome) {
   AuditEntry e;
   e.at = clock_.Now();
-  e.actor = actor;
+  e.board_id = actor.board_id;
+  e.actor = actor.id;
   e.action = action;
   e.target = target;
   e.outcome = outcome;
