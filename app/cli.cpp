@@ -52,9 +52,7 @@ Status Context::Open(bool create) {
     return Status::NotFound("no database at " + db_path +
                             " (create a board first: casereview board create, or give --db)");
   CR_RETURN_IF_ERROR(LondonTimeZoneAvailable());  // due dates are Europe/London
-  SqliteStoreOptions options;
-  options.create_if_missing = create;
-  auto s = OpenSqliteStore(db_path, options);
+  auto s = OpenSqliteStore(db_path, StoreOptions(create));
   if (!s.ok()) return s.status();
   store = std::move(*s);
   engine = std::make_unique<Engine>(*store, clock);
@@ -66,9 +64,10 @@ std::string Context::Operator() const {
   return "cli:" + (pw && pw->pw_name ? std::string(pw->pw_name) : "uid-" + std::to_string(geteuid()));
 }
 
-Status Context::Audit(std::string_view action, std::string_view target, std::string_view outcome) {
+Status Context::Audit(std::string_view board_id, std::string_view action, std::string_view target,
+                      std::string_view outcome) {
   Access access(*store, clock);
-  Status s = access.Audit(Operator(), action, target, outcome);
+  Status s = access.Audit({Operator(), std::string(board_id)}, action, target, outcome);
   if (!s.ok()) return Status::Unavailable("the audit log could not be written, so nothing was done: " + s.message());
   return s;
 }
@@ -103,6 +102,13 @@ Result<std::string> Context::MayOpenAs(const std::string& by, const std::string&
   const std::string board = board_id.empty() ? person->board_id : board_id;
   CR_RETURN_IF_ERROR(MayOpen(*person, board, kind));
   return board;
+}
+
+SqliteStoreOptions Context::StoreOptions(bool create) const {
+  SqliteStoreOptions options;
+  options.create_if_missing = create;
+  options.audit_key_path = audit_key_path;
+  return options;
 }
 
 Result<nlohmann::json> FieldsFrom(std::string_view event, const std::vector<std::string>& sets,

@@ -9,6 +9,7 @@
 
 #include "casereview/clock.hpp"
 #include "casereview/engine.hpp"
+#include "casereview/sqlite_store.hpp"
 #include "casereview/status.hpp"
 #include "casereview/store.hpp"
 
@@ -17,6 +18,7 @@ namespace casereview::cli {
 // Options every command shares, and what they open.
 struct Context {
   std::string db_path = "casereview.db";
+  std::string audit_key_path;  // --audit-key; empty: "<db>.audit-key" (SqliteStoreOptions)
   bool json = false;
 
   ProcessClock clock;  // the system clock, or the test clock $CASEREVIEW_CLOCK describes (docs/cli.md)
@@ -25,13 +27,16 @@ struct Context {
 
   // Opens the database (creating it only when `create`) and an engine over it.
   Status Open(bool create);
+  // How every store of this command opens the database: the audit key's place included.
+  SqliteStoreOptions StoreOptions(bool create) const;
 
   // Who runs the command line, as the audit log names them: "cli:" and the operating-system
   // user's login name. The command line is the operator's; what it reads and changes of
   // case data is audited like any API call.
   std::string Operator() const;
-  // Appends an audit entry as Operator(). REQUIRES: Open.
-  Status Audit(std::string_view action, std::string_view target, std::string_view outcome);
+  // Appends an audit entry as Operator(), in the log of `board_id` (the board of the review or
+  // person it is about; empty when it is about several). REQUIRES: Open.
+  Status Audit(std::string_view board_id, std::string_view action, std::string_view target, std::string_view outcome);
   // The person `--by` names, who must be on the board and not removed, and may record `event`
   // on `review` by the same rules as the API (engine/permissions.hpp). REQUIRES: Open.
   Status MayRecordAs(const std::string& by, const ReviewRecord& review, std::string_view event,

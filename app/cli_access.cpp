@@ -20,6 +20,29 @@ Result<std::string> ReadPassword() {
   return line;
 }
 
+// The person a token was made for, or empty if there is no such token.
+std::string TokenHolder(Store& store, const std::string& token_id) {
+  auto tokens = store.ListApiTokens("");
+  if (tokens.ok())
+    for (const ApiToken& t : *tokens)
+      if (t.id == token_id) return t.person_id;
+  return "";
+}
+
+// "audit log intact: ...", on one line that ends with the head (SEQ:HASH, for --head later).
+void PrintVerified(const AuditVerification& v) {
+  std::cout << "audit log intact: " << v.entries << " entries; ";
+  if (v.keyed_from == 0)
+    std::cout << "not keyed yet (every entry was written before the upgrade, chained with plain SHA-256)";
+  else if (v.keyed_from == 1)
+    std::cout << "keyed (HMAC-SHA-256) from entry 1";
+  else
+    std::cout << "keyed (HMAC-SHA-256) from entry " << v.keyed_from << ", entries 1 to " << v.keyed_from - 1
+              << " chained with plain SHA-256 before the upgrade";
+  if (v.keyed_from != 0) std::cout << "; the witness vouches for entry " << v.witness_seq;
+  std::cout << "; head " << v.head_seq << ":" << v.head_hash << "\n";
+}
+
 }  // namespace
 
 void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -34,7 +57,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!pw.ok()) { exit_code = Fail(pw.status()); return; }
     Access access(*ctx.store, ctx.clock);
     if (Status s = access.SetPassword(person_id, *pw); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.Audit("password.set", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit(Access(*ctx.store, ctx.clock).BoardOf(person_id), "password.set", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "password set for " << person_id
               << " (stored as an Argon2id hash; their sessions and tokens have ended)\n";
   });
@@ -44,7 +67,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
   remove->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     if (Status s = ctx.store->RemovePerson(person_id, ctx.clock.Now()); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.Audit("person.remove", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit(Access(*ctx.store, ctx.clock).BoardOf(person_id), "person.remove", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "removed " << person_id << " from the board; their sessions and tokens have ended\n";
   });
 
@@ -58,7 +81,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     Access access(*ctx.store, ctx.clock);
     auto made = access.CreateToken(token_person, token_label);
     if (!made.ok()) { exit_code = Fail(made.status()); return; }
-    if (Status s = ctx.Audit("token.create", token_person, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit(access.BoardOf(token_person), "token.create", token_person, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     if (ctx.json) {
       std::cout << nlohmann::json{{"id", made->token.id}, {"person", token_person}, {"token", made->secret}}.dump(2) << "\n";
     } else {
@@ -81,15 +104,16 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     Access access(*ctx.store, ctx.clock);
     if (Status s = access.RevokeToken(token_id); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.Audit("token.revoke", token_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit(access.BoardOf(TokenHolder(*ctx.store, token_id)), "token.revoke", token_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "revoked " << token_id << "\n";
   });
 
   auto* audit = app.add_subcommand("audit", "The audit log: who read or changed what, and when")->require_subcommand(1);
-  static std::string actor, target, head;
+  static std::string board, actor, target, head;
   static std::int64_t after = 0;
   static std::size_t limit = 100;
   auto* show = audit->add_subcommand("list", "Entries, oldest first");
+  show->add_option("--board", board, "Only this board's");
   show->add_option("--actor", actor, "Only this person's");
   show->add_option("--target", target, "Only about this review, person or board");
   show->add_option("--after", after, "Entries after this sequence number");
@@ -97,6 +121,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
   show->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     AuditFilter f;
+    if (!board.empty()) f.board = board;
     if (!actor.empty()) f.actor = actor;
     if (!target.empty()) f.target = target;
     f.after_seq = after;
@@ -106,15 +131,17 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     nlohmann::json out = nlohmann::json::array();
     for (const AuditEntry& e : *entries) {
       if (ctx.json)
-        out.push_back({{"seq", e.seq}, {"at", FormatInstant(e.at)}, {"actor", e.actor}, {"action", e.action},
-                       {"target", e.target}, {"outcome", e.outcome}, {"hash", e.hash}});
+        out.push_back({{"seq", e.seq}, {"at", FormatInstant(e.at)}, {"board", e.board_id}, {"actor", e.actor},
+                       {"action", e.action}, {"target", e.target}, {"outcome", e.outcome}, {"hash", e.hash},
+                       {"keyed", e.keyed}});
       else
-        std::cout << e.seq << "\t" << FormatInstant(e.at) << "\t" << e.actor << "\t" << e.action << "\t" << e.target
+        std::cout << e.seq << "\t" << FormatInstant(e.at) << "\t" << e.board_id << "\t" << e.actor << "\t" << e.action << "\t" << e.target
                   << "\t" << e.outcome << "\n";
     }
     if (ctx.json) std::cout << out.dump(2) << "\n";
   });
-  auto* verify = audit->add_subcommand("verify", "Check the hash chain: any edited or deleted entry is named");
+  auto* verify = audit->add_subcommand(
+      "verify", "Check the keyed chain and its head witness: any edited, deleted or truncated entry is named");
   verify->add_option("--head", head, "A head hash noted earlier (SEQ:HASH): it must still be in the chain");
   verify->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
@@ -144,7 +171,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
         return;
       }
     }
-    std::cout << "audit log intact: " << v->entries << " entries; head " << v->head_seq << ":" << v->head_hash << "\n";
+    PrintVerified(*v);
   });
 }
 

@@ -1,7 +1,11 @@
 // casereview backup | restore: a consistent copy of the database while it is in use, and
 // putting one back, each checked (SQLite's integrity check, then every review replayed).
+// The audit key is never copied into a backup (whoever held both could rewrite the log); a
+// restore checks the restored audit log with the key in place and moves the head witness to
+// it, then records the restore in the log (docs/cli.md).
 #include <iostream>
 
+#include "access.hpp"
 #include "casereview/sqlite_store.hpp"
 #include "cli.hpp"
 
@@ -21,6 +25,22 @@ int Verify(const std::string& path) {
   auto report = copy.engine->Recover(/*include_closed=*/true);
   if (!report.ok()) return Fail(report.status());
   PrintRecovery(*report);
+  return 0;
+}
+
+// The restored audit log checked with the key, the witness moved to its head, the restore
+// itself recorded.
+int ReanchorAudit(Context& ctx, const std::string& from) {
+  auto v = ReanchorAuditWitness(ctx.db_path, ctx.StoreOptions(false));
+  if (!v.ok()) return Fail(v.status());
+  if (!v->problem.empty())
+    return Fail(Status::Corruption("the restored audit log does not hold, so its head witness was not moved: " + v->problem));
+  if (Status s = ctx.Open(false); !s.ok()) return Fail(s);
+  Access access(*ctx.store, ctx.clock);
+  if (Status s = access.Audit({"cli", ""}, "database.restore", from, "ok"); !s.ok()) return Fail(s);
+  std::cout << "audit log: " << v->entries << " entries verified"
+            << (v->keyed_from ? " with the key" : " (none keyed yet)") << "; the head witness now vouches for entry "
+            << v->head_seq << ", and the restore is entry " << v->head_seq + 1 << "\n";
   return 0;
 }
 
@@ -45,6 +65,7 @@ void AddBackupCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!s.ok()) { exit_code = Fail(s.status()); return; }
     PrintSummary("restored " + from + " into", ctx.db_path, *s);
     exit_code = Verify(ctx.db_path);
+    if (exit_code == 0) exit_code = ReanchorAudit(ctx, from);
   });
 }
 

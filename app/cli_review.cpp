@@ -157,13 +157,14 @@ void PrintDeadlines(const nlohmann::json& deadlines) {
 
 
 // The audit entry of a refused or failed command (its outcome from the Status), then Fail.
-int FailAudited(Context& ctx, std::string_view action, std::string_view target, const Status& why) {
+int FailAudited(Context& ctx, std::string_view board, std::string_view action, std::string_view target,
+                const Status& why) {
   std::string_view outcome = why.code() == Status::Code::kForbidden         ? "forbidden"
                              : why.code() == Status::Code::kRefused         ? "refused"
                              : why.code() == Status::Code::kInvalidArgument ? "invalid"
                              : why.code() == Status::Code::kNotFound        ? "not-found"
                                                                             : "error";
-  if (Status s = ctx.Audit(action, target, outcome); !s.ok()) return Fail(s);
+  if (Status s = ctx.Audit(board, action, target, outcome); !s.ok()) return Fail(s);
   return Fail(why);
 }
 
@@ -172,10 +173,10 @@ int FailAudited(Context& ctx, std::string_view action, std::string_view target, 
 int OpenAudited(Context& ctx, const std::string& by, const std::string& board_id, std::string_view action,
                 std::string_view kind, const nlohmann::json& fields) {
   auto board = ctx.MayOpenAs(by, board_id, kind);
-  if (!board.ok()) return FailAudited(ctx, action, board_id, board.status());
+  if (!board.ok()) return FailAudited(ctx, board_id, action, board_id, board.status());
   auto r = kind == "cdop" ? ctx.engine->NotifyChildDeath(*board, fields, by) : ctx.engine->ReferCase(*board, fields, by);
-  if (!r.ok()) return FailAudited(ctx, action, *board, r.status());
-  if (Status s = ctx.Audit(action, *r, "ok"); !s.ok()) return Fail(s);
+  if (!r.ok()) return FailAudited(ctx, *board, action, *board, r.status());
+  if (Status s = ctx.Audit(*board, action, *r, "ok"); !s.ok()) return Fail(s);
   std::cout << *r << "\n";
   return 0;
 }
@@ -224,12 +225,12 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
     auto review = ctx.engine->GetReview(ref);
     if (!review.ok()) { exit_code = Fail(review.status()); return; }
     if (Status may = ctx.MayRecordAs(by, *review, event, *fields); !may.ok()) {
-      exit_code = FailAudited(ctx, "review.record", ref, may);
+      exit_code = FailAudited(ctx, review->board_id, "review.record", ref, may);
       return;
     }
     auto r = ctx.engine->Record(ref, event, *fields, by);
-    if (!r.ok()) { exit_code = FailAudited(ctx, "review.record", ref, r.status()); return; }
-    if (Status s = ctx.Audit("review.record", ref, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (!r.ok()) { exit_code = FailAudited(ctx, review->board_id, "review.record", ref, r.status()); return; }
+    if (Status s = ctx.Audit(review->board_id, "review.record", ref, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << r->ref << " event " << r->last_seq << " " << event << " recorded; stage " << r->stage << "\n";
   });
 
@@ -238,7 +239,7 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
   list->add_flag("--all", all, "Include closed reviews");
   list->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.Audit("review.list", "all-boards", "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit("", "review.list", "all-boards", "ok"); !s.ok()) { exit_code = Fail(s); return; }
     Instant now = ctx.clock.Now();
     if (ctx.json) {  // each review's whole read model, with its due summary
       auto rows = ctx.engine->ListReviews({std::nullopt, !all});
@@ -270,8 +271,8 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
   show->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     auto r = ctx.engine->GetReview(ref);
-    if (!r.ok()) { exit_code = FailAudited(ctx, "review.read", "unknown-review", r.status()); return; }
-    if (Status s = ctx.Audit("review.read", ref, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (!r.ok()) { exit_code = FailAudited(ctx, "", "review.read", "unknown-review", r.status()); return; }
+    if (Status s = ctx.Audit(r->board_id, "review.read", ref, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     auto history = ctx.engine->History(ref);
     if (!history.ok()) { exit_code = Fail(history.status()); return; }
     if (!ctx.json) { PrintReview(*r, *history); return; }
@@ -287,7 +288,7 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
   deadlines->add_option("--at", at, "As at this date or time (e.g. 2026-06-01), instead of now; changes nothing");
   deadlines->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.Audit("deadlines.read", "all-boards", "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit("", "deadlines.read", "all-boards", "ok"); !s.ok()) { exit_code = Fail(s); return; }
     Instant when = ctx.clock.Now();
     if (!at.empty()) {
       auto parsed = ParseInstant(at);

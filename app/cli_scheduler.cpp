@@ -42,7 +42,7 @@ int RunServices(Context& ctx, const MailOptions& mail, const http::ServerOptions
   if (Status s = ctx.Open(false); !s.ok()) return Fail(s);
   auto delivery = OpenDelivery(mail, ctx);
   if (!delivery.ok()) return Fail(delivery.status());
-  auto mail_store = OpenSqliteStore(ctx.db_path);
+  auto mail_store = OpenSqliteStore(ctx.db_path, ctx.StoreOptions(false));
   if (!mail_store.ok()) return Fail(mail_store.status());
   OutboxDispatcher dispatcher(**mail_store, *delivery->mailer, ctx.clock, delivery->templates,
                               delivery->identity, delivery->policy);
@@ -98,6 +98,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
       return;
     }
     options.db_path = ctx.db_path;
+    options.audit_key_path = ctx.audit_key_path;
     options.api.secure_cookies = !options.tls_certificate.empty();
     exit_code = RunServices(ctx, mail, &options);
   });

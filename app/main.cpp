@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   app.add_option("--db", ctx.db_path, "The database file")->capture_default_str();
   app.add_flag("--json", ctx.json, "Print JSON instead of text");
+  app.add_option("--audit-key", ctx.audit_key_path,
+                 "The audit log's key file, kept apart from the database (default: <db>.audit-key)");
   casereview::cli::AddBoardCommands(app, ctx, exit_code);
   casereview::cli::AddReviewCommands(app, ctx, exit_code);
   casereview::cli::AddSchedulerCommands(app, ctx, exit_code);

@@ -84,6 +84,7 @@ class RecordingStore final : public Store {
   Status ClearFailedSignIns(std::string_view a, std::string_view ip) override { return s_.ClearFailedSignIns(a, ip); }
   Result<AuditEntry> AppendAudit(const AuditEntry& e) override { return s_.AppendAudit(e); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override { return s_.ListAudit(f); }
+  Result<AuditSeal> ReadAuditSeal() override { return s_.ReadAuditSeal(); }
 
  private:
   Store& s_;

@@ -117,7 +117,8 @@ Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::strin
   bool matches = PasswordMatches(hash ? *hash : kDecoy, password);
   if (!person.ok() || !hash || !matches) {
     CR_RETURN_IF_ERROR(store_.RecordFailedSignIn(account, client_address, now, now - kSignInWindow));
-    CR_RETURN_IF_ERROR(Audit("anonymous", "session.create", person.ok() ? person->id : "", "unauthenticated"));
+    CR_RETURN_IF_ERROR(Audit({"anonymous", person.ok() ? person->board_id : ""}, "session.create",
+                             person.ok() ? person->id : "", "unauthenticated"));
     return NotSignedIn();
   }
   CR_RETURN_IF_ERROR(store_.ClearFailedSignIns(account, client_address));
@@ -161,11 +162,17 @@ Result<Principal> Access::FromToken(std::string_view token_secret) {
   return Principal{*person, std::nullopt, (*token)->id};
 }
 
-Status Access::Audit(std::string_view actor, std::string_view action, std::string_view target,
+std::string Access::BoardOf(std::string_view person_id) {
+  auto person = FindPerson(person_id);
+  return person.ok() && person->id == person_id ? person->board_id : std::string();
+}
+
+Status Access::Audit(const AuditActor& actor, std::string_view action, std::string_view target,
                      std::string_view outcome) {
   AuditEntry e;
   e.at = clock_.Now();
-  e.actor = actor;
+  e.board_id = actor.board_id;
+  e.actor = actor.id;
   e.action = action;
   e.target = target;
   e.outcome = outcome;

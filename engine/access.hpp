@@ -47,6 +47,15 @@ struct Principal {
   std::string token_id;            // the token used, when not a browser
 };
 
+// Who an audit entry says acted, and the board whose log it goes in.
+struct AuditActor {
+  std::string id;        // a person id, "anonymous" (not signed in) or "cli" (the command line)
+  std::string board_id;  // the person's board; for "anonymous" or "cli", the board of the person
+                         // the entry is about when known (Access::BoardOf); else empty
+  // The person acting, on their own board.
+  static AuditActor Of(const Person& p) { return {p.id, p.board_id}; }
+};
+
 class Access {
  public:
   // REQUIRES: store and clock outlive the Access.
@@ -81,8 +90,12 @@ class Access {
   Result<Principal> FromSession(std::string_view session_secret);
   Result<Principal> FromToken(std::string_view token_secret);
 
-  // Appends to the audit log; a failure to audit is returned, so the caller refuses.
-  Status Audit(std::string_view actor, std::string_view action, std::string_view target, std::string_view outcome);
+  // Appends to the audit log, in `actor.board_id`'s part of it; a failure to audit is
+  // returned, so the caller refuses.
+  Status Audit(const AuditActor& actor, std::string_view action, std::string_view target, std::string_view outcome);
+  // The board of the person with this id, or empty if there is none (so "cli" and "anonymous"
+  // entries about a person land in that person's board's log).
+  std::string BoardOf(std::string_view person_id);
 
  private:
   // The person with this email or id who has not been removed; NotFound otherwise.

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "casereview/store.hpp"
+#include "audit_seal.hpp"
 #include "notified_deaths.hpp"
 #include "sqlite_rows.hpp"
 
@@ -436,10 +437,15 @@ class MemoryStore final : public Store {
     AuditEntry entry = e;
     entry.seq = static_cast<std::int64_t>(audit_.size()) + 1;
     entry.prev_hash = audit_.empty() ? std::string(GenesisAuditHash()) : audit_.back().hash;
-    entry.hash = AuditHash(entry.prev_hash, entry);
+    auto key = seal_.KeyForAppend(entry.seq - 1, entry.prev_hash, !audit_.empty() && audit_.back().keyed);
+    if (!key.ok()) return key.status();
+    entry.keyed = true;
+    entry.hash = AuditMac(*key, entry.prev_hash, entry);
     audit_.push_back(entry);
+    CR_RETURN_IF_ERROR(seal_.Advance(*key, entry.seq, entry.hash));
     return entry;
   }
+  Result<AuditSeal> ReadAuditSeal() override { return seal_.Read(); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override {
     std::vector<AuditEntry> rows;
     for (const AuditEntry& e : audit_) {
@@ -513,6 +519,7 @@ class MemoryStore final : public Store {
   };
   std::map<std::pair<std::string, std::string>, FailedSignInRow> failed_sign_ins_;  // by (account, address)
   std::vector<AuditEntry> audit_;
+  storage::AuditSealKeeper seal_;  // the key and witness, in memory
 };
 
 }  // namespace

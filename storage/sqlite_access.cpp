@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "audit_seal.hpp"
 #include "sqlite_rows.hpp"
 
 namespace casereview::storage {
@@ -26,7 +27,7 @@ ApiToken ReadToken(const SQLite::Statement& q) {
   return t;
 }
 
-constexpr const char* kAuditColumns = "seq, at, actor, action, target, outcome, prev_hash, hash";
+constexpr const char* kAuditColumns = "seq, at, actor, action, target, outcome, prev_hash, hash, board_id, keyed";
 
 AuditEntry ReadAudit(const SQLite::Statement& q) {
   AuditEntry e;
@@ -38,6 +39,8 @@ AuditEntry ReadAudit(const SQLite::Statement& q) {
   e.outcome = q.getColumn(5).getString();
   e.prev_hash = q.getColumn(6).getString();
   e.hash = q.getColumn(7).getString();
+  e.board_id = q.getColumn(8).getString();
+  e.keyed = q.getColumn(9).getInt() != 0;
   return e;
 }
 
@@ -221,7 +224,8 @@ std::int64_t DeleteSessionsExpiredBy(SQLite::Database& db, Instant now) {
   return q.exec();
 }
 
-AuditEntry InsertAuditEntry(SQLite::Database& db, const AuditEntry& e) {
+Result<AuditEntry> InsertAuditEntry(SQLite::Database& db, const AuditEntry& e, AuditSealKeeper& seal,
+                                    AuditKey& key_used) {
   AuditEntry entry = e;
   entry.seq = 1;
   entry.prev_hash = std::string(GenesisAuditHash());
@@ -230,8 +234,13 @@ AuditEntry InsertAuditEntry(SQLite::Database& db, const AuditEntry& e) {
     entry.seq = last.getColumn(0).getInt64() + 1;
     entry.prev_hash = last.getColumn(1).getString();
   }
-  entry.hash = AuditHash(entry.prev_hash, entry);
-  SQLite::Statement q(db, std::string("INSERT INTO audit_log (") + kAuditColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  bool log_has_keyed = db.execAndGet("SELECT EXISTS (SELECT 1 FROM audit_log WHERE keyed = 1)").getInt() != 0;
+  auto key = seal.KeyForAppend(entry.seq - 1, entry.prev_hash, log_has_keyed);
+  if (!key.ok()) return key.status();
+  key_used = *key;
+  entry.keyed = true;
+  entry.hash = AuditMac(*key, entry.prev_hash, entry);
+  SQLite::Statement q(db, std::string("INSERT INTO audit_log (") + kAuditColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
   q.bind(1, entry.seq);
   q.bind(2, SecondsOf(entry.at));
   q.bind(3, entry.actor);
@@ -240,12 +249,14 @@ AuditEntry InsertAuditEntry(SQLite::Database& db, const AuditEntry& e) {
   q.bind(6, entry.outcome);
   q.bind(7, entry.prev_hash);
   q.bind(8, entry.hash);
+  q.bind(9, entry.board_id);
   q.exec();
   return entry;
 }
 
 std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f) {
   std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE seq > ?";
+  if (f.board) sql += " AND board_id = ?";
   if (f.actor) sql += " AND actor = ?";
   if (f.target) sql += " AND target = ?";
   if (f.since) sql += " AND at >= ?";
@@ -254,6 +265,7 @@ std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f) 
   SQLite::Statement q(db, sql);
   int i = 0;
   q.bind(++i, static_cast<std::int64_t>(f.after_seq));
+  if (f.board) q.bind(++i, *f.board);
   if (f.actor) q.bind(++i, *f.actor);
   if (f.target) q.bind(++i, *f.target);
   if (f.since) q.bind(++i, SecondsOf(*f.since));

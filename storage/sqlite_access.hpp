@@ -19,6 +19,8 @@ class Database;
 
 namespace casereview::storage {
 
+class AuditSealKeeper;
+
 // Deletes the person's sessions and revokes their tokens (at `at`).
 void EndSignInsOf(SQLite::Database& db, const std::string& person_id, Instant at);
 // Store::RemovePerson.
@@ -45,8 +47,12 @@ std::optional<Session> SelectSession(SQLite::Database& db, const std::string& id
 void DeleteSessionRow(SQLite::Database& db, const std::string& id_hash);
 std::int64_t DeleteSessionsExpiredBy(SQLite::Database& db, Instant now);
 
+// The entry after the last one, MACed with the seal's key (made at first use; `key_used`). An error from
+// the seal (a missing key, a missing or changed witness) is returned and nothing inserted.
+// The caller moves the witness once the transaction is committed.
 // REQUIRES: inside a write transaction (it reads the last entry, then appends).
-AuditEntry InsertAuditEntry(SQLite::Database& db, const AuditEntry& e);
+Result<AuditEntry> InsertAuditEntry(SQLite::Database& db, const AuditEntry& e, AuditSealKeeper& seal,
+                                    AuditKey& key_used);
 std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f);
 
 }  // namespace casereview::storage

@@ -435,7 +435,7 @@ Status TokenTaken(const std::string& id) {
 Status NoSuchToken(const std::string& id) { return Status::NotFound("no token " + id); }
 
 bool Matches(const AuditFilter& f, const AuditEntry& e) {
-  return (!f.actor || e.actor == *f.actor) && (!f.target || e.target == *f.target) &&
+  return (!f.board || e.board_id == *f.board) && (!f.actor || e.actor == *f.actor) && (!f.target || e.target == *f.target) &&
          (!f.since || e.at >= *f.since) && (!f.until || e.at < *f.until);
 }
 

@@ -166,7 +166,7 @@ Status CheckNewAuditEntry(const AuditEntry& e);
 // RevokeApiToken returns for an unknown id.
 Status TokenTaken(const std::string& id);
 Status NoSuchToken(const std::string& id);
-// Whether an audit entry passes the filter's actor, target and time bounds (not seq, limit).
+// Whether an audit entry passes the filter's board, actor, target and time bounds (not seq, limit).
 bool Matches(const AuditFilter& f, const AuditEntry& e);
 
 // Lists are stored comma-separated, so an item can be neither empty nor hold a comma.

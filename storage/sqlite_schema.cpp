@@ -228,6 +228,22 @@ const Migration kNotifiedDeaths{
     },
     BackfillNotifiedDeaths};
 
+// Version 8: the audit log is separated by board and keyed (include/casereview/access.hpp).
+// board_id: the board whose log an entry is in ('' when none is known). keyed: 1 for an entry
+// MACed with the key kept outside the database; the entries written before this version keep
+// 0 and their plain SHA-256 chain, which the first keyed entry continues. Their board is
+// filled in from the acting person, else the person the entry is about: their hash does not
+// cover it, so they verify as before. An administrator's list reads one board's entries.
+const Migration kAuditByBoard{
+    8,
+    {
+        "ALTER TABLE audit_log ADD COLUMN board_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit_log ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0 CHECK (keyed IN (0, 1))",
+        "UPDATE audit_log SET board_id = COALESCE((SELECT p.board_id FROM people p WHERE p.id = audit_log.actor),"
+        " (SELECT p.board_id FROM people p WHERE p.id = audit_log.target), '')",
+        "CREATE INDEX audit_by_board ON audit_log (board_id, seq)",
+    }};
+
 // Version 9: sign-in throttling per (account, client address), counted here rather than read
 // from the audit log, so an attempt answered "wait" writes no audit row (engine/access.hpp);
 // account is a hash of what was typed, never the email itself. And people who were removed
@@ -281,7 +297,7 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess,
-                                               kReviewSummaries, kNotifiedDeaths,
+                                               kReviewSummaries, kNotifiedDeaths, kAuditByBoard,
                                                kThrottlingAndRemoval};
   return kAll;
 }

@@ -19,6 +19,7 @@
 #include <string>
 #include <utility>
 
+#include "audit_seal.hpp"
 #include "sqlite_access.hpp"
 #include "sqlite_outbox.hpp"
 #include "sqlite_rows.hpp"
@@ -55,8 +56,13 @@ Status Translate(const std::string& what, const std::string& path, std::chrono::
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(SQLite::Database db, std::string path, std::chrono::milliseconds busy_timeout)
-      : db_(std::move(db)), path_(std::move(path)), busy_timeout_(busy_timeout), writer_turn_(WriterTurnFor(path_)) {
+  SqliteStore(SQLite::Database db, std::string path, std::chrono::milliseconds busy_timeout,
+              std::unique_ptr<AuditSealKeeper> seal)
+      : db_(std::move(db)),
+        path_(std::move(path)),
+        busy_timeout_(busy_timeout),
+        writer_turn_(WriterTurnFor(path_)),
+        seal_(std::move(seal)) {
     KeepStatements(db_);  // every command runs the same statements: prepare each once
   }
   ~SqliteStore() override { ForgetStatements(db_); }
@@ -189,15 +195,21 @@ class SqliteStore final : public Store {
   Result<AuditEntry> AppendAudit(const AuditEntry& e) override {
     CR_RETURN_IF_ERROR(CheckNewAuditEntry(e));
     AuditEntry written;
+    AuditKey key;
     CR_RETURN_IF_ERROR(Write("append to the audit log", [&] {
-      written = InsertAuditEntry(db_, e);
+      auto inserted = InsertAuditEntry(db_, e, *seal_, key);
+      if (!inserted.ok()) return inserted.status();
+      written = *inserted;
       return Status::Ok();
     }));
+    // After the commit: the witness may lag the log, never lead it.
+    CR_RETURN_IF_ERROR(seal_->Advance(key, written.seq, written.hash));
     return written;
   }
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override {
     return Read<std::vector<AuditEntry>>("read the audit log", [&] { return SelectAudit(db_, f); });
   }
+  Result<AuditSeal> ReadAuditSeal() override { return seal_->Read(); }
 
  private:
   // Runs `read` (which returns T) and translates a database error about `what`.
@@ -253,6 +265,7 @@ class SqliteStore final : public Store {
   std::string path_;
   std::chrono::milliseconds busy_timeout_;
   std::shared_ptr<std::timed_mutex> writer_turn_;  // shared with this process's other connections to the file
+  std::unique_ptr<AuditSealKeeper> seal_;          // the audit log's key and witness, outside the file
 };
 
 // ---------------------------------------------------------------------------------------
@@ -566,6 +579,35 @@ Status Upgrade(SQLite::Database& db, const std::string& path, std::chrono::milli
 
 }  // namespace
 
+namespace {
+
+// The key and witness of a database file; an in-memory database keeps them in memory.
+std::unique_ptr<AuditSealKeeper> SealFor(const std::string& path, const SqliteStoreOptions& options) {
+  if (path.empty() || path == ":memory:") return std::make_unique<AuditSealKeeper>();
+  return std::make_unique<AuditSealKeeper>(
+      options.audit_key_path.empty() ? DefaultAuditKeyPath(path) : options.audit_key_path,
+      DefaultAuditWitnessPath(path));
+}
+
+}  // namespace
+
+Result<AuditVerification> ReanchorAuditWitness(const std::string& path, const SqliteStoreOptions& options) {
+  SqliteStoreOptions existing = options;
+  existing.create_if_missing = false;
+  auto store = OpenSqliteStore(path, existing);
+  if (!store.ok()) return store.status();
+  auto keeper = SealFor(path, options);
+  auto seal = keeper->Read();
+  if (!seal.ok()) return seal.status();
+  AuditSeal own{seal->key, std::nullopt, "", seal->key_place, seal->witness_place};
+  auto v = VerifyAuditLog(**store, own, std::nullopt, /*witness_required=*/false);
+  if (!v.ok() || !v->problem.empty() || !own.key) return v;
+  AuditWitness w{v->keyed_from != 0 ? v->keyed_from : v->head_seq + 1, v->head_seq, v->head_hash};
+  CR_RETURN_IF_ERROR(keeper->Reanchor(*own.key, w));
+  v->witness_seq = w.seq;
+  return v;
+}
+
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteStoreOptions& options) {
   std::error_code ec;
   if (!options.create_if_missing && !std::filesystem::exists(path, ec))
@@ -578,7 +620,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Sq
     CR_RETURN_IF_ERROR(CheckOwnership(db, path));
     CR_RETURN_IF_ERROR(ConfigureConnection(db, path));
     CR_RETURN_IF_ERROR(Upgrade(db, path, options.busy_timeout));
-    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), path, options.busy_timeout));
+    return std::unique_ptr<Store>(
+        std::make_unique<SqliteStore>(std::move(db), path, options.busy_timeout, SealFor(path, options)));
   } catch (const std::exception& e) {
     return Translate("open the database", path, options.busy_timeout, e, /*writing=*/false);
   }

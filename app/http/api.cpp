@@ -46,7 +46,7 @@ struct Call {
   const Person& person() const { return who->person; }
   // Writes the audit entry; false (and the request is refused) if it could not be written.
   Status Audit(std::string_view action, std::string_view target, std::string_view outcome) {
-    return access.Audit(who ? who->person.id : "anonymous", action, target, outcome);
+    return access.Audit(who ? AuditActor::Of(who->person) : AuditActor{"anonymous", ""}, action, target, outcome);
   }
 };
 
@@ -368,8 +368,8 @@ Response Outbox(Call& c) {
 }
 
 json AuditJson(const AuditEntry& e) {
-  return {{"seq", e.seq},       {"at", FormatInstant(e.at)}, {"actor", e.actor}, {"action", e.action},
-          {"target", e.target}, {"outcome", e.outcome},      {"hash", e.hash}};
+  return {{"seq", e.seq},       {"at", FormatInstant(e.at)}, {"board", e.board_id}, {"actor", e.actor},
+          {"action", e.action}, {"target", e.target},        {"outcome", e.outcome},  {"hash", e.hash}};
 }
 
 Response AuditLog(Call& c) {
@@ -390,6 +390,7 @@ Response AuditLog(Call& c) {
     if (!at.ok()) return Error(400, std::string("'") + key + "' is a date or an ISO 8601 time");
     (std::string_view(key) == "since" ? f.since : f.until) = *at;
   }
+  f.board = c.person().board_id;  // an administrator reads their own board's log only
   auto entries = c.store.ListAudit(f);
   if (!entries.ok()) return Error(entries.status());
   json out = json::array();
@@ -399,9 +400,11 @@ Response AuditLog(Call& c) {
 
 Response AuditVerify(Call& c) {
   if (!IsAdministrator(c.person())) return Forbid(c, "audit.verify", "the audit log is for administrators");
-  auto v = VerifyAuditChain(c.store);
+  // The chain is one for every board, so it is checked whole; the counts and head are the board's.
+  auto v = VerifyAuditChain(c.store, c.person().board_id);
   if (!v.ok()) return Error(v.status());
-  json out = {{"entries", v->entries}, {"head_seq", v->head_seq}, {"head_hash", v->head_hash}, {"intact", v->problem.empty()}};
+  json out = {{"entries", v->board_entries},  {"head_seq", v->board_head_seq}, {"head_hash", v->board_head_hash},
+              {"keyed_from", v->keyed_from}, {"intact", v->problem.empty()}};
   if (!v->problem.empty()) out["problem"] = v->problem;
   return Audited(c, "audit.verify", "", Json(200, out));
 }

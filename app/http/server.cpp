@@ -34,7 +34,10 @@ struct Slot {
 
 class SlotPool {
  public:
-  SlotPool(std::string path, const Clock& clock) : path_(std::move(path)), clock_(clock) {}
+  SlotPool(std::string path, std::string audit_key_path, const Clock& clock)
+      : path_(std::move(path)), clock_(clock) {
+    options_.audit_key_path = std::move(audit_key_path);
+  }
 
   Result<std::unique_ptr<Slot>> Acquire() {
     {
@@ -45,7 +48,7 @@ class SlotPool {
         return slot;
       }
     }
-    auto store = OpenSqliteStore(path_);
+    auto store = OpenSqliteStore(path_, options_);
     if (!store.ok()) return store.status();
     auto slot = std::make_unique<Slot>();
     slot->store = std::move(*store);
@@ -59,6 +62,7 @@ class SlotPool {
 
  private:
   std::string path_;
+  SqliteStoreOptions options_;  // the audit key's place
   const Clock& clock_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Slot>> free_;
@@ -178,7 +182,7 @@ struct Server::Impl {
   std::unique_ptr<Poco::Net::HTTPServer> server;
   std::uint16_t port = 0;
 
-  Impl(ServerOptions o, const Clock& c) : options(std::move(o)), clock(c), pool(options.db_path, c) {
+  Impl(ServerOptions o, const Clock& c) : options(std::move(o)), clock(c), pool(options.db_path, options.audit_key_path, c) {
     if (!options.api.review_list) options.api.review_list = std::make_shared<ReviewListMemo>();
   }
 };

@@ -21,6 +21,7 @@ inline constexpr std::chrono::seconds kKeepAliveTimeout{2};
 
 struct ServerOptions {
   std::string db_path;
+  std::string audit_key_path;  // empty: "<db_path>.audit-key" (SqliteStoreOptions)
   std::string bind = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (tests)
   std::string tls_certificate;  // PEM; with tls_key, serve HTTPS only

@@ -21,6 +21,10 @@ struct SqliteStoreOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // Create the file and schema if missing. When false, a missing file is NotFound.
   bool create_if_missing = true;
+  // The audit log's key file (access.hpp), made (mode 0600) at the first append; empty:
+  // "<path>.audit-key". The head witness is always "<path>.audit-head". Keep the key off the
+  // database's backups, and back it up on its own (docs/cli.md).
+  std::string audit_key_path;
 };
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
@@ -47,5 +51,13 @@ Result<BackupSummary> BackupSqliteDatabase(const std::string& from, const std::s
 // damaged that SQLite cannot write through it is replaced as a file instead).
 Result<BackupSummary> RestoreSqliteDatabase(const std::string& backup, const std::string& to, bool replace,
                                             std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
+
+// After a restore (the CLI's `restore` runs it): the restored audit log checked with the key
+// from its first entry on, ignoring the witness (that of the database it replaced, or none),
+// then the witness rewritten at the restored head, backwards if need be. Returns the check;
+// a log that does not hold (its `problem` set) leaves the witness as it was. StorageError if
+// the log has keyed entries and the key is not at its place (options.audit_key_path or
+// "<path>.audit-key").
+Result<AuditVerification> ReanchorAuditWitness(const std::string& path, const SqliteStoreOptions& options = {});
 
 }  // namespace casereview

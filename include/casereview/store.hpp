@@ -282,25 +282,41 @@ class Store {
   // The pair signed in: its count starts again.
   virtual Status ClearFailedSignIns(std::string_view account, std::string_view address) = 0;
 
-  // ---- The audit log: append-only, hash-chained (access.hpp). ----
-  // Appends `e` after the last entry: the store sets seq, prev_hash and hash (AuditHash), in
-  // one transaction, so entries appended by several processes form one chain. Returns it.
+  // ---- The audit log: append-only, keyed and witnessed (access.hpp). ----
+  // Appends `e` after the last entry: the store sets seq, prev_hash, hash (AuditMac) and
+  // keyed, in one transaction, so entries appended by several processes form one chain; then,
+  // once committed, moves the witness forward. The key is made at first use (with the first
+  // witness); StorageError, and nothing written, if the key is missing while the log
+  // has keyed entries or a witness (a new key would hide every entry before it). Returns the
+  // entry; an error after the commit (the witness could not be written) is returned too.
   virtual Result<AuditEntry> AppendAudit(const AuditEntry& e) = 0;
   // Entries matching the filter, by seq, at most f.limit.
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) = 0;
+  // The key and the witness as they are now, for VerifyAuditChain. The key is secret: callers
+  // use it to verify and never show or store it.
+  virtual Result<AuditSeal> ReadAuditSeal() = 0;
 };
 
 // The audit log checked from its first entry: seq without gaps, each entry's prev_hash the
-// hash before it, each hash recomputed. `problem` is empty when the chain holds; otherwise it
-// names the first entry that breaks it and how.
+// hash before it, each hash recomputed (plain SHA-256 before the witness's keyed_from, the
+// keyed MAC from it on), the entry the witness names still holding its MAC, and the log not
+// shorter than the witness. `problem` is empty when the chain holds; otherwise it names the
+// first entry that breaks it and how. StorageError (not a verification) when the key
+// is missing but the log has keyed entries or a witness.
 struct AuditVerification {
   std::int64_t entries = 0;
   std::int64_t head_seq = 0;
   std::string head_hash;  // GenesisAuditHash() when the log is empty
+  std::int64_t keyed_from = 0;  // the first entry MACed with the key; 0 when none is yet
+  std::int64_t witness_seq = 0;  // the head the witness vouched for
   std::int64_t bad_seq = 0;
   std::string problem;
+  // With a board: that board's entries among those verified, and the last of them.
+  std::int64_t board_entries = 0;
+  std::int64_t board_head_seq = 0;
+  std::string board_head_hash;
 };
-Result<AuditVerification> VerifyAuditChain(Store& store);
+Result<AuditVerification> VerifyAuditChain(Store& store, std::optional<std::string_view> board = std::nullopt);
 
 // An in-memory Store for tests. Same contract, nothing durable.
 std::unique_ptr<Store> NewMemoryStore();

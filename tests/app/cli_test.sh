@@ -185,7 +185,9 @@ run verify | has "verified 3 reviews" || fail "verify: $(run verify)"
 # existing file is never overwritten without --replace.
 run backup "$work/backup.db" | has "^backed up .* 3 reviews, .*SQLite integrity check ok" || fail "backup"
 expect_refusal 1 "already exists" -- backup "$work/backup.db"
-"$cr" --db "$work/restored.db" restore "$work/backup.db" | has "^verified 3 reviews" || fail "restore"
+# The log holds keyed entries (the command line audits what it reads and records), so a
+# restore into a new file is checked with the deployment's key, named with --audit-key.
+"$cr" --db "$work/restored.db" --audit-key "$db.audit-key" restore "$work/backup.db" | has "^verified 3 reviews" || fail "restore"
 out=$("$cr" --db "$db" restore "$work/backup.db" 2>&1) && fail "restore over the live database without --replace"
 grep -q "give --replace" <<<"$out" || fail "restore refusal: $out"
 # The server: a password (from standard input, never stored in clear) and a token; the API
@@ -220,6 +222,24 @@ run audit list --target "$ref" | has "p-spoc	review.read	$ref	ok" || fail "audit
 run audit verify | has "^audit log intact: " || fail "audit verify: $(run audit verify)"
 head=$(run audit verify | sed 's/.*head //')
 run audit verify --head "$head" | has "^audit log intact" || fail "audit verify --head $head"
+run audit verify | has "keyed (HMAC-SHA-256) from entry 1" || fail "audit verify keyed: $(run audit verify)"
+# The key and the head witness are beside the database, readable by their owner only.
+[ "$(stat -c %a "$db.audit-key")" = 600 ] && [ "$(stat -c %a "$db.audit-head")" = 600 ] || fail "key or witness mode"
+# The newest entry deleted: the witness finds it, with no head noted.
+run backup "$work/audited.db" >/dev/null || fail "backup of the audited database"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM audit_log WHERE seq=(SELECT MAX(seq) FROM audit_log)"); c.commit()' "$db"
+expect_refusal 4 "were deleted" -- audit verify
+# A restore checks the restored log with the key, moves the witness to it and is itself audited.
+run restore "$work/audited.db" --replace >"$work/restore.out" 2>&1 || fail "restore of the audit log: $(cat "$work/restore.out")"
+grep -q "^audit log: .* verified with the key" "$work/restore.out" || fail "restore of the audit log: $(cat "$work/restore.out")"
+run audit verify | has "^audit log intact" || fail "audit verify after restore: $(run audit verify 2>&1)"
+run audit list | has "cli	database.restore" || fail "the restore is not in the audit log"
+# Without its key the log cannot be verified, and no new key is made.
+mv "$db.audit-key" "$work/audit-key.saved"
+expect_refusal 4 "is missing" -- audit verify
+[ ! -e "$db.audit-key" ] || fail "a new audit key was made"
+run --audit-key "$work/audit-key.saved" audit verify | has "^audit log intact" || fail "audit verify --audit-key"
+mv "$work/audit-key.saved" "$db.audit-key"
 python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE audit_log SET actor=? WHERE seq=2", ("p-nobody",)); c.commit()' "$db"
 expect_refusal 4 "entry 2 was changed after it was written" -- audit verify
 run --help >/dev/null && run record --help | has -- "--set" || fail "--help"

@@ -268,9 +268,9 @@ SCENARIO("A version-1 database is upgraded when opened, all or nothing, its data
     WriteVersion1File(path, Board1(), referral);
     { SQLite::Database(path, SQLite::OPEN_READWRITE).exec("CREATE TABLE outbox (note TEXT)"); }
     auto opened = OpenSqliteStore(path);
-    THEN("opening fails with a StorageError, and no part of versions 2 to 7 was applied") {
+    THEN("opening fails with a StorageError, and no part of versions 2 to 8 was applied") {
       REQUIRE(opened.status().code() == Status::Code::kStorageError);
-      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version 7") &&
+      REQUIRE_THAT(opened.status().message(), Catch::Contains("upgrade the database to schema version " + std::to_string(storage::LatestSchemaVersion())) &&
                                                     Catch::Contains("outbox") && Catch::Contains(path));
       SQLite::Database raw(path, SQLite::OPEN_READONLY);
       REQUIRE(raw.execAndGet("SELECT version FROM schema_version").getInt() == 1);

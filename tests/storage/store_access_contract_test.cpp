@@ -1,7 +1,8 @@
 // The Store contract for sign-in data and the audit log (include/casereview/access.hpp),
 // over the in-memory store and a SQLite file: passwords and tokens belong to stored people,
 // a token's secret is found only by its hash and stays revoked, sessions expire, and the
-// audit log is one chain in which an edit or a deletion is found.
+// audit log is one keyed chain, each entry in its board's part of it, in which an edit or a
+// deletion is found.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -31,9 +32,11 @@ ApiToken Token(const std::string& id, const std::string& person, const std::stri
   return {id, person, SecretHash(secret), "reporting", At(kJan5), std::nullopt};
 }
 
-AuditEntry Access(const std::string& actor, const std::string& action, const std::string& target, std::int64_t at) {
+AuditEntry Access(const std::string& actor, const std::string& action, const std::string& target, std::int64_t at,
+                  const std::string& board = "demo") {
   AuditEntry e;
   e.at = At(at);
+  e.board_id = board;
   e.actor = actor;
   e.action = action;
   e.target = target;
@@ -163,7 +166,7 @@ SCENARIO("Sessions are found by their hash, end on sign-out and are swept once e
   CHECK_FALSE(store.FindSession(late.id_hash)->has_value());
 }
 
-SCENARIO("The audit log is one chain, filtered by actor, target and time", "[store][audit]") {
+SCENARIO("The audit log is one keyed chain, filtered by board, actor, target and time", "[store][audit]") {
   const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
   auto under = WithBoard(kind);
   Store& store = *under.store;
@@ -171,26 +174,48 @@ SCENARIO("The audit log is one chain, filtered by actor, target and time", "[sto
   REQUIRE(empty.ok());
   CHECK(empty->entries == 0);
   CHECK(empty->head_hash == GenesisAuditHash());
+  CHECK_FALSE(store.ReadAuditSeal()->key.has_value());  // made at the first append
 
   std::vector<AuditEntry> written;
   for (int i = 0; i < 7; ++i) {
     auto e = store.AppendAudit(Access(i % 2 ? "p-chair" : "p-spoc", "review.read",
-                                      i < 4 ? "SCR-2026-001" : "SCR-2026-002", kJan5 + i * 60));
+                                      i < 4 ? "SCR-2026-001" : "SCR-2026-002", kJan5 + i * 60,
+                                      i == 5 ? "other" : "demo"));
     REQUIRE(e.ok());
     written.push_back(*e);
   }
+  auto seal = store.ReadAuditSeal();
+  REQUIRE(seal.ok());
+  REQUIRE(seal->key.has_value());
+  CHECK(seal->problem.empty());
+  CHECK(seal->witness == AuditWitness{1, 7, written.back().hash});
   CHECK(written[0].seq == 1);
   CHECK(written[0].prev_hash == GenesisAuditHash());
-  for (std::size_t i = 1; i < written.size(); ++i) {
+  for (std::size_t i = 0; i < written.size(); ++i) {
     CHECK(written[i].seq == static_cast<std::int64_t>(i) + 1);
-    CHECK(written[i].prev_hash == written[i - 1].hash);
-    CHECK(written[i].hash == AuditHash(written[i].prev_hash, written[i]));
+    if (i > 0) CHECK(written[i].prev_hash == written[i - 1].hash);
+    CHECK(written[i].keyed);
+    CHECK(written[i].hash == AuditMac(*seal->key, written[i].prev_hash, written[i]));
+    CHECK(written[i].hash != AuditHash(written[i].prev_hash, written[i]));  // not the unkeyed hash
   }
+  CHECK(written[5].board_id == "other");
+  CHECK(*store.ListAudit({}) == written);
   CHECK(store.AppendAudit(Access("", "review.read", "x", kJan5)).status().code() == Status::Code::kInvalidArgument);
 
   AuditFilter by_chair;
   by_chair.actor = "p-chair";
   CHECK(store.ListAudit(by_chair)->size() == 3);
+  AuditFilter by_board;
+  by_board.board = "other";
+  auto others = store.ListAudit(by_board);
+  REQUIRE(others->size() == 1);
+  CHECK(others->front().seq == 6);
+  by_board.board = "demo";
+  by_board.actor = "p-chair";
+  CHECK(store.ListAudit(by_board)->size() == 2);  // p-chair's entry 6 is the other board's
+  by_board.board = "nowhere";
+  by_board.actor.reset();
+  CHECK(store.ListAudit(by_board)->empty());
   AuditFilter by_target;
   by_target.target = "SCR-2026-002";
   by_target.since = At(kJan5 + 5 * 60);
@@ -211,6 +236,14 @@ SCENARIO("The audit log is one chain, filtered by actor, target and time", "[sto
   CHECK(verified->entries == 7);
   CHECK(verified->head_seq == 7);
   CHECK(verified->head_hash == written.back().hash);
+  CHECK(verified->keyed_from == 1);
+  CHECK(verified->witness_seq == 7);
+  auto for_other = VerifyAuditChain(store, "other");
+  REQUIRE(for_other.ok());
+  CHECK(for_other->problem.empty());
+  CHECK(for_other->board_entries == 1);
+  CHECK(for_other->board_head_seq == 6);
+  CHECK(for_other->board_head_hash == written[5].hash);
 }
 
 SCENARIO("An audit entry edited or deleted in the file is found by verification", "[store][audit]") {
