@@ -19,6 +19,12 @@ namespace casereview::http {
 // Poco's default (10 s) a few browsers between clicks made everyone else wait.
 inline constexpr std::chrono::seconds kKeepAliveTimeout{2};
 
+// How long a client has to send a request's head (the request line and headers), and then
+// its body: a connection that has not done so by then is closed, so a slow client cannot
+// hold the server.
+inline constexpr std::chrono::seconds kRequestHeadTimeout{10};
+inline constexpr std::chrono::seconds kRequestBodyTimeout{10};
+
 struct ServerOptions {
   std::string db_path;
   std::string bind = "127.0.0.1";
