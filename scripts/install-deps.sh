@@ -11,6 +11,7 @@ packages=(
   libhowardhinnant-date-dev tzdata   # Europe/London with daylight saving
   libfccp-dev             # CSV import (fast-cpp-csv-parser)
   libpoco-dev             # the notifier: SMTP, STARTTLS (Poco Net, NetSSL)
+  libssl-dev              # the server's TLS (Boost.Asio SSL over OpenSSL)
   libkainjow-mustache-dev # notice templates (Mustache)
   libsodium-dev           # sign-in: Argon2id password hashes, tokens; the audit log's hash chain
   libical-dev             # calendar feeds (iCalendar, RFC 5545)

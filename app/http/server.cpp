@@ -1,30 +1,40 @@
 #include "server.hpp"
 
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NameValueCollection.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
 #include <iostream>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
+#include "connection.hpp"
 #include "review_list_memo.hpp"
 #include "web.hpp"
 
 namespace casereview::http {
 namespace {
 
-constexpr std::size_t kMaxBody = 1 << 20;  // 1 MiB: no event is near it
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+// More connections than this at once: the newest is closed at once. Each one open is
+// cheap (a socket and a few KiB) and is closed by its deadlines; this keeps the process
+// within its file descriptors under a flood.
+constexpr int kMaxConnections = 512;
+// Whole requests waiting for a worker; beyond this, 503.
+constexpr std::size_t kMaxWaitingRequests = 256;
 
 // A database connection and an engine over it, used by one request at a time.
 struct Slot {
@@ -68,103 +78,47 @@ class SlotPool {
   std::vector<std::unique_ptr<Slot>> free_;
 };
 
-void SetSecurityHeaders(Poco::Net::HTTPServerResponse& out, bool tls) {
-  out.set("Content-Security-Policy",
-          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
-          "form-action 'self'; base-uri 'none'");
-  out.set("X-Content-Type-Options", "nosniff");
-  out.set("X-Frame-Options", "DENY");
-  out.set("Referrer-Policy", "no-referrer");
-  out.set("Cache-Control", "no-store");
-  out.set("Cross-Origin-Opener-Policy", "same-origin");
-  if (tls) out.set("Strict-Transport-Security", "max-age=31536000");
-}
-
-class Handler final : public Poco::Net::HTTPRequestHandler {
+// Carries a whole request to the API or the web pages on a database slot. Thread-safe.
+class Handler {
  public:
   Handler(SlotPool& pool, const Clock& clock, const ServerOptions& options)
       : pool_(pool), clock_(clock), options_(options) {}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
-    Response response = Answer(in);
-    SetSecurityHeaders(out, !options_.tls_certificate.empty());
-    for (const auto& [name, value] : response.headers) {
-      if (name == "Cache-Control") out.set(name, value);  // the stylesheet may be cached
-      else out.add(name, value);
-    }
-    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
-    if (response.status == 204 || response.status == 303) {
-      out.setContentLength(0);
-      out.send();
-      return;
-    }
-    out.setContentType(response.content_type + "; charset=utf-8");
-    out.setContentLength(static_cast<std::streamsize>(response.body.size()));
-    out.send() << response.body;
-  }
-
- private:
-  Response Answer(Poco::Net::HTTPServerRequest& in) {
+  Response Answer(const WireRequest& in, const std::string& client_address) {
     Request req;
-    req.method = in.getMethod();
+    req.method = std::string(in.method_string());
     try {
-      Poco::URI uri(in.getURI());
+      Poco::URI uri{std::string(in.target())};
       req.path = uri.getPath();
       for (const auto& [k, v] : uri.getQueryParameters()) req.query[k] = v;
     } catch (const std::exception&) {
-      return Plain(400, "the request's address is malformed");
+      return ErrorResponse(400, "the request's address is malformed");
     }
-    if (in.getContentLength() > static_cast<std::streamsize>(kMaxBody))
-      return Plain(413, "the request body is larger than 1 MiB");
-    std::string body;
-    char buffer[8192];
-    auto& stream = in.stream();
-    while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
-      body.append(buffer, static_cast<std::size_t>(stream.gcount()));
-      if (body.size() > kMaxBody) return Plain(413, "the request body is larger than 1 MiB");
-    }
-    req.body = std::move(body);
+    req.body = in.body();
     Poco::Net::NameValueCollection cookies;
-    in.getCookies(cookies);
+    for (auto [it, end] = in.equal_range(beast::http::field::cookie); it != end; ++it) {
+      const std::string value(it->value());
+      Poco::Net::MessageHeader::splitParameters(value.begin(), value.end(), cookies);
+    }
     req.session_cookie = cookies.get(kSessionCookie, "");
     req.sign_in_cookie = cookies.get(kSignInCookie, "");
-    req.client_address = in.clientAddress().host().toString();
-    std::string auth = in.get("Authorization", "");
+    req.client_address = client_address;
+    const std::string auth(in[beast::http::field::authorization]);
     if (auth.rfind("Bearer ", 0) == 0) req.bearer_token = auth.substr(7);
-    req.csrf_header = in.get("X-CSRF-Token", "");
+    req.csrf_header = std::string(in["X-CSRF-Token"]);
 
     auto slot = pool_.Acquire();
-    if (!slot.ok()) return Plain(503, "the database cannot be opened: " + slot.status().message());
+    if (!slot.ok()) return ErrorResponse(503, "the database cannot be opened: " + slot.status().message());
     Response response;
     try {
       response = IsWebPath(req.path) ? HandleWeb(req, *(*slot)->store, *(*slot)->engine, clock_, options_.api)
                                      : Handle(req, *(*slot)->store, *(*slot)->engine, clock_, options_.api);
     } catch (const std::exception& e) {
       std::cerr << "casereview serve: " << req.method << " " << req.path << " failed: " << e.what() << "\n";
-      response = Plain(500, "casereview could not answer this request; nothing was changed");
+      response = ErrorResponse(500, "casereview could not answer this request; nothing was changed");
     }
     pool_.Release(std::move(*slot));
     return response;
-  }
-
-  static Response Plain(int status, const std::string& message) {
-    Response r;
-    r.status = status;
-    r.body = nlohmann::json{{"error", message}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    return r;
-  }
-
-  SlotPool& pool_;
-  const Clock& clock_;
-  const ServerOptions& options_;
-};
-
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  Factory(SlotPool& pool, const Clock& clock, const ServerOptions& options)
-      : pool_(pool), clock_(clock), options_(options) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(pool_, clock_, options_);
   }
 
  private:
@@ -175,15 +129,64 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
+// Members in the order they may be destroyed last to first: the connections (held by
+// handlers in `io`) use `context`, `tls` and, through `context`, the handler and workers.
 struct Server::Impl {
   ServerOptions options;
   const Clock& clock;
   SlotPool pool;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
+  Handler handler;
+  std::unique_ptr<RequestWorkers> workers;
+  std::unique_ptr<ConnectionContext> context;
+  std::unique_ptr<asio::ssl::context> tls;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  asio::steady_timer accept_retry{io};
+  std::thread io_thread;
   std::uint16_t port = 0;
 
-  Impl(ServerOptions o, const Clock& c) : options(std::move(o)), clock(c), pool(options.db_path, options.audit_key_path, c) {
+  Impl(ServerOptions o, const Clock& c)
+      : options(std::move(o)), clock(c), pool(options.db_path, options.audit_key_path, c), handler(pool, c, options) {
     if (!options.api.review_list) options.api.review_list = std::make_shared<ReviewListMemo>();
+  }
+
+  void Listen() {
+    tcp::resolver resolver(io);
+    tcp::endpoint endpoint =
+        resolver.resolve(options.bind, std::to_string(options.port), tcp::resolver::passive)->endpoint();
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    port = acceptor.local_endpoint().port();
+  }
+
+  // Each connection on a strand of its own, so it stays correct with more I/O threads.
+  void Accept() {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;  // stopped
+      if (!ec) {
+        if (context->open.load() < kMaxConnections) Serve(std::move(socket));
+        return Accept();
+      }
+      // Out of file descriptors, most likely: try again shortly rather than spin.
+      accept_retry.expires_after(std::chrono::milliseconds{100});
+      accept_retry.async_wait([this](beast::error_code e) {
+        if (!e) Accept();
+      });
+    });
+  }
+
+  void Serve(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    if (tls) {
+      auto c = std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+          beast::ssl_stream<beast::tcp_stream>(std::move(stream), *tls), *context);
+      asio::dispatch(c->executor(), [c] { c->Start(); });
+    } else {
+      auto c = std::make_shared<Connection<beast::tcp_stream>>(std::move(stream), *context);
+      asio::dispatch(c->executor(), [c] { c->Start(); });
+    }
   }
 };
 
@@ -194,38 +197,47 @@ Status Server::Start() {
   auto first = impl_->pool.Acquire();  // fail now, not on the first request
   if (!first.ok()) return first.status();
   impl_->pool.Release(std::move(*first));
-  const ServerOptions& o = impl_->options;
+  Impl& s = *impl_;
+  const ServerOptions& o = s.options;
   try {
-    Poco::Net::SocketAddress address(o.bind, o.port);
-    std::unique_ptr<Poco::Net::ServerSocket> socket;
     if (!o.tls_certificate.empty()) {
-      Poco::Net::Context::Ptr context =
-          new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, o.tls_key, o.tls_certificate, "",
-                                 Poco::Net::Context::VERIFY_NONE);
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
-    } else {
-      socket = std::make_unique<Poco::Net::ServerSocket>(address);
+      s.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+      s.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+      s.tls->use_certificate_chain_file(o.tls_certificate);
+      s.tls->use_private_key_file(o.tls_key, asio::ssl::context::pem);
     }
-    impl_->port = socket->address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(o.threads);
-    params->setMaxQueued(128);
-    params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(kKeepAliveTimeout).count()));
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->pool, impl_->clock, impl_->options),
-                                                            *socket, params);
-    impl_->server->start();
+    s.Listen();
   } catch (const std::exception& e) {
     return Status::Unavailable("cannot serve on " + o.bind + ":" + std::to_string(o.port) + ": " + e.what());
   }
+  s.workers = std::make_unique<RequestWorkers>(o.threads, kMaxWaitingRequests);
+  s.context = std::make_unique<ConnectionContext>(
+      [&s](const WireRequest& r, const std::string& client) { return s.handler.Answer(r, client); }, *s.workers, s.clock, s.tls != nullptr);
+  s.Accept();
+  s.io_thread = std::thread([&s] {
+    for (;;) {  // a handler that throws loses its connection, not the server
+      try {
+        s.io.run();
+        return;
+      } catch (const std::exception&) {
+      }
+    }
+  });
   return Status::Ok();
 }
 
 void Server::Stop() {
-  if (impl_ && impl_->server) {
-    impl_->server->stopAll(true);
-    impl_->server.reset();
-  }
+  if (!impl_ || !impl_->io_thread.joinable()) return;
+  Impl& s = *impl_;
+  s.io.stop();
+  s.io_thread.join();
+  beast::error_code ignored;
+  s.acceptor.close(ignored);
+  // A worker still answering posts to the stopped `io`; the connections waiting there, or
+  // in the workers' queue, are closed when `io` goes, with the Server.
+  s.workers->Stop();
 }
 
 std::uint16_t Server::port() const { return impl_->port; }

@@ -1,6 +1,8 @@
-// The HTTP server (Poco Net): carries each request to the API (api.hpp) on one of a pool of
-// database connections, one per worker thread, and sets the security headers on every
+// The HTTP server (Boost.Beast): one I/O thread reads every connection within the deadlines
+// below, and carries each whole request to the API (api.hpp) on one of `threads` workers,
+// each with a database connection of its own; it sets the security headers on every
 // response. Binds to 127.0.0.1 unless told otherwise; serves HTTPS when given a certificate.
+// Limits and timeouts: docs/api.md.
 #pragma once
 
 #include <chrono>
@@ -14,10 +16,16 @@
 
 namespace casereview::http {
 
-// How long the server keeps an idle connection open for the next request. Poco serves a
-// connection on one thread, so each idle browser connection holds one of `threads`; with
-// Poco's default (10 s) a few browsers between clicks made everyone else wait.
+// How long the server keeps an idle connection open for the next request. An idle
+// connection no longer holds a worker, but each is a socket kept open; browsers reconnect
+// cheaply.
 inline constexpr std::chrono::seconds kKeepAliveTimeout{2};
+
+// How long a client has to send a request's head (the request line and headers), and then
+// its body: a connection that has not done so by then is closed, so a slow client cannot
+// hold the server.
+inline constexpr std::chrono::seconds kRequestHeadTimeout{10};
+inline constexpr std::chrono::seconds kRequestBodyTimeout{10};
 
 struct ServerOptions {
   std::string db_path;
@@ -26,7 +34,7 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: any free port (tests)
   std::string tls_certificate;  // PEM; with tls_key, serve HTTPS only
   std::string tls_key;
-  int threads = 8;
+  int threads = 8;  // workers, and so database connections
   ApiOptions api;
 };
 
