@@ -37,8 +37,12 @@ for source in "$root"/tests/fuzz/*_fuzz.cpp; do
   name=$(basename "$source" _fuzz.cpp)
   cp -r "$root/tests/fuzz/corpus/$name" "$work/$name"
   log="$build/fuzz-$name.log"
+  # A target's dictionary (tests/fuzz/corpus/NAME.dict), if it has one: tokens that reach
+  # deeper code sooner, e.g. '[' and '{' for bodies nested past the parser's limit.
+  dict=()
+  [ -f "$root/tests/fuzz/corpus/$name.dict" ] && dict=(-dict="$root/tests/fuzz/corpus/$name.dict")
   if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$build/tests/fuzz/${name}_fuzz" "$work/$name" -max_total_time="$seconds" -max_len="$(max_len "$name")" \
+    "$build/tests/fuzz/${name}_fuzz" "$work/$name" "${dict[@]}" -max_total_time="$seconds" -max_len="$(max_len "$name")" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$name-" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
