@@ -59,7 +59,7 @@ Result<BoardData> FromJson(const Json& j) {
   for (const Json& p : j.value("people", Json::array()))
     d.people.push_back({p.at("id").get<std::string>(), d.board.id, p.at("name").get<std::string>(),
                         p.at("email").get<std::string>(), p.value("agency", ""),
-                        p.value("roles", std::vector<std::string>{})});
+                        p.value("roles", std::vector<std::string>{}), std::nullopt});
   return d;
 }
 
@@ -73,7 +73,7 @@ template <class Reader>
 void ReadPeople(Reader& in, BoardData& d) {
   std::string id, name, email, agency, roles;
   while (in.read_row(id, name, email, agency, roles))
-    d.people.push_back({id, d.board.id, name, email, agency, SplitRoles(roles)});
+    d.people.push_back({id, d.board.id, name, email, agency, SplitRoles(roles), std::nullopt});
 }
 
 using Trim = io::trim_chars<' ', '\t'>;

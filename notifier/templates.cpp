@@ -129,7 +129,7 @@ Result<NoticeTemplates> NoticeTemplates::Load(const std::string& dir) {
   // A trial render of every kind, so a partial that includes itself is refused now, not
   // when a notice is due (Render still guards the ones hidden in a section).
   Context trial;
-  trial.people["trial"] = Person{"trial", "", "Trial", "trial@example.org", "", {}};
+  trial.people["trial"] = Person{"trial", "", "Trial", "trial@example.org", "", {}, std::nullopt};
   for (const auto& kind : Kinds()) {
     Notice n;
     n.id = "trial";

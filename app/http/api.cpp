@@ -479,7 +479,7 @@ Response PutPerson(Call& c) {
   if (!KeepsBoard(p)) return Forbid(c, "person.put", kKeepsBoard);
   auto body = Body(c.req);
   if (!body.ok()) return Error(body.status());
-  Person person{TextField(*body, "id"), p.board_id, TextField(*body, "name"), TextField(*body, "email"), TextField(*body, "agency"), {}};
+  Person person{TextField(*body, "id"), p.board_id, TextField(*body, "name"), TextField(*body, "email"), TextField(*body, "agency"), {}, std::nullopt};
   const json roles = body->value("roles", json::array());
   if (!roles.is_array()) return Error(400, "\"roles\" is a list of role names");
   for (const json& r : roles) {
