@@ -252,7 +252,7 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
       std::cout << out.dump(2) << "\n";
       return;
     }
-    // One line a review: what the panel chair scans (DESIGN.md, "every review on one page"),
+    // One line a review: what the panel chair scans (the panel chair asks for every review on one page),
     // from the reviews' summaries, so no read model is loaded.
     auto summaries = ctx.engine->ListReviewSummaries({std::nullopt, !all}, {});
     if (!summaries.ok()) { exit_code = Fail(summaries.status()); return; }

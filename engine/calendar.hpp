@@ -2,7 +2,7 @@
 // "the end of the due date" means in Europe/London. No I/O and no wall clock: bank holidays
 // come from text the caller passes in (or the copy compiled in), time from the caller.
 //
-// Counting conventions (DESIGN.md, "Deadlines, reminders and escalation"), the same everywhere:
+// Counting conventions (docs/deadlines.md), the same everywhere:
 //  * A working day is not a Saturday, a Sunday or a bank holiday of the calendar's division
 //    (England and Wales unless chosen otherwise). CalendarOptions can also make Christmas Eve
 //    and the bank holidays of every UK division non-working.
@@ -58,7 +58,7 @@ enum class DayZero {
   kAnchorDay,       // the anchor itself is day 0; day 1 is the first working day after it
 };
 
-// How a board's procedures define a working day. The defaults are DESIGN.md's.
+// How a board's procedures define a working day. The defaults are docs/deadlines.md's.
 struct CalendarOptions {
   bool exclude_christmas_eve = false;  // 24 December is not a working day
   // A bank holiday in any UK division (England and Wales, Scotland, Northern Ireland, and any

@@ -1,5 +1,5 @@
 // The board's action-plan digest: before each board meeting, the board chair and members
-// receive the status of every action plan, red/amber/green (DESIGN.md: the board
+// receive the status of every action plan, red/amber/green (docs/notices.md: the board
 // "receive[s] action-plan status (RAG) before each board meeting").
 //
 // A board's meetings are a deployment setting ("board-meetings/<board>": a JSON array of

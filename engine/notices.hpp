@@ -1,7 +1,7 @@
 // The notices an accepted event causes, addressed to people on the board. They go into
 // the outbox in the same transaction as the event; the notifier delivers them.
 //
-// Who hears what (issue 4; DESIGN.md "Who uses it"):
+// Who hears what (docs/notices.md):
 //   CaseReferred                 -> panel chair and panel members        case-referred
 //   PanelMeetingConvened         -> panel chair and panel members        meeting-convened
 //   ScrRecommended, NoScrRecommended, OverviewEndorsedByPanel, ExtensionRequested
