@@ -1,6 +1,7 @@
 #include "sqlite_access.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <SQLiteCpp/VariadicBind.h>
 
 #include "audit_seal.hpp"
 #include "sqlite_rows.hpp"
@@ -62,19 +63,17 @@ Status UpsertPasswordHash(SQLite::Database& db, const std::string& person_id, co
 
 void EndSignInsOf(SQLite::Database& db, const std::string& person_id, Instant at) {
   SQLite::Statement sessions(db, "DELETE FROM sessions WHERE person_id = ?");
-  sessions.bind(1, person_id);
+  SQLite::bind(sessions, person_id);
   sessions.exec();
   SQLite::Statement tokens(db, "UPDATE api_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL");
-  tokens.bind(1, SecondsOf(at));
-  tokens.bind(2, person_id);
+  SQLite::bind(tokens, SecondsOf(at), person_id);
   tokens.exec();
 }
 
 Status UpdatePersonRemoved(SQLite::Database& db, const std::string& person_id, Instant at) {
   if (!PersonStored(db, person_id)) return Status::NotFound("there is no person '" + person_id + "'");
   SQLite::Statement q(db, "UPDATE people SET removed_at = ? WHERE id = ? AND removed_at IS NULL");
-  q.bind(1, SecondsOf(at));
-  q.bind(2, person_id);
+  SQLite::bind(q, SecondsOf(at), person_id);
   q.exec();
   EndSignInsOf(db, person_id, at);
   return Status::Ok();
@@ -83,14 +82,12 @@ Status UpdatePersonRemoved(SQLite::Database& db, const std::string& person_id, I
 void UpsertFailedSignIn(SQLite::Database& db, const std::string& account, const std::string& address, Instant at,
                         Instant window_start) {
   SQLite::Statement sweep(db, "DELETE FROM failed_sign_ins WHERE last_at < ?");
-  sweep.bind(1, SecondsOf(window_start));
+  SQLite::bind(sweep, SecondsOf(window_start));
   sweep.exec();
   SQLite::Statement q(db,
                       "INSERT INTO failed_sign_ins (account, address, failures, last_at, throttled) VALUES (?, ?, 1, ?, 0)"
                       " ON CONFLICT (account, address) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at");
-  q.bind(1, account);
-  q.bind(2, address);
-  q.bind(3, SecondsOf(at));
+  SQLite::bind(q, account, address, SecondsOf(at));
   q.exec();
 }
 
@@ -100,9 +97,7 @@ SignInFailures SelectFailedSignIns(SQLite::Database& db, const std::string& acco
   SQLite::Statement pair(db,
                          "SELECT failures, last_at, throttled FROM failed_sign_ins"
                          " WHERE account = ? AND address = ? AND last_at >= ?");
-  pair.bind(1, account);
-  pair.bind(2, address);
-  pair.bind(3, SecondsOf(window_start));
+  SQLite::bind(pair, account, address, SecondsOf(window_start));
   if (pair.executeStep()) {
     out.from_address = pair.getColumn(0).getInt();
     out.last_from_address = InstantAt(pair.getColumn(1).getInt64());
@@ -110,8 +105,7 @@ SignInFailures SelectFailedSignIns(SQLite::Database& db, const std::string& acco
   }
   SQLite::Statement all(db, "SELECT COALESCE(SUM(failures), 0), COALESCE(MAX(last_at), 0) FROM failed_sign_ins"
                             " WHERE account = ? AND last_at >= ?");
-  all.bind(1, account);
-  all.bind(2, SecondsOf(window_start));
+  SQLite::bind(all, account, SecondsOf(window_start));
   if (all.executeStep()) {
     out.from_anywhere = all.getColumn(0).getInt();
     out.last_from_anywhere = InstantAt(all.getColumn(1).getInt64());
@@ -121,15 +115,13 @@ SignInFailures SelectFailedSignIns(SQLite::Database& db, const std::string& acco
 
 void UpdateThrottledSignIn(SQLite::Database& db, const std::string& account, const std::string& address) {
   SQLite::Statement q(db, "UPDATE failed_sign_ins SET throttled = throttled + 1 WHERE account = ? AND address = ?");
-  q.bind(1, account);
-  q.bind(2, address);
+  SQLite::bind(q, account, address);
   q.exec();
 }
 
 void DeleteFailedSignIns(SQLite::Database& db, const std::string& account, const std::string& address) {
   SQLite::Statement q(db, "DELETE FROM failed_sign_ins WHERE account = ? AND address = ?");
-  q.bind(1, account);
-  q.bind(2, address);
+  SQLite::bind(q, account, address);
   q.exec();
 }
 
