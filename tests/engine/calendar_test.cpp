@@ -1,5 +1,5 @@
 // The business calendar: the shipped bank holidays, the rules for other years, working-day
-// counting (DESIGN.md's conventions), calendar months and Europe/London time.
+// counting (docs/deadlines.md's conventions), calendar months and Europe/London time.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>

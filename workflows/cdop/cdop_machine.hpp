@@ -66,7 +66,7 @@ struct CdopMachine_ : msm::front::state_machine_def<CdopMachine_>, machine::Refu
   using no_message_queue = int;
   CdopCase case_;
 
-  // Stages of the main line (DESIGN.md, "Child death review (CDOP)", steps 1-7).
+  // Stages of the main line (docs/child-death-reviews.md, steps 1-7).
   CR_STAGE(Notified);
   CR_STAGE(RapidResponse);
   CR_STAGE(AgencyReportsRequested);
@@ -120,7 +120,7 @@ struct CdopMachine_ : msm::front::state_machine_def<CdopMachine_>, machine::Refu
     Row< Alongside,              PoliceInvestigationConcluded,  none,                   RecordPoliceConclusion,          PoliceInvestigationIsOngoing     >,
     // "At any point the case can be referred for an SCR; that opens a linked SCR in Referred"
     Row< Alongside,              ReferredForScr,                none,                   RecordScrReferral,               ScrReferralCanBeMade             >,
-    // Timers are events (STYLE.md rule 4): an agency form's reminders and escalations ("like an IMR")
+    // Timers are events: an agency form's reminders and escalations ("like an IMR")
     Row< Alongside,              DeadlineReminderDue,           none,                   CountReminder,                   none                             >,
     Row< Alongside,              DeadlineEscalated,             none,                   RecordEscalation,                none                             >
   > {};

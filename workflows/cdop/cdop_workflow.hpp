@@ -1,4 +1,4 @@
-// A child death review as a Boost.MSM state machine (DESIGN.md, "Child death review (CDOP)").
+// A child death review as a Boost.MSM state machine (docs/child-death-reviews.md).
 //
 // Stages (stable names, persisted): Notified, RapidResponse (unexpected deaths only),
 // AgencyReportsRequested, AwaitingInvestigations, LocalCaseDiscussion, PanelReview, Closed.

@@ -40,7 +40,7 @@ std::vector<std::string_view> StateNames() {
 }
 
 // Where a machine's guards and handlers leave word of a refusal. Every front end derives
-// from it and overrides no_transition / exception_caught to write here (STYLE.md rule 3).
+// from it and overrides no_transition / exception_caught to write here (a refusal that names the review, the stage and the event).
 struct RefusalSlots {
   std::string why_not_;  // a guard said no, and why
   std::string failure_;  // an action threw: a programming error, reported, never swallowed

@@ -17,7 +17,7 @@ namespace casereview::scr {
 using Json = nlohmann::json;
 
 // Flags: which stages take the events that run alongside the main line.
-struct BeforeSignOff {};  // extensions, proceedings, early learning (DESIGN.md)
+struct BeforeSignOff {};  // extensions, proceedings, early learning
 struct FinalStage {};     // nothing more happens
 
 struct StageFlags {

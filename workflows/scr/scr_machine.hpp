@@ -184,7 +184,7 @@ struct ScrMachine_ : msm::front::state_machine_def<ScrMachine_>, machine::Refusa
     Row< Alongside,               ParallelProceedingConcluded,  none,                    UpdateProceeding,         ProceedingIsOngoing      >,
     Row< Alongside,               SingleAgencyLearningActioned, none,                    RecordEarlyLearning,      IsBeforeSignOff          >,
     Row< Alongside,               MediaStrategyAgreed,          none,                    RecordMediaStrategy,      IsNotFinal               >,
-    // A criminal trial or inquest pauses the completion clock; the original date stays visible (DESIGN.md)
+    // A criminal trial or inquest pauses the completion clock; the original date stays visible
     Row< Alongside,               SuspensionStarted,            none,                    SuspendClock,             ClockCanBeSuspended      >,
     Row< Alongside,               SuspensionEnded,              none,                    ResumeClock,              ClockIsSuspended         >,
     // Reporting to the national panel (Working Together 2018): recorded in any stage, timed by the profile
@@ -192,7 +192,7 @@ struct ScrMachine_ : msm::front::state_machine_def<ScrMachine_>, machine::Refusa
     Row< Alongside,               RapidReviewCompleted,         none,                    RecordNationalPanelStep,  none                     >,
     Row< Alongside,               PublicationPlanned,           none,                    RecordNationalPanelStep,  none                     >,
     Row< Alongside,               FinalReportSentToNationalPanel, none,                  RecordNationalPanelStep,  none                     >,
-    // Timers are events (STYLE.md rule 4): a deadline's reminders and escalations, in any stage
+    // Timers are events: a deadline's reminders and escalations, in any stage
     Row< Alongside,               DeadlineReminderDue,          none,                    CountReminder,            none                     >,
     Row< Alongside,               DeadlineEscalated,            none,                    RecordEscalation,         none                     >
   > {};

@@ -1,4 +1,4 @@
-// A Serious Case Review as a Boost.MSM state machine (DESIGN.md, "Serious Case Review").
+// A Serious Case Review as a Boost.MSM state machine (docs/glossary.md; the Terms of Reference are quoted row by row in scr_machine.hpp).
 //
 // Stages (stable names, persisted): Referred, UnderPanelConsideration,
 // AwaitingChairDecision, NotToProceed, Commissioning, ImrsInProgress, OverviewDrafting,
