@@ -149,6 +149,12 @@ Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event,
       if (Text(report, "agency") == agency && (WritesReport(p, report) || ManagesReport(p, report))) return Status::Ok();
     return Forbidden(event, "the author (or senior manager) of that agency's report");
   }
+  // The independent overview writer submits the overview report they were appointed to write
+  // (Appendix 2 of the seed handbook: the panel commissions the overview report from the writer).
+  if (event == "OverviewReportSubmitted") {
+    if (!p.id.empty() && Text(projection, "overview_writer") == p.id) return Status::Ok();
+    return Forbidden(event, "the review's overview writer, the business officer or the panel chair");
+  }
   if (event == "ImrSignedOff") {
     for (const auto& report : Reports(projection))
       if (Text(report, "agency") == agency && ManagesReport(p, report)) return Status::Ok();
@@ -181,6 +187,18 @@ nlohmann::json TasksOf(const Person& p, const std::vector<ReviewRecord>& reviews
                        {"as", WritesReport(p, report) ? "author" : "senior-manager"},
                        {"stage", stage},
                        {"due", Text(report, "due")}});
+    }
+    if (scr && !p.id.empty() && Text(projection, "overview_writer") == p.id) {
+      std::string due;
+      for (const auto& d : projection.value("deadlines", nlohmann::json::array()))
+        if (Text(d, "key") == "scr-completion") due = Text(d, "due_date");
+      tasks.push_back({{"review", r.ref},
+                       {"kind", r.kind},
+                       {"task", "overview"},
+                       {"agency", ""},
+                       {"as", "overview-writer"},
+                       {"stage", r.stage},
+                       {"due", due}});
     }
     for (const auto& a : projection.value("actions", nlohmann::json::array())) {
       if (Text(a, "lead_officer") != p.id) continue;

@@ -184,7 +184,7 @@ struct NavItem {
 
 bool DoesTasks(const Person& p) {
   return p.HasRole("imr-author") || p.HasRole("report-author") || p.HasRole("senior-manager") ||
-         p.HasRole("lead-officer");
+         p.HasRole("lead-officer") || p.HasRole("overview-writer");
 }
 
 std::vector<NavItem> NavFor(const Person& p) {
@@ -689,6 +689,10 @@ json TaskView(const Ctx& c, const json& t) {
     v["task_text"] = "Agency reporting form (" + agency + ")";
     if (as == "author" && stage != "submitted")
       one_click("AgencyReportSubmitted", "Submit the reporting form", json::array({{{"name", "agency"}, {"value", agency}}}));
+  } else if (task == "overview") {
+    v["task_text"] = "Overview report and executive summary";
+    if (stage == "OverviewDrafting")
+      links.push_back({{"href", record + "OverviewReportSubmitted"}, {"text", "Record that the overview report is submitted"}});
   } else if (task == "action") {
     v["task_text"] = "Action " + action + " (" + agency + ")";
     if (!IsActionDone(stage)) {

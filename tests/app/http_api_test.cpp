@@ -398,6 +398,43 @@ SCENARIO("An author sees only their own IMR, submits it, and cannot touch anothe
   CHECK(again.body["tasks"][0]["stage"] != tasks.body["tasks"][0]["stage"]);
 }
 
+SCENARIO("The appointed overview writer sees the overview as a task and submits it; nobody else but the panel does",
+         "[http][api][author]") {
+  ApiFixture api;
+  const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
+  std::size_t i = kStepsBeforeServing;
+  for (;; ++i) {
+    const ScenarioStep& step = api.Step(i);
+    if (step.event == "OverviewReportSubmitted") break;
+    if (step.is_tick || step.expect_refused) continue;
+    api.clock().Set(step.at);
+    Reply r = api.As(step.by == "p-board-chair" ? "p-board-chair" : "p-panel-chair", "POST", events, EventBody(step));
+    INFO("step " << i << " " << step.event << ": " << r.body.dump());
+    REQUIRE(r.status == 201);
+  }
+  REQUIRE(api.Open()->GetReview(api.ref())->stage == "OverviewDrafting");
+  Reply tasks = api.As("p-writer", "GET", "/api/v1/tasks");
+  REQUIRE(tasks.status == 200);
+  REQUIRE(tasks.body["tasks"].size() == 1);
+  CHECK(tasks.body["tasks"][0]["task"] == "overview");
+  CHECK(tasks.body["tasks"][0]["as"] == "overview-writer");
+  CHECK(tasks.body["tasks"][0]["stage"] == "OverviewDrafting");
+  CHECK(tasks.body["tasks"][0]["due"].get<std::string>().size() == 10);
+
+  const ScenarioStep& submit = api.Step(i);
+  api.clock().Set(submit.at);
+  auto last = api.Open()->GetReview(api.ref())->last_seq;
+  Reply author = api.As("p-csc-author", "POST", events, EventBody(submit));
+  CHECK(author.status == 403);
+  CHECK(api.Open()->GetReview(api.ref())->last_seq == last);
+  Reply writer = api.As("p-writer", "POST", events, EventBody(submit));
+  INFO(writer.body.dump());
+  CHECK(writer.status == 201);
+  CHECK(api.Open()->GetReview(api.ref())->stage == "PanelQualityAssurance");
+  Reply after = api.As("p-writer", "GET", "/api/v1/tasks");
+  CHECK(after.body["tasks"][0]["stage"] == "PanelQualityAssurance");
+}
+
 SCENARIO("An administrator reads and verifies their own board's audit log only", "[http][api][audit][boards]") {
   ApiFixture api;
   // A second board on the same database, with its own administrator.

@@ -64,7 +64,7 @@ inline constexpr std::size_t kStepsBeforeServing = 5;  // the panel has met twic
 inline const std::vector<std::string>& PeopleWithTokens() {
   static const std::vector<std::string> people = {"p-board-chair",     "p-panel-chair", "p-spoc",
                                                   "p-police-lead",     "p-csc-author",  "p-hospital-author",
-                                                  "p-csc-sm",          "p-board-member", "p-admin"};
+                                                  "p-csc-sm",          "p-board-member", "p-admin", "p-writer"};
   return people;
 }
 
