@@ -70,6 +70,17 @@ Status Context::Audit(std::string_view board_id, std::string_view action, std::s
   return access.Audit({Operator(), std::string(board_id)}, action, target, outcome);
 }
 
+CommandTrail Context::TrailFor(std::string_view board_id, std::string_view action) const {
+  CommandTrail trail;
+  trail.audit = AuditEntry{};
+  trail.audit->at = clock.Now();
+  trail.audit->board_id = std::string(board_id);
+  trail.audit->actor = Operator();
+  trail.audit->action = std::string(action);
+  trail.audit->outcome = "ok";
+  return trail;
+}
+
 Result<Person> Context::Acting(const std::string& by) {
   auto boards = store->ListBoards();
   if (!boards.ok()) return boards.status();

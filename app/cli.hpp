@@ -37,6 +37,9 @@ struct Context {
   // Appends an audit entry as Operator(), in the log of `board_id` (the board of the review or
   // person it is about; empty when it is about several). REQUIRES: Open.
   Status Audit(std::string_view board_id, std::string_view action, std::string_view target, std::string_view outcome);
+  // The "ok" audit entry of a command that changes a review, as Operator(), written with the
+  // change in its transaction (engine.hpp, CommandTrail): the review's reference is its target.
+  CommandTrail TrailFor(std::string_view board_id, std::string_view action) const;
   // The person `--by` names, who must be on the board and not removed, and may record `event`
   // on `review` by the same rules as the API (engine/permissions.hpp). REQUIRES: Open.
   Status MayRecordAs(const std::string& by, const ReviewRecord& review, std::string_view event,

@@ -174,9 +174,10 @@ int OpenAudited(Context& ctx, const std::string& by, const std::string& board_id
                 std::string_view kind, const nlohmann::json& fields) {
   auto board = ctx.MayOpenAs(by, board_id, kind);
   if (!board.ok()) return FailAudited(ctx, board_id, action, board_id, board.status());
-  auto r = kind == "cdop" ? ctx.engine->NotifyChildDeath(*board, fields, by) : ctx.engine->ReferCase(*board, fields, by);
+  CommandTrail trail = ctx.TrailFor(*board, action);  // the entry is written with the new review
+  auto r = kind == "cdop" ? ctx.engine->NotifyChildDeath(*board, fields, by, trail)
+                          : ctx.engine->ReferCase(*board, fields, by, trail);
   if (!r.ok()) return FailAudited(ctx, *board, action, *board, r.status());
-  if (Status s = ctx.Audit(*board, action, *r, "ok"); !s.ok()) return Fail(s);
   std::cout << *r << "\n";
   return 0;
 }
@@ -228,9 +229,9 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
       exit_code = FailAudited(ctx, review->board_id, "review.record", ref, may);
       return;
     }
-    auto r = ctx.engine->Record(ref, event, *fields, by);
+    // The entry is written with the event, in its transaction.
+    auto r = ctx.engine->Record(ref, event, *fields, by, ctx.TrailFor(review->board_id, "review.record"));
     if (!r.ok()) { exit_code = FailAudited(ctx, review->board_id, "review.record", ref, r.status()); return; }
-    if (Status s = ctx.Audit(review->board_id, "review.record", ref, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << r->ref << " event " << r->last_seq << " " << event << " recorded; stage " << r->stage << "\n";
   });
 

@@ -85,6 +85,13 @@ class RecordingStore final : public Store {
   Result<AuditEntry> AppendAudit(const AuditEntry& e) override { return s_.AppendAudit(e); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override { return s_.ListAudit(f); }
   Result<AuditSeal> ReadAuditSeal() override { return s_.ReadAuditSeal(); }
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
+                                                            Instant since) override {
+    return s_.FindIdempotency(actor, key, since);
+  }
+  Status PutIdempotency(const IdempotencyRecord& r, Instant forget_before) override {
+    return s_.PutIdempotency(r, forget_before);
+  }
 
  private:
   Store& s_;

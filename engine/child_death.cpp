@@ -28,7 +28,8 @@ Json ScrReferralFrom(const std::string& cdop_ref, const Json& notification, cons
   return scr;
 }
 
-Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Json& fields, std::string_view actor) {
+Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Json& fields, std::string_view actor,
+                                             const CommandTrail& trail) {
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
   auto dir = BoardDirectory::Load(store_, board->id);
@@ -45,11 +46,12 @@ Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Js
       return Status::InvalidArgument("notification: this death was already notified as " + **found +
                                      " (the same NHS number); record on that review instead");
   }
-  return OpenReview(CdopWorkflow::kKind, *board, *dir, *resolved, actor, nullptr);
+  return OpenReview(CdopWorkflow::kKind, *board, *dir, *resolved, actor, nullptr, &trail);
 }
 
 Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, const BoardDirectory& dir,
-                                                   const Json& resolved, std::string_view actor) {
+                                                   const Json& resolved, std::string_view actor,
+                                                   const CommandTrail& trail) {
   auto board = FindBoard(record.board_id);
   if (!board.ok()) return board.status();
   auto calendar = Calendar();
@@ -69,9 +71,11 @@ Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, c
     fields["scr_ref"] = scr_ref;
     Instant now = clock_.Now();
     CR_RETURN_IF_ERROR(ApplyToReview(*state, kReferredForScr, fields, now));
-    return ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr, dir);
+    auto change = ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr, dir);
+    if (change.ok()) trail.AttachTo(*change);  // the command was on the child death review
+    return change;
   };
-  auto opened = OpenReview(ScrWorkflow::kKind, *board, dir, *scr, actor, referral);
+  auto opened = OpenReview(ScrWorkflow::kKind, *board, dir, *scr, actor, referral, nullptr);
   if (!opened.ok()) return opened.status();
   return GetReview(record.ref);
 }

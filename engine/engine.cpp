@@ -122,8 +122,22 @@ Status Engine::ImportBoardData(const BoardData& d) {
   return store_.ImportBoardData(merged);
 }
 
+void CommandTrail::AttachTo(ReviewChange& change) const {
+  if (audit) {
+    change.audit.push_back(*audit);
+    change.audit.back().target = change.review.ref;
+  }
+  if (idempotency) {
+    change.idempotency = *idempotency;
+    change.idempotency->board_id = change.review.board_id;
+    change.idempotency->ref = change.review.ref;
+    change.idempotency->seq = change.review.last_seq;
+    change.idempotency->stage = change.review.stage;
+  }
+}
+
 Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann::json& fields,
-                                      std::string_view actor) {
+                                      std::string_view actor, const CommandTrail& trail) {
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
   auto dir = BoardDirectory::Load(store_, board->id);
@@ -131,12 +145,12 @@ Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann:
   CR_RETURN_IF_ERROR(CheckActor(*dir, board->id, actor));
   auto resolved = CheckAndResolve(*dir, ScrWorkflow::kKind, kCaseReferred, fields);
   if (!resolved.ok()) return Prefixed("referral: ", resolved.status());
-  return OpenReview(ScrWorkflow::kKind, *board, *dir, *resolved, actor, nullptr);
+  return OpenReview(ScrWorkflow::kKind, *board, *dir, *resolved, actor, nullptr, &trail);
 }
 
 Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board, const BoardDirectory& dir,
                                        const nlohmann::json& resolved, std::string_view actor,
-                                       const LinkedChange& linked) {
+                                       const LinkedChange& linked, const CommandTrail* trail) {
   auto profile = BuiltInProfile(board.policy_profile);
   if (!profile.ok()) return profile.status();
   ReviewRules rules{{board.policy_profile, board.quorum}, std::move(*profile)};
@@ -162,6 +176,7 @@ Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board
     change.expected_last_seq = 0;
     change.timers = PlanTimers(ref, state->deadlines, **calendar);
     change.notices = NoticesFor(*state, board.id, opening, resolved, 1, now, dir);
+    if (trail) trail->AttachTo(change);
     if (linked) {
       auto other = linked(ref);
       if (!other.ok()) return other.status();
@@ -175,17 +190,18 @@ Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board
 }
 
 Result<ReviewRecord> Engine::Record(std::string_view ref, std::string_view event,
-                                    const nlohmann::json& fields, std::string_view actor) {
+                                    const nlohmann::json& fields, std::string_view actor, const CommandTrail& trail) {
   // Another process may commit to the review between our read and our commit; the store
   // then refuses ours (Conflict) and nothing was written: read again and re-check.
   for (int attempt = 1;; ++attempt) {
-    auto r = RecordOnce(ref, event, fields, actor);
+    auto r = RecordOnce(ref, event, fields, actor, trail);
     if (r.ok() || r.status().code() != Status::Code::kConflict || attempt == 5) return r;
   }
 }
 
 Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view event,
-                                        const nlohmann::json& fields, std::string_view actor) {
+                                        const nlohmann::json& fields, std::string_view actor,
+                                        const CommandTrail& trail) {
   auto record = GetReview(ref);
   if (!record.ok()) return record.status();
   std::string about = About(*record);
@@ -208,7 +224,7 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
   auto resolved = CheckAndResolve(*dir, record->kind, event, input);
   if (!resolved.ok()) return Prefixed(about, resolved.status());
   if (record->kind == CdopWorkflow::kKind && event == kReferredForScr)
-    return ReferChildDeathForScr(*record, *dir, *resolved, actor);
+    return ReferChildDeathForScr(*record, *dir, *resolved, actor, trail);
   auto state = Rebuild(*record);
   if (!state.ok()) return state.status();
   Instant now = clock_.Now();
@@ -221,7 +237,7 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
   // refusal (it was taken out of the cache), so nothing a refused event touched is kept.
   Status s = ApplyToReview(*state, event, *resolved, now);
   if (!s.ok()) return s;
-  return CommitAccepted(*record, std::move(*state), event, *resolved, actor, now, nullptr, *dir);
+  return CommitAccepted(*record, std::move(*state), event, *resolved, actor, now, nullptr, *dir, trail);
 }
 
 Result<ReviewState> Engine::Rebuild(const ReviewRecord& stored) {
@@ -251,9 +267,10 @@ Result<ReviewChange> Engine::ChangeFor(const ReviewRecord& record, const ReviewS
 // review on since `record` was read, this is a Conflict, nothing is written and nothing kept.
 Result<ReviewRecord> Engine::CommitAccepted(const ReviewRecord& record, ReviewState&& state, std::string_view event,
                                             const nlohmann::json& fields, std::string_view actor, Instant now,
-                                            const Timer* firing, const BoardDirectory& dir) {
+                                            const Timer* firing, const BoardDirectory& dir, const CommandTrail& trail) {
   auto change = ChangeFor(record, state, event, fields, actor, now, firing, dir);
   if (!change.ok()) return change.status();
+  trail.AttachTo(*change);
   CR_RETURN_IF_ERROR(store_.Commit(*change));
   // Kept only on the calendar it was built on: one replaced meanwhile is not the one in force.
   if (calendar_.get() == state.deadlines.calendar()) reviews_->Keep(change->review, calendar_, std::move(state));
@@ -273,7 +290,8 @@ Status Engine::FireTimer(const Timer& timer) {
   if (!s.ok()) return Status::Corruption("timer " + timer.id + " was refused by its review: " + s.message());
   auto dir = BoardDirectory::Load(store_, record->board_id);
   if (!dir.ok()) return dir.status();
-  return CommitAccepted(*record, std::move(*state), timer.event, fields, kSchedulerActor, now, &timer, *dir).status();
+  return CommitAccepted(*record, std::move(*state), timer.event, fields, kSchedulerActor, now, &timer, *dir, {})
+      .status();
 }
 
 Result<ReviewRecord> Engine::GetReview(std::string_view ref) {

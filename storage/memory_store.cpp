@@ -157,26 +157,7 @@ class MemoryStore final : public Store {
     return std::optional<std::string>();
   }
 
-  Status Commit(const ReviewChange& c) override {
-    assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
-    CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));
-    const std::string& ref = c.review.ref;
-    auto it = reviews_.find(ref);
-    std::int64_t found = it == reviews_.end() ? 0 : it->second.last_seq;
-    if (c.events.empty() && found == 0) return NoReviewToReproject(ref);
-    if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
-    if (!tables_.boards.count(c.review.board_id))
-      return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
-    CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainstStored(c));
-    // Every check is done: from here nothing can refuse, so the change is all or nothing.
-    reviews_[ref] = c.review;
-    auto& log = events_[ref];
-    log.insert(log.end(), c.events.begin(), c.events.end());
-    if (c.firing) timers_[c.firing->id].status = TimerStatus::kFired;  // before reconciling, as SQLite
-    if (c.timers) ReconcileTimers(ref, *c.timers);
-    for (const Notice& n : c.notices) notices_[n.id] = n;
-    return Status::Ok();
-  }
+  Status Commit(const ReviewChange& c) override { return CommitAll(std::span<const ReviewChange>(&c, 1)); }
 
   Status CommitAll(std::span<const ReviewChange> changes) override {
     // All or none: on a refusal, everything goes back as it was.
@@ -184,15 +165,42 @@ class MemoryStore final : public Store {
     auto events = events_;
     auto timers = timers_;
     auto notices = notices_;
-    for (const ReviewChange& c : changes) {
-      Status s = Commit(c);
-      if (s.ok()) continue;
+    auto idempotency = idempotency_;
+    const std::size_t audit_before = audit_.size();
+    auto undo = [&](Status s) {
       reviews_ = std::move(reviews);
       events_ = std::move(events);
       timers_ = std::move(timers);
       notices_ = std::move(notices);
+      idempotency_ = std::move(idempotency);
+      audit_.resize(audit_before);
       return s;
+    };
+    for (const ReviewChange& c : changes) {
+      Status s = WriteChange(c);
+      if (!s.ok()) return undo(s);
     }
+    // Last, as SqliteStore appends them inside the same transaction as the changes.
+    for (const ReviewChange& c : changes)
+      for (AuditEntry e : c.audit) {
+        if (e.target.empty()) e.target = c.review.ref;
+        auto written = AppendAudit(e);
+        if (!written.ok()) return undo(written.status());
+      }
+    return Status::Ok();
+  }
+
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
+                                                            Instant since) override {
+    auto it = idempotency_.find({std::string(actor), std::string(key)});
+    if (it == idempotency_.end() || it->second.at < since) return std::optional<IdempotencyRecord>();
+    return std::optional<IdempotencyRecord>(it->second);
+  }
+  Status PutIdempotency(const IdempotencyRecord& r, Instant forget_before) override {
+    CR_RETURN_IF_ERROR(CheckIdempotencyRecord(r));
+    std::erase_if(idempotency_, [&](const auto& kv) { return kv.second.at < forget_before; });
+    if (idempotency_.count({r.actor, r.key})) return IdempotencyKeyTaken(r.key);
+    idempotency_[{r.actor, r.key}] = r;
     return Status::Ok();
   }
 
@@ -457,6 +465,37 @@ class MemoryStore final : public Store {
   }
 
  private:
+  // One change of CommitAll, but its audit entries: every check before the first write.
+  Status WriteChange(const ReviewChange& c) {
+    assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
+    CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));
+    const std::string& ref = c.review.ref;
+    auto it = reviews_.find(ref);
+    std::int64_t found = it == reviews_.end() ? 0 : it->second.last_seq;
+    if (c.events.empty() && found == 0) return NoReviewToReproject(ref);
+    if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
+    if (c.idempotency) {
+      CR_RETURN_IF_ERROR(CheckIdempotencyRecord(*c.idempotency));
+      if (idempotency_.count({c.idempotency->actor, c.idempotency->key})) return IdempotencyKeyTaken(c.idempotency->key);
+    }
+    if (!tables_.boards.count(c.review.board_id))
+      return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
+    CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainstStored(c));
+    for (const AuditEntry& e : c.audit) CR_RETURN_IF_ERROR(CheckNewAuditEntry(e));
+    // Every check is done: from here nothing can refuse, so the change is all or nothing.
+    reviews_[ref] = c.review;
+    auto& log = events_[ref];
+    log.insert(log.end(), c.events.begin(), c.events.end());
+    if (c.firing) timers_[c.firing->id].status = TimerStatus::kFired;  // before reconciling, as SQLite
+    if (c.timers) ReconcileTimers(ref, *c.timers);
+    for (const Notice& n : c.notices) notices_[n.id] = n;
+    if (c.idempotency) {
+      std::erase_if(idempotency_, [&](const auto& kv) { return kv.second.at < c.idempotency->at - kIdempotencyKept; });
+      idempotency_[{c.idempotency->actor, c.idempotency->key}] = *c.idempotency;
+    }
+    return Status::Ok();
+  }
+
   // The checks SqliteStore makes in CheckTimersAndNoticesAgainst, in the same order.
   Status CheckTimersAndNoticesAgainstStored(const ReviewChange& c) const {
     if (c.firing) {
@@ -519,6 +558,7 @@ class MemoryStore final : public Store {
   };
   std::map<std::pair<std::string, std::string>, FailedSignInRow> failed_sign_ins_;  // by (account, address)
   std::vector<AuditEntry> audit_;
+  std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;  // by (actor, key)
   storage::AuditSealKeeper seal_;  // the key and witness, in memory
 };
 

@@ -268,4 +268,31 @@ std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f) 
   return rows;
 }
 
+std::optional<IdempotencyRecord> SelectIdempotency(SQLite::Database& db, const std::string& actor,
+                                                   const std::string& key, Instant since) {
+  SQLite::Statement q(db,
+                      "SELECT actor, key, request, board_id, ref, seq, stage, at FROM idempotency_keys"
+                      " WHERE actor = ? AND key = ? AND at >= ?");
+  SQLite::bind(q, actor, key, SecondsOf(since));
+  if (!q.executeStep()) return std::nullopt;
+  return IdempotencyRecord{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                           q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getInt64(),
+                           q.getColumn(6).getString(), InstantAt(q.getColumn(7).getInt64())};
+}
+
+Status InsertIdempotency(SQLite::Database& db, const IdempotencyRecord& r, Instant forget_before) {
+  SQLite::Statement sweep(db, "DELETE FROM idempotency_keys WHERE at < ?");
+  SQLite::bind(sweep, SecondsOf(forget_before));
+  sweep.exec();
+  SQLite::Statement taken(db, "SELECT 1 FROM idempotency_keys WHERE actor = ? AND key = ?");
+  SQLite::bind(taken, r.actor, r.key);
+  if (taken.executeStep()) return IdempotencyKeyTaken(r.key);
+  SQLite::Statement q(db,
+                      "INSERT INTO idempotency_keys (actor, key, request, board_id, ref, seq, stage, at)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  SQLite::bind(q, r.actor, r.key, r.request, r.board_id, r.ref, r.seq, r.stage, SecondsOf(r.at));
+  q.exec();
+  return Status::Ok();
+}
+
 }  // namespace casereview::storage

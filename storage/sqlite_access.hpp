@@ -12,6 +12,7 @@
 
 #include "casereview/access.hpp"
 #include "casereview/status.hpp"
+#include "casereview/store.hpp"
 
 namespace SQLite {
 class Database;
@@ -54,5 +55,12 @@ std::int64_t DeleteSessionsExpiredBy(SQLite::Database& db, Instant now);
 Result<AuditEntry> InsertAuditEntry(SQLite::Database& db, const AuditEntry& e, AuditSealKeeper& seal,
                                     AuditKey& key_used);
 std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f);
+
+// Store::FindIdempotency; the record under (actor, key) kept at or after `since`.
+std::optional<IdempotencyRecord> SelectIdempotency(SQLite::Database& db, const std::string& actor,
+                                                   const std::string& key, Instant since);
+// Deletes the records kept before `forget_before`, then keeps `r`: Conflict (nothing kept) if
+// its actor already has a record under its key.
+Status InsertIdempotency(SQLite::Database& db, const IdempotencyRecord& r, Instant forget_before);
 
 }  // namespace casereview::storage

@@ -434,6 +434,15 @@ Status TokenTaken(const std::string& id) {
 }
 Status NoSuchToken(const std::string& id) { return Status::NotFound("no token " + id); }
 
+Status IdempotencyKeyTaken(const std::string& key) {
+  return Status::Conflict("the request with Idempotency-Key " + key + " was done before; nothing was done again");
+}
+Status CheckIdempotencyRecord(const IdempotencyRecord& r) {
+  if (r.actor.empty() || r.key.empty() || r.request.empty())
+    return Status::InvalidArgument("an idempotency record needs its sender, its key and the request's digest");
+  return Status::Ok();
+}
+
 bool Matches(const AuditFilter& f, const AuditEntry& e) {
   return (!f.board || e.board_id == *f.board) && (!f.actor || e.actor == *f.actor) && (!f.target || e.target == *f.target) &&
          (!f.since || e.at >= *f.since) && (!f.until || e.at < *f.until);

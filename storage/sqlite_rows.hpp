@@ -166,6 +166,10 @@ Status CheckNewAuditEntry(const AuditEntry& e);
 // RevokeApiToken returns for an unknown id.
 Status TokenTaken(const std::string& id);
 Status NoSuchToken(const std::string& id);
+// The Conflict a change or PutIdempotency returns when its actor already has a record under the
+// key: the request was done before. An empty key, actor or request digest: InvalidArgument.
+Status IdempotencyKeyTaken(const std::string& key);
+Status CheckIdempotencyRecord(const IdempotencyRecord& r);
 // Whether an audit entry passes the filter's board, actor, target and time bounds (not seq, limit).
 bool Matches(const AuditFilter& f, const AuditEntry& e);
 

@@ -262,6 +262,24 @@ const Migration kThrottlingAndRemoval{
         "ALTER TABLE people ADD COLUMN removed_at BIGINT NULL",
     }};
 
+// 10: the requests that created or recorded something, by their sender's Idempotency-Key
+// (store.hpp, IdempotencyRecord), each kept with its change so a retry is answered, not redone.
+const Migration kIdempotencyKeys{
+    10,
+    {
+        "CREATE TABLE idempotency_keys ("
+        " actor TEXT NOT NULL,"
+        " key TEXT NOT NULL,"
+        " request TEXT NOT NULL,"
+        " board_id TEXT NOT NULL,"
+        " ref TEXT NOT NULL,"
+        " seq BIGINT NOT NULL,"
+        " stage TEXT NOT NULL,"
+        " at BIGINT NOT NULL,"
+        " PRIMARY KEY (actor, key))",
+        "CREATE INDEX idempotency_keys_by_at ON idempotency_keys (at)",
+    }};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -298,7 +316,7 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess,
                                                kReviewSummaries, kNotifiedDeaths, kAuditByBoard,
-                                               kThrottlingAndRemoval};
+                                               kThrottlingAndRemoval, kIdempotencyKeys};
   return kAll;
 }
 

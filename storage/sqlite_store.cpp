@@ -211,6 +211,17 @@ class SqliteStore final : public Store {
   }
   Result<AuditSeal> ReadAuditSeal() override { return seal_->Read(); }
 
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
+                                                            Instant since) override {
+    std::string a(actor), k(key);
+    return Read<std::optional<IdempotencyRecord>>("look up a request's Idempotency-Key",
+                                                  [&] { return SelectIdempotency(db_, a, k, since); });
+  }
+  Status PutIdempotency(const IdempotencyRecord& r, Instant forget_before) override {
+    CR_RETURN_IF_ERROR(CheckIdempotencyRecord(r));
+    return Write("keep a request's Idempotency-Key", [&] { return InsertIdempotency(db_, r, forget_before); });
+  }
+
  private:
   // Runs `read` (which returns T) and translates a database error about `what`.
   template <class T, class F>
@@ -242,8 +253,23 @@ class SqliteStore final : public Store {
     }
   }
 
+  // The last audit entry a write appended, to move the witness to once it is committed.
+  struct AuditHead {
+    bool appended = false;
+    AuditKey key;
+    std::int64_t seq = 0;
+    std::string hash;
+  };
+  // The change's audit entries, after the last entry (InsertAuditEntry); the target of an
+  // entry that names none is the change's review.
+  Status AppendChangeAudit(const ReviewChange& c, AuditHead& head);
+  // After the commit: the witness may lag the log, never lead it.
+  Status AdvanceWitness(const AuditHead& head) {
+    return head.appended ? seal_->Advance(head.key, head.seq, head.hash) : Status::Ok();
+  }
+
   // The Write* helpers run inside Write(): they check references, then upsert one row.
-  Status WriteChange(const ReviewChange& c);
+  Status WriteChange(const ReviewChange& c, AuditHead& head);
   Status WriteBoard(const Board& b);
   Status WriteAgency(const Agency& a);
   Status WritePerson(const Person& p);
@@ -406,11 +432,16 @@ std::int64_t SqliteStore::StoredLastSeq(const std::string& ref) {
 
 // Inside Write(): under the write lock, so nobody can move the review or fire its timers
 // between check and write. Every check of `c` comes before its first write.
-Status SqliteStore::WriteChange(const ReviewChange& c) {
+Status SqliteStore::WriteChange(const ReviewChange& c, AuditHead& head) {
   const std::string& ref = c.review.ref;
   std::int64_t found = StoredLastSeq(ref);
   if (c.events.empty() && found == 0) return NoReviewToReproject(ref);
   if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
+  if (c.idempotency) {
+    CR_RETURN_IF_ERROR(CheckIdempotencyRecord(*c.idempotency));
+    if (SelectIdempotency(db_, c.idempotency->actor, c.idempotency->key, Instant{}))
+      return IdempotencyKeyTaken(c.idempotency->key);
+  }
   if (!Exists(kBoardExists, {c.review.board_id}))
     return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
   CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainst(db_, c));
@@ -428,6 +459,20 @@ Status SqliteStore::WriteChange(const ReviewChange& c) {
     insert.exec();
   }
   WriteTimersAndNotices(db_, c);
+  if (c.idempotency) CR_RETURN_IF_ERROR(InsertIdempotency(db_, *c.idempotency, c.idempotency->at - kIdempotencyKept));
+  return AppendChangeAudit(c, head);
+}
+
+Status SqliteStore::AppendChangeAudit(const ReviewChange& c, AuditHead& head) {
+  for (AuditEntry e : c.audit) {
+    if (e.target.empty()) e.target = c.review.ref;
+    CR_RETURN_IF_ERROR(CheckNewAuditEntry(e));
+    auto written = InsertAuditEntry(db_, e, *seal_, head.key);
+    if (!written.ok()) return written.status();
+    head.appended = true;
+    head.seq = written->seq;
+    head.hash = written->hash;
+  }
   return Status::Ok();
 }
 
@@ -437,7 +482,9 @@ Status SqliteStore::Commit(const ReviewChange& c) {
   CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));  // needs no lock: it reads nothing stored
   std::string what = c.events.empty() ? "re-project review " + ref
                                       : "record " + std::to_string(c.events.size()) + " event(s) on review " + ref;
-  return Write(what, [&] { return WriteChange(c); });
+  AuditHead head;
+  CR_RETURN_IF_ERROR(Write(what, [&] { return WriteChange(c, head); }));
+  return AdvanceWitness(head);
 }
 
 // A refusal of a later change rolls back the earlier ones with it (Write commits only Ok).
@@ -448,10 +495,12 @@ Status SqliteStore::CommitAll(std::span<const ReviewChange> changes) {
     CR_RETURN_IF_ERROR(CheckTimersAndNoticesOf(c));
     refs += (refs.empty() ? "" : " and ") + c.review.ref;
   }
-  return Write("record the linked changes to " + refs, [&] {
-    for (const ReviewChange& c : changes) CR_RETURN_IF_ERROR(WriteChange(c));
+  AuditHead head;
+  CR_RETURN_IF_ERROR(Write("record the linked changes to " + refs, [&] {
+    for (const ReviewChange& c : changes) CR_RETURN_IF_ERROR(WriteChange(c, head));
     return Status::Ok();
-  });
+  }));
+  return AdvanceWitness(head);
 }
 
 // ---------------------------------------------------------------------------------------

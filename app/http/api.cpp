@@ -1,5 +1,6 @@
 #include "api.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <sstream>
@@ -245,29 +246,96 @@ Response ReviewEvents(Call& c) {
   return Audited(c, "review.events", ref, Json(200, {{"ref", ref}, {"events", out}}));
 }
 
+// ---- Idempotency-Key: a retried request is answered with its first result, not done again ----
+
+// A key is what a client makes up for one request (a UUID, say): visible ASCII, 1 to 200 characters.
+Status CheckIdempotencyKey(const std::string& key) {
+  if (key.size() > 200 || std::any_of(key.begin(), key.end(), [](char ch) { return ch < '!' || ch > '~'; }))
+    return Status::InvalidArgument(
+        "the Idempotency-Key header must be 1 to 200 visible characters (letters, digits, punctuation), such as a UUID");
+  return Status::Ok();
+}
+
+// The record the request's change keeps (nullopt without a key): the request is known by a
+// digest of its method, address and body, so the key sent with another request is refused.
+std::optional<IdempotencyRecord> IdempotencyFor(Call& c) {
+  if (c.req.idempotency_key.empty()) return std::nullopt;
+  IdempotencyRecord r;
+  r.actor = c.person().id;
+  r.key = c.req.idempotency_key;
+  r.request = SecretHash(c.req.method + "\n" + c.req.path + "\n" + c.req.body);
+  r.board_id = c.person().board_id;
+  r.at = c.clock.Now();
+  return r;
+}
+
+// The answer to a request whose key was used before: the first result again (audited as a
+// replay), or 422 when the key came with another request. nullopt: the key is new (or none).
+using Replay = std::function<Response(const IdempotencyRecord&)>;
+std::optional<Response> Replayed(Call& c, std::string_view action, const Replay& replay) {
+  auto mine = IdempotencyFor(c);
+  if (!mine) return std::nullopt;
+  auto found = c.store.FindIdempotency(mine->actor, mine->key, mine->at - kIdempotencyKept);
+  if (!found.ok()) return Error(found.status());
+  if (!*found) return std::nullopt;
+  const IdempotencyRecord& first = **found;
+  if (first.request != mine->request)
+    return Audited(c, action, first.ref,
+                   Error(422, "this Idempotency-Key was sent before with a different request; send a new key with a new request"));
+  Response r = replay(first);
+  r.headers.emplace_back("Idempotent-Replayed", "true");
+  return Audited(c, action, first.ref, std::move(r), "replayed");
+}
+
+// A command's audit entry and idempotency record, written with its change: what it changed
+// is never kept without the entry that records it, nor done twice for one key.
+CommandTrail TrailFor(Call& c, std::string_view action) {
+  CommandTrail trail;
+  trail.audit = AuditEntry{};
+  trail.audit->at = c.clock.Now();
+  trail.audit->board_id = c.person().board_id;
+  trail.audit->actor = c.person().id;
+  trail.audit->action = std::string(action);
+  trail.audit->outcome = "ok";
+  trail.idempotency = IdempotencyFor(c);
+  return trail;
+}
+
+Response RecordedReply(const std::string& ref, const std::string& event, std::int64_t seq, const std::string& stage) {
+  return Json(201, {{"ref", ref}, {"event", event}, {"seq", seq}, {"stage", stage}});
+}
+
 Response RecordEvent(Call& c) {
   const std::string& ref = c.params[0];
   FoundReview found = FindReview(c, ref);
   if (!found.review.ok()) return NotGiven(c, "review.record", found);
   auto& r = found.review;
+  if (Status key = CheckIdempotencyKey(c.req.idempotency_key); !key.ok())
+    return Audited(c, "review.record", ref, Error(key));
   auto body = Body(c.req);
   if (!body.ok()) return Audited(c, "review.record", ref, Error(body.status()));
   std::string event = TextField(*body, "event");
   json fields = body->value("fields", json::object());
   if (event.empty() || !fields.is_object())
     return Audited(c, "review.record", ref, Error(400, "record an event with {\"event\": NAME, \"fields\": {...}}"));
+  const Replay replay = [&](const IdempotencyRecord& first) { return RecordedReply(first.ref, event, first.seq, first.stage); };
+  if (auto again = Replayed(c, "review.record", replay)) return std::move(*again);
   auto people = c.store.ListPeople(r->board_id);
   if (!people.ok()) return Error(people.status());
   if (Status may = MayRecord(c.person(), *r, event, fields, *people); !may.ok())
     return Audited(c, "review.record", ref, Error(may));
-  auto recorded = c.engine.Record(ref, event, fields, c.person().id);
-  if (!recorded.ok()) return Audited(c, "review.record", ref, Error(recorded.status()));
-  return Audited(c, "review.record", ref,
-                 Json(201, {{"ref", ref}, {"event", event}, {"seq", recorded->last_seq}, {"stage", recorded->stage}}));
+  auto recorded = c.engine.Record(ref, event, fields, c.person().id, TrailFor(c, "review.record"));
+  if (!recorded.ok()) {
+    // A retry racing the first request: the first's result, once it is kept.
+    if (auto again = Replayed(c, "review.record", replay)) return std::move(*again);
+    return Audited(c, "review.record", ref, Error(recorded.status()));
+  }
+  return RecordedReply(ref, event, recorded->last_seq, recorded->stage);  // audited with the change
 }
 
 Response OpenReview(Call& c, std::string_view kind) {
   const char* action = kind == "cdop" ? "death.notify" : "review.refer";
+  if (Status key = CheckIdempotencyKey(c.req.idempotency_key); !key.ok()) return Audited(c, action, "", Error(key));
   auto body = Body(c.req);
   if (!body.ok()) return Audited(c, action, "", Error(body.status()));
   std::string board = TextField(*body, "board");
@@ -275,10 +343,16 @@ Response OpenReview(Call& c, std::string_view kind) {
   json fields = body->value("fields", json::object());
   if (!fields.is_object()) return Audited(c, action, "", Error(400, "\"fields\" must be a JSON object"));
   if (Status may = MayOpen(c.person(), board, kind); !may.ok()) return Audited(c, action, board, Error(may));
-  auto ref = kind == "cdop" ? c.engine.NotifyChildDeath(board, fields, c.person().id)
-                            : c.engine.ReferCase(board, fields, c.person().id);
-  if (!ref.ok()) return Audited(c, action, board, Error(ref.status()));
-  return Audited(c, action, *ref, Json(201, {{"ref", *ref}}));
+  const Replay replay = [](const IdempotencyRecord& first) { return Json(201, {{"ref", first.ref}}); };
+  if (auto again = Replayed(c, action, replay)) return std::move(*again);
+  CommandTrail trail = TrailFor(c, action);
+  auto ref = kind == "cdop" ? c.engine.NotifyChildDeath(board, fields, c.person().id, trail)
+                            : c.engine.ReferCase(board, fields, c.person().id, trail);
+  if (!ref.ok()) {
+    if (auto again = Replayed(c, action, replay)) return std::move(*again);
+    return Audited(c, action, board, Error(ref.status()));
+  }
+  return Json(201, {{"ref", *ref}});  // audited with the change
 }
 
 Response Tasks(Call& c) {
@@ -542,14 +616,28 @@ Response RetryNotices(Call& c) {
 // A token acts as its person, so each person makes their own: nobody, an administrator
 // included, makes one that acts as somebody else.
 Response CreateToken(Call& c) {
+  if (Status key = CheckIdempotencyKey(c.req.idempotency_key); !key.ok()) return Error(key);
   auto body = Body(c.req);
   if (!body.ok()) return Error(body.status());
   const std::string& person = c.person().id;
   std::string label = TextField(*body, "label");
   if (std::string asked = TextField(*body, "person"); !asked.empty() && asked != person)
     return Forbid(c, "token.create", "a token acts as the person who makes it: each person makes their own");
+  // A token's secret is shown once and never kept: a retry is told which token it made.
+  const Replay replay = [&](const IdempotencyRecord& first) {
+    return Json(409, {{"error", "this request already made token " + first.ref +
+                                    "; its secret was shown only once: if it was lost, revoke that token and make another"},
+                      {"id", first.ref}});
+  };
+  if (auto again = Replayed(c, "token.create", replay)) return std::move(*again);
   auto token = c.access.CreateToken(person, label);
   if (!token.ok()) return Audited(c, "token.create", person, Error(token.status()));
+  if (auto kept = IdempotencyFor(c)) {
+    kept->ref = token->token.id;
+    // If the store cannot keep it, the token still stands and is answered; a retry would then
+    // make a second token, which its maker sees in their list and can revoke.
+    (void)c.store.PutIdempotency(*kept, kept->at - kIdempotencyKept);
+  }
   return Audited(c, "token.create", person,
                  Json(201, {{"id", token->token.id}, {"person", person}, {"label", label}, {"token", token->secret}}));
 }

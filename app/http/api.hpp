@@ -27,6 +27,7 @@ struct Request {
   std::string csrf_header;     // X-CSRF-Token
   std::string sign_in_cookie;  // the casereview_signin cookie's value: the sign-in form's own token
   std::string client_address;  // the peer's IP address, for sign-in throttling
+  std::string idempotency_key; // Idempotency-Key: a retry of a creating or recording POST is answered, not redone
 };
 
 struct Response {

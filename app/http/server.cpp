@@ -106,6 +106,7 @@ class Handler {
     const std::string auth(in[beast::http::field::authorization]);
     if (auth.rfind("Bearer ", 0) == 0) req.bearer_token = auth.substr(7);
     req.csrf_header = std::string(in["X-CSRF-Token"]);
+    req.idempotency_key = std::string(in["Idempotency-Key"]);
 
     auto slot = pool_.Acquire();
     if (!slot.ok()) return ErrorResponse(503, "the database cannot be opened: " + slot.status().message());

@@ -163,6 +163,10 @@ struct Ctx {
     if (!body.is_null()) r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
     r.session_cookie = req.session_cookie;
     if (method != "GET" && who && who->session) r.csrf_header = who->session->csrf_token;
+    // Each form is rendered with a key of its own (NewRequestKey): a form sent twice (a
+    // double click, a reload) is answered with what the first did, not done again.
+    if (method == "POST")
+      if (auto key = form.find("request_key"); key != form.end()) r.idempotency_key = key->second;
     return Handle(r, store, engine, clock, options);
   }
 };
@@ -548,6 +552,10 @@ struct RecordTarget {
   std::string back;
 };
 
+// A form's Idempotency-Key: new each time a form is rendered, so a form corrected after a
+// refusal is a new request, and the same form sent twice is one.
+std::string NewRequestKey() { return "form-" + NewSecret().substr(0, 32); }
+
 Response RecordForm(Ctx& c, const RecordTarget& t, const std::string& event_name, const Form& values, int status,
                     const std::string& error) {
   auto help = EventHelpFor(t.kind);
@@ -560,7 +568,8 @@ Response RecordForm(Ctx& c, const RecordTarget& t, const std::string& event_name
   json data = {{"ref_text", t.ref.empty() ? KindText(t.kind) : t.ref + " · " + KindText(t.kind)},
                {"action", t.action},
                {"back", t.back},
-               {"csrf_token", c.who->session ? c.who->session->csrf_token : ""}};
+               {"csrf_token", c.who->session ? c.who->session->csrf_token : ""},
+               {"request_key", NewRequestKey()}};
   if (!event) {
     data["choose"] = true;
     data["events"] = EventChoices(t.kind, "").second;
@@ -672,6 +681,7 @@ json TaskView(const Ctx& c, const json& t) {
   json links = json::array();
   auto one_click = [&](const char* event, const char* button, json hidden) {
     v["one_click"] = true;
+    v["request_key"] = NewRequestKey();
     v["event"] = event;
     v["button"] = button;
     v["hidden"] = std::move(hidden);

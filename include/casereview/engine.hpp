@@ -39,6 +39,17 @@ struct RecoveryReport {
   std::int64_t repaired = 0;  // of those, rebuilt from the log
 };
 
+// What a command's caller writes in the same transaction as the change the command makes
+// (ReviewChange::audit and ::idempotency): the audit entry that records the command, and the
+// request's idempotency record. AttachTo fills in what only the change knows: the review's
+// reference (the audit entry's target), its last event and its stage.
+struct CommandTrail {
+  std::optional<AuditEntry> audit;
+  std::optional<IdempotencyRecord> idempotency;
+
+  void AttachTo(ReviewChange& change) const;
+};
+
 class Engine {
  public:
   // Who records the events a timer fires.
@@ -66,20 +77,21 @@ class Engine {
   // ---- Reviews ----
   // Opens a Serious Case Review from a referral (the CaseReferred fields; people and
   // agencies by id). Returns the new review's reference, e.g. "SCR-2026-001".
+  // `trail` (here and below) is written with the change, in its transaction.
   Result<std::string> ReferCase(std::string_view board_id, const nlohmann::json& fields,
-                                std::string_view actor);
+                                std::string_view actor, const CommandTrail& trail = {});
   // Opens a child death review from a notification (the ChildDeathNotified fields). A
   // death notified before (the same NHS number on any review in the database, this board's
   // or a neighbouring one's) is refused, naming that review. Returns e.g. "CDR-2026-001".
   Result<std::string> NotifyChildDeath(std::string_view board_id, const nlohmann::json& fields,
-                                       std::string_view actor);
+                                       std::string_view actor, const CommandTrail& trail = {});
   // Records one event on a review. A refusal names the review, its stage and what is
   // missing, and nothing is written. ReferredForScr on a child death review also opens the
   // linked SCR (in Referred, its panel notified), in the same transaction. When another
   // process commits to the review first (the scheduler firing a timer on it, say), the event
   // is checked again against the review as it now is and committed then.
   Result<ReviewRecord> Record(std::string_view ref, std::string_view event,
-                              const nlohmann::json& fields, std::string_view actor);
+                              const nlohmann::json& fields, std::string_view actor, const CommandTrail& trail = {});
 
   // Fires one due timer as its event on its review, in one transaction with the timer's
   // firing and the notices it causes. Conflict when the timer was moved, cancelled or
@@ -111,18 +123,21 @@ class Engine {
 
  private:
   Result<ReviewRecord> RecordOnce(std::string_view ref, std::string_view event, const nlohmann::json& fields,
-                                  std::string_view actor);
+                                  std::string_view actor, const CommandTrail& trail);
   // A change to another review to write in the same transaction as a new review's opening,
   // given the new review's reference.
   using LinkedChange = std::function<Result<ReviewChange>(const std::string& new_ref)>;
   // Opens a review of `kind` from its opening event's (resolved) fields, numbered in the
-  // year ("SCR-2026-004"), with `linked` (may be empty) written with it.
+  // year ("SCR-2026-004"), with `linked` (may be empty) written with it, and `trail` (may be
+  // null) attached to the opening.
   Result<std::string> OpenReview(std::string_view kind, const Board& board, const BoardDirectory& dir,
-                                 const nlohmann::json& resolved, std::string_view actor, const LinkedChange& linked);
+                                 const nlohmann::json& resolved, std::string_view actor, const LinkedChange& linked,
+                                 const CommandTrail* trail);
   // The SCR a child death review is referred into, opened with the referral (engine/child_death.cpp).
   // `dir`: the board's directory, already read for the command.
   Result<ReviewRecord> ReferChildDeathForScr(const ReviewRecord& record, const BoardDirectory& dir,
-                                             const nlohmann::json& resolved, std::string_view actor);
+                                             const nlohmann::json& resolved, std::string_view actor,
+                                             const CommandTrail& trail);
   // The change one accepted event makes: appended, re-planned timers, notices.
   Result<ReviewChange> ChangeFor(const ReviewRecord& record, const ReviewState& state, std::string_view event,
                                  const nlohmann::json& fields, std::string_view actor, Instant now,
@@ -131,7 +146,7 @@ class Engine {
   // keeps the state for the review's next command. Returns the record written.
   Result<ReviewRecord> CommitAccepted(const ReviewRecord& record, ReviewState&& state, std::string_view event,
                                       const nlohmann::json& fields, std::string_view actor, Instant now,
-                                      const Timer* firing, const BoardDirectory& dir);
+                                      const Timer* firing, const BoardDirectory& dir, const CommandTrail& trail);
   // The review's machine and deadlines as `stored` (just read) says it stands: kept from this
   // Engine's last command on it when the review has not moved since, else replayed from its log.
   Result<ReviewState> Rebuild(const ReviewRecord& stored);

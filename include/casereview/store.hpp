@@ -10,6 +10,7 @@
 // will share one database between several engine processes).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -115,6 +116,25 @@ struct Notice {
 // A change with no events is a re-projection: the review's read model and timers rebuilt
 // (after the board's calendar changed, say) with its log untouched. It requires
 // review.last_seq == expected_last_seq == the stored last_seq, and may not fire a timer.
+// A request that created or recorded something, kept under the key its sender gave it (the
+// API's Idempotency-Key header): a retry of the same request finds it and is answered with the
+// first result instead of being done again. Kept with the change it made, in its transaction.
+struct IdempotencyRecord {
+  std::string actor;    // who sent it: a key is its sender's own
+  std::string key;      // as sent
+  std::string request;  // a digest of the request (method, path, body): the key with another request is refused
+  std::string board_id;
+  std::string ref;       // the review opened or recorded on; a token's id for a token
+  std::int64_t seq = 0;  // the review's last event after the change
+  std::string stage;     // the review's stage after the change
+  Instant at{};
+
+  bool operator==(const IdempotencyRecord&) const = default;
+};
+
+// How long a request's IdempotencyRecord answers a retry; older ones are forgotten.
+inline constexpr std::chrono::hours kIdempotencyKept{24};
+
 struct ReviewChange {
   // The record after the change. REQUIRES: review.last_seq == events.back().seq (or, with
   // no events, == expected_last_seq).
@@ -135,6 +155,13 @@ struct ReviewChange {
   // this due time; if it was moved, cancelled or fired meanwhile, Commit returns Conflict
   // and writes nothing (so a timer never fires stale or twice).
   std::optional<Timer> firing;
+  // The audit entries of the command that made the change, appended to the audit log (as
+  // AppendAudit does: seq, hashes and the witness set by the store) in the change's own
+  // transaction, so a change is never kept without the entry that records it.
+  std::vector<AuditEntry> audit;
+  // The request that made the change, kept with it. If a record with the same actor and key is
+  // already stored, Commit returns Conflict and writes nothing: the request was done before.
+  std::optional<IdempotencyRecord> idempotency;
 };
 
 struct NoticeFilter {
@@ -295,6 +322,14 @@ class Store {
   // The key and the witness as they are now, for VerifyAuditChain. The key is secret: callers
   // use it to verify and never show or store it.
   virtual Result<AuditSeal> ReadAuditSeal() = 0;
+
+  // ---- Idempotency keys (IdempotencyRecord) ----
+  // The record kept under (actor, key), if any younger than `since` (older ones are forgotten).
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
+                                                                    Instant since) = 0;
+  // Keeps a record for a request that changed no review (a token made, say). Conflict if the
+  // actor already has a record under the key. Records older than `forget_before` are deleted.
+  virtual Status PutIdempotency(const IdempotencyRecord& r, Instant forget_before) = 0;
 };
 
 // The audit log checked from its first entry: seq without gaps, each entry's prev_hash the

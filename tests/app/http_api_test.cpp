@@ -41,6 +41,11 @@ class ApiFixture : public testing::ServedReview {
   Reply As(const std::string& person, const std::string& method, const std::string& target, const json& body = nullptr) {
     return Call(method, target, Credentials{token(person), "", ""}, body.is_null() ? "" : body.dump());
   }
+  // The same, sent with an Idempotency-Key.
+  Reply AsWithKey(const std::string& person, const std::string& method, const std::string& target, const json& body,
+                  const std::string& key) {
+    return Call(method, target, Credentials{token(person), "", "", "", key}, body.dump());
+  }
 };
 
 json EventBody(const ScenarioStep& step) { return {{"event", step.event}, {"fields", step.fields}}; }
@@ -433,6 +438,72 @@ SCENARIO("The appointed overview writer sees the overview as a task and submits 
   CHECK(api.Open()->GetReview(api.ref())->stage == "PanelQualityAssurance");
   Reply after = api.As("p-writer", "GET", "/api/v1/tasks");
   CHECK(after.body["tasks"][0]["stage"] == "PanelQualityAssurance");
+}
+
+SCENARIO("A retried request with its Idempotency-Key is answered with the first result, not done again",
+         "[http][api][idempotency]") {
+  ApiFixture api;
+  const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
+  auto count = [&](const std::string& action, const std::string& outcome) {
+    AuditFilter f;
+    f.actor = "p-panel-chair";
+    int n = 0;
+    for (const auto& e : *api.Open()->ListAudit(f)) n += e.action == action && e.outcome == outcome;
+    return n;
+  };
+  const json referral = {{"fields", api.Step(0).fields}};
+  REQUIRE(referral["fields"].is_object());
+  const std::size_t reviews_before = api.Open()->ListReviews({})->size();
+
+  Reply first = api.AsWithKey("p-panel-chair", "POST", "/api/v1/reviews", referral, "7d3c0f4e-referral");
+  INFO(first.body.dump());
+  REQUIRE(first.status == 201);
+  const std::string ref = first.body["ref"];
+  CHECK(count("review.refer", "ok") == 1);  // written with the review, once
+
+  Reply retry = api.AsWithKey("p-panel-chair", "POST", "/api/v1/reviews", referral, "7d3c0f4e-referral");
+  CHECK(retry.status == 201);
+  CHECK(retry.body["ref"] == ref);
+  CHECK(retry.headers["Idempotent-Replayed"] == "true");
+  CHECK(api.Open()->ListReviews({})->size() == reviews_before + 1);
+  CHECK(count("review.refer", "ok") == 1);
+  CHECK(count("review.refer", "replayed") == 1);
+
+  json other = referral;
+  other["fields"]["summary"] = "a different referral";
+  Reply reused = api.AsWithKey("p-panel-chair", "POST", "/api/v1/reviews", other, "7d3c0f4e-referral");
+  CHECK(reused.status == 422);
+  CHECK_THAT(reused.body["error"].get<std::string>(), Catch::Contains("different request"));
+  CHECK(api.Open()->ListReviews({})->size() == reviews_before + 1);
+
+  Reply bad = api.AsWithKey("p-panel-chair", "POST", "/api/v1/reviews", referral, "has spaces in it");
+  CHECK(bad.status == 400);
+  CHECK_THAT(bad.body["error"].get<std::string>(), Catch::Contains("Idempotency-Key"));
+  CHECK(api.Open()->ListReviews({})->size() == reviews_before + 1);
+
+  // Recording: the event once, the same answer twice.
+  const ScenarioStep& step = api.Step(kStepsBeforeServing);
+  api.clock().Set(step.at);
+  auto last = api.Open()->GetReview(api.ref())->last_seq;
+  Reply recorded = api.AsWithKey("p-panel-chair", "POST", events, EventBody(step), "record-1");
+  INFO(recorded.body.dump());
+  REQUIRE(recorded.status == 201);
+  Reply again = api.AsWithKey("p-panel-chair", "POST", events, EventBody(step), "record-1");
+  CHECK(again.status == 201);
+  CHECK(again.body == recorded.body);
+  CHECK(api.Open()->GetReview(api.ref())->last_seq == last + 1);
+  CHECK(count("review.record", "ok") == 1);
+  // Keys are their sender's: the same key from someone else is a new request of theirs.
+  CHECK(api.AsWithKey("p-spoc", "POST", events, EventBody(step), "record-1").status != 201);
+  CHECK(api.Open()->GetReview(api.ref())->last_seq == last + 1);
+
+  // A token: the secret is never shown twice, so a retry is told which token it made.
+  Reply token = api.AsWithKey("p-panel-chair", "POST", "/api/v1/tokens", json{{"label", "laptop"}}, "token-1");
+  REQUIRE(token.status == 201);
+  Reply token_again = api.AsWithKey("p-panel-chair", "POST", "/api/v1/tokens", json{{"label", "laptop"}}, "token-1");
+  CHECK(token_again.status == 409);
+  CHECK(token_again.body["id"] == token.body["id"]);
+  CHECK(token_again.body.dump().find(token.body["token"].get<std::string>()) == std::string::npos);
 }
 
 SCENARIO("An administrator reads and verifies their own board's audit log only", "[http][api][audit][boards]") {

@@ -43,6 +43,7 @@ struct Credentials {
   std::string cookie;  // casereview_session
   std::string csrf;    // X-CSRF-Token
   std::string sign_in_cookie;  // casereview_signin (the sign-in form's)
+  std::string idempotency_key;  // Idempotency-Key
 };
 
 // One response as it came over the wire. Of a repeated header, the last.
@@ -125,6 +126,7 @@ class ServedReview {
       cookies += (cookies.empty() ? "" : "; ") + std::string(http::kSignInCookie) + "=" + who.sign_in_cookie;
     if (!cookies.empty()) request.set("Cookie", cookies);
     if (!who.csrf.empty()) request.set("X-CSRF-Token", who.csrf);
+    if (!who.idempotency_key.empty()) request.set("Idempotency-Key", who.idempotency_key);
     if (!body.empty()) {
       request.setContentType(content_type);
       request.setContentLength(static_cast<std::streamsize>(body.size()));

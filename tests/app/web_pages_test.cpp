@@ -304,6 +304,26 @@ SCENARIO("The chair records through a form, and a forged, refused or malformed f
     HttpReply page = web.Get(recorded.Header("Location"), cookie);
     CHECK(Has(page.body, "ScrRecommended recorded. The stage is now AwaitingChairDecision."));
   }
+  WHEN("the same form is sent twice (a double click, a reload)") {
+    static const std::regex kKey(R"re(name="request_key" value="(form-[0-9a-f]{32})")re");
+    std::smatch m;
+    REQUIRE(std::regex_search(form.body, m, kKey));
+    const Fields sent = {{"csrf_token", csrf}, {"request_key", m[1].str()}, {"event", "ScrRecommended"}, {"reasons", reasons}};
+    HttpReply first = web.Post(record, cookie, sent);
+    HttpReply second = web.Post(record, cookie, sent);
+    THEN("both land on the review, and the recommendation is recorded once") {
+      CHECK(first.status == 303);
+      CHECK(second.status == 303);
+      CHECK(second.Header("Location") == first.Header("Location"));
+      CHECK(web.History(web.ref()).size() == before.size() + 1);
+    }
+    THEN("a form rendered again carries a new key") {
+      HttpReply again = web.Get(record + "?event=ScrRecommended", cookie);
+      std::smatch n;
+      REQUIRE(std::regex_search(again.body, n, kKey));
+      CHECK(n[1].str() != m[1].str());
+    }
+  }
 }
 
 SCENARIO("An author sees their own IMR on My tasks, submits it in one click and sees nothing else",

@@ -9,6 +9,7 @@
 #include "board_import.hpp"
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
+#include "storage/older_files.hpp"
 #include "scheduler.hpp"
 #include "support/test_support.hpp"
 
@@ -257,13 +258,7 @@ SCENARIO("A death notified before is found from another board, after reopening, 
       b.store.reset();
       {
         SQLite::Database raw(b.path, SQLite::OPEN_READWRITE);
-        raw.exec("DROP TABLE failed_sign_ins");  // version 9 (its index with it)
-        raw.exec("ALTER TABLE people DROP COLUMN removed_at");
-        raw.exec("DROP INDEX audit_by_board");  // version 8
-        raw.exec("ALTER TABLE audit_log DROP COLUMN board_id");
-        raw.exec("ALTER TABLE audit_log DROP COLUMN keyed");
-        raw.exec("DROP TABLE notified_deaths");  // version 7
-        raw.exec("UPDATE schema_version SET version = 6");
+        testing::RewindSchema(raw, 6);
       }
       b.Restart();
       THEN("each death notified again is refused naming its review, and another child's is opened") {

@@ -17,6 +17,7 @@
 #include "calendar.hpp"
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
+#include "storage/older_files.hpp"
 #include "review_view.hpp"
 #include "scenario.hpp"
 #include "support/test_support.hpp"
@@ -179,14 +180,7 @@ SCENARIO("A database from before review summaries lists the same rows once upgra
     }
     {
       SQLite::Database raw(path, SQLite::OPEN_READWRITE);
-      raw.exec("DROP TABLE failed_sign_ins");  // version 9 (its index with it)
-      raw.exec("ALTER TABLE people DROP COLUMN removed_at");
-      raw.exec("DROP INDEX audit_by_board");    // version 8
-      raw.exec("ALTER TABLE audit_log DROP COLUMN board_id");
-      raw.exec("ALTER TABLE audit_log DROP COLUMN keyed");
-      raw.exec("DROP TABLE notified_deaths");   // version 7
-      raw.exec("DROP TABLE review_summaries");  // drops its index with it
-      raw.exec("UPDATE schema_version SET version = 5");
+      testing::RewindSchema(raw, 5);
     }
     WHEN("the store opens it") {
       auto store = OpenSqliteStore(path);

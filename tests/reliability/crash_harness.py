@@ -355,6 +355,20 @@ class Harness:
                 seqs = [s for (s,) in db.execute("SELECT seq FROM review_events WHERE review_ref = ? ORDER BY seq", (ref,))]
                 check(seqs == list(range(1, len(seqs) + 1)) and last_seq == len(seqs),
                       f"{ref}: log numbered {seqs[:3]}..{seqs[-3:]} with read model at {last_seq}")
+            # Every command that changed a review has its audit entry, written in the same
+            # transaction: a kill lands before both or after both. An SCR opened by a child death
+            # review's ReferredForScr has no entry of its own for its opening (the referral's
+            # entry names the child death review).
+            for ref, in db.execute("SELECT ref FROM reviews"):
+                rows = db.execute("SELECT type, payload FROM review_events WHERE review_ref = ? ORDER BY seq",
+                                  (ref,)).fetchall()
+                commands = [t for t, _ in rows if t not in TIMER_EVENTS]
+                linked = rows and rows[0][0] == "CaseReferred" and json.loads(rows[0][1]).get("linked_review")
+                audited = db.execute(
+                    "SELECT COUNT(*) FROM audit_log WHERE target = ? AND outcome = 'ok'"
+                    " AND action IN ('review.refer', 'death.notify', 'review.record')", (ref,)).fetchone()[0]
+                check(audited == len(commands) - (1 if linked else 0),
+                      f"{ref}: {len(commands)} commands in the log but {audited} audit entries for them")
             # Timers: each fired once, as one event carrying its fields; none due left unfired.
             # (A timer's event is recorded with the timer's payload: pair them by review and
             # payload, a multiset on each side.)

@@ -39,6 +39,24 @@ inline void InsertVersion2Notice(SQLite::Database& db, const Notice& n) {
   insert.exec();
 }
 
+// Takes a file written by this build back to schema `version` (5 or later), as an older build
+// would have left it: the tables and columns of each later migration dropped, newest first.
+inline void RewindSchema(SQLite::Database& raw, int version) {
+  if (version < 10) raw.exec("DROP TABLE idempotency_keys");  // its index with it
+  if (version < 9) {
+    raw.exec("DROP TABLE failed_sign_ins");
+    raw.exec("ALTER TABLE people DROP COLUMN removed_at");
+  }
+  if (version < 8) {
+    raw.exec("DROP INDEX audit_by_board");
+    raw.exec("ALTER TABLE audit_log DROP COLUMN board_id");
+    raw.exec("ALTER TABLE audit_log DROP COLUMN keyed");
+  }
+  if (version < 7) raw.exec("DROP TABLE notified_deaths");
+  if (version < 6) raw.exec("DROP TABLE review_summaries");
+  raw.exec("UPDATE schema_version SET version = " + std::to_string(version));
+}
+
 // A file as casereview at schema `version` left it: WAL, the tables of migrations 1 to
 // `version`, a board and a review (its record and events, and from version 2 on its timers
 // as pending and its notices, in the outbox row of that version).

@@ -315,3 +315,109 @@ SCENARIO("Changes to linked reviews commit together or not at all", "[store][con
     }
   }
 }
+
+namespace {
+AuditEntry Recorded(const std::string& action, std::int64_t at) {
+  AuditEntry e;
+  e.at = At(at);
+  e.board_id = "demo";
+  e.actor = "p-spoc";
+  e.action = action;
+  e.outcome = "ok";
+  return e;
+}
+IdempotencyRecord Key(const std::string& key, std::int64_t at) {
+  IdempotencyRecord r;
+  r.actor = "p-spoc";
+  r.key = key;
+  r.request = "digest-of-the-request";
+  r.board_id = "demo";
+  r.ref = "SCR-2026-001";
+  r.seq = 2;
+  r.stage = "PanelMeetingHeld";
+  r.at = At(at);
+  return r;
+}
+}  // namespace
+
+SCENARIO("A change keeps its audit entry and its idempotency key in its own transaction",
+         "[store][contract][audit][idempotency]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with a review at event 1") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    REQUIRE(store.ImportBoardData(DemoBoardData()).ok());
+    ReviewChange opening = Referral("SCR-2026-001");
+    opening.audit.push_back(Recorded("review.refer", kJan5));  // no target: the change's review
+    REQUIRE(store.Commit(opening).ok());
+    ReviewRecord loaded = *store.GetReview("SCR-2026-001");
+
+    THEN("the opening's entry is in the log, naming the new review, and the chain verifies") {
+      auto log = *store.ListAudit({});
+      REQUIRE(log.size() == 1);
+      CHECK(log[0].action == "review.refer");
+      CHECK(log[0].target == "SCR-2026-001");
+      CHECK(log[0].board_id == "demo");
+      auto verified = VerifyAuditChain(store);
+      REQUIRE(verified.ok());
+      CHECK(verified->problem.empty());
+      CHECK(verified->witness_seq == 1);
+    }
+    WHEN("an event is recorded with its entry and a key") {
+      ReviewChange next = Append(loaded, {"PanelMeetingHeld"}, kJan5 + 60);
+      next.audit.push_back(Recorded("review.record", kJan5 + 60));
+      next.idempotency = Key("k-1", kJan5 + 60);
+      REQUIRE(store.Commit(next).ok());
+      THEN("the key finds what the request did, and the entry follows the first") {
+        auto found = store.FindIdempotency("p-spoc", "k-1", At(kJan5));
+        REQUIRE(found.ok());
+        REQUIRE(found->has_value());
+        CHECK(**found == *next.idempotency);
+        CHECK_FALSE(store.FindIdempotency("p-panel-chair", "k-1", At(kJan5))->has_value());  // keys are their sender's
+        CHECK_FALSE(store.FindIdempotency("p-spoc", "k-1", At(kJan5 + 61))->has_value());    // older than asked: forgotten
+        auto log = *store.ListAudit({});
+        REQUIRE(log.size() == 2);
+        CHECK(log[1].target == "SCR-2026-001");
+        CHECK(VerifyAuditChain(store)->problem.empty());
+      }
+      AND_WHEN("the same key comes with another change") {
+        ReviewChange again = Append(*store.GetReview("SCR-2026-001"), {"ScrAgreed"}, kJan5 + 120);
+        again.audit.push_back(Recorded("review.record", kJan5 + 120));
+        again.idempotency = Key("k-1", kJan5 + 120);
+        Status s = store.Commit(again);
+        THEN("it is a Conflict naming the key, and neither the event nor its entry is kept") {
+          REQUIRE(s.code() == Status::Code::kConflict);
+          CHECK_THAT(s.message(), Catch::Contains("k-1") && Catch::Contains("done before"));
+          CHECK(store.GetReview("SCR-2026-001")->last_seq == 2);
+          CHECK(store.ListAudit({})->size() == 2);
+        }
+      }
+    }
+    WHEN("a change is refused (another recorded first)") {
+      REQUIRE(store.Commit(Append(loaded, {"PanelMeetingHeld"}, kJan5 + 60)).ok());
+      ReviewChange stale = Append(loaded, {"ScrNotRequired"}, kJan5 + 120);
+      stale.audit.push_back(Recorded("review.record", kJan5 + 120));
+      stale.idempotency = Key("k-2", kJan5 + 120);
+      REQUIRE(store.Commit(stale).code() == Status::Code::kConflict);
+      THEN("its audit entry and its key are not kept either") {
+        CHECK(store.ListAudit({})->size() == 1);
+        CHECK_FALSE(store.FindIdempotency("p-spoc", "k-2", At(kJan5))->has_value());
+        CHECK(VerifyAuditChain(store)->problem.empty());
+      }
+    }
+    WHEN("a token's key is kept on its own, then sent again") {
+      IdempotencyRecord token = Key("k-3", kJan5 + 300);
+      token.ref = "t-1";
+      REQUIRE(store.PutIdempotency(token, At(kJan5)).ok());
+      Status again = store.PutIdempotency(token, At(kJan5));
+      THEN("the second is a Conflict and the first stands") {
+        CHECK(again.code() == Status::Code::kConflict);
+        CHECK(store.FindIdempotency("p-spoc", "k-3", At(kJan5))->value().ref == "t-1");
+      }
+      AND_WHEN("a later key is kept after the first one's day has passed") {
+        REQUIRE(store.PutIdempotency(Key("k-4", kJan5 + 90000), At(kJan5 + 90000 - 86400)).ok());
+        THEN("the first is forgotten") { CHECK_FALSE(store.FindIdempotency("p-spoc", "k-3", At(0))->has_value()); }
+      }
+    }
+  }
+}
