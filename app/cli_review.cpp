@@ -10,6 +10,7 @@
 #include "calendar.hpp"
 #include "review_view.hpp"
 #include "cli.hpp"
+#include "common/review_kind.hpp"
 #include "scenario.hpp"
 
 namespace casereview::cli {
@@ -68,9 +69,10 @@ void PrintEvents(const std::string& only, const std::string& kind, bool json) {
     all.push_back({{"kind", e.kind}, {"name", e.name}, {"summary", e.summary}, {"fields", e.fields}});
     if (json) continue;
     if (only.empty() && heading != e.kind) {
+      const ReviewKind* k = FindReviewKind(e.kind);
+      std::cout << (heading.empty() ? "" : "\n") << "== " << k->title << " (casereview " << k->open_command
+                << " opens one)\n";
       heading = e.kind;
-      std::cout << (heading == "cdop" ? "\n== Child death review (casereview notify opens one)\n"
-                                      : "== Serious Case Review (casereview refer opens one)\n");
     }
     std::cout << e.name << " — " << e.summary << "\n";
     for (const auto& f : e.fields) {
@@ -320,7 +322,10 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string kind;
   auto* events = app.add_subcommand("events", "The events a review takes, with their fields");
   events->add_option("event", event, "Only this event");
-  events->add_option("--kind", kind, "Only this kind of review: scr or cdop")->check(CLI::IsMember({"scr", "cdop"}));
+  std::vector<std::string> kinds;
+  for (const ReviewKind* k : ReviewKinds()) kinds.emplace_back(k->name);
+  events->add_option("--kind", kind, "Only this kind of review: " + CLI::detail::join(kinds, " or "))
+      ->check(CLI::IsMember(kinds));
   events->callback([&] { PrintEvents(event, kind, ctx.json); });
 
   auto* scenario = app.add_subcommand("scenario", "Run scenario files")->require_subcommand(1);

@@ -5,7 +5,9 @@
 #include "commands.hpp"
 #include "casereview/engine.hpp"
 #include "cdop/cdop_events.hpp"
+#include "cdop/cdop_kind.hpp"
 #include "cdop/cdop_workflow.hpp"
+#include "scr/scr_kind.hpp"
 #include "replay.hpp"
 #include "resolve.hpp"
 #include "scr/scr_events.hpp"
@@ -46,7 +48,7 @@ Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Js
       return Status::InvalidArgument("notification: this death was already notified as " + **found +
                                      " (the same NHS number); record on that review instead");
   }
-  return OpenReview(CdopWorkflow::kKind, *board, *dir, *resolved, actor, nullptr, &trail);
+  return OpenReview(CdopKind(), *board, *dir, *resolved, actor, nullptr, &trail);
 }
 
 Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, const BoardDirectory& dir,
@@ -75,7 +77,7 @@ Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, c
     if (change.ok()) trail.AttachTo(*change);  // the command was on the child death review
     return change;
   };
-  auto opened = OpenReview(ScrWorkflow::kKind, *board, dir, *scr, actor, referral, nullptr);
+  auto opened = OpenReview(ScrKind(), *board, dir, *scr, actor, referral, nullptr);
   if (!opened.ok()) return opened.status();
   return GetReview(record.ref);
 }

@@ -7,7 +7,8 @@ namespace casereview {
 namespace {
 
 std::string KindName(std::string_view kind) {
-  return kind == "cdop" ? "a child death review" : "a Serious Case Review";
+  const ReviewKind* k = FindReviewKind(kind);
+  return k ? std::string(k->a_title) : "a review of kind '" + std::string(kind) + "'";
 }
 
 }  // namespace

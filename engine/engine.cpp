@@ -10,10 +10,12 @@
 #include "timers.hpp"
 #include "resolve.hpp"
 #include "review_cache.hpp"
+#include "cdop/cdop_kind.hpp"
 #include "cdop/cdop_workflow.hpp"
 #include "child_death.hpp"
 #include "commands.hpp"
 #include "scr/scr_events.hpp"
+#include "scr/scr_kind.hpp"
 
 namespace casereview {
 namespace {
@@ -22,8 +24,8 @@ namespace {
 std::string About(const ReviewRecord& r) { return r.ref + " (stage: " + r.stage + "): "; }
 
 // "SCR-2026-" for an SCR opened in 2026, "CDR-2026-" for a child death review.
-std::string RefPrefix(std::string_view kind, Instant now) {
-  return std::string(kind == "cdop" ? "CDR" : "SCR") + "-" + std::to_string(int(DateOf(now).year())) + "-";
+std::string RefPrefix(const ReviewKind& kind, Instant now) {
+  return std::string(kind.ref_prefix) + "-" + std::to_string(int(DateOf(now).year())) + "-";
 }
 
 std::string RefFor(const std::string& prefix, std::int64_t number) {
@@ -136,19 +138,27 @@ void CommandTrail::AttachTo(ReviewChange& change) const {
   }
 }
 
-Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann::json& fields,
-                                      std::string_view actor, const CommandTrail& trail) {
+Result<std::string> Engine::Open(std::string_view kind_name, std::string_view board_id, const nlohmann::json& fields,
+                                 std::string_view actor, const CommandTrail& trail) {
+  const ReviewKind* kind = FindReviewKind(kind_name);
+  if (kind == nullptr) return Status::InvalidArgument("there is no kind of review '" + std::string(kind_name) + "'");
+  if (kind == &CdopKind()) return NotifyChildDeath(board_id, fields, actor, trail);  // checks the NHS number first
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
   auto dir = BoardDirectory::Load(store_, board->id);
   if (!dir.ok()) return dir.status();
   CR_RETURN_IF_ERROR(CheckActor(*dir, board->id, actor));
-  auto resolved = CheckAndResolve(*dir, ScrWorkflow::kKind, kCaseReferred, fields);
-  if (!resolved.ok()) return Prefixed("referral: ", resolved.status());
-  return OpenReview(ScrWorkflow::kKind, *board, *dir, *resolved, actor, nullptr, &trail);
+  auto resolved = CheckAndResolve(*dir, kind->name, kind->opening_event, fields);
+  if (!resolved.ok()) return Prefixed(std::string(kind->opening_noun) + ": ", resolved.status());
+  return OpenReview(*kind, *board, *dir, *resolved, actor, nullptr, &trail);
 }
 
-Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board, const BoardDirectory& dir,
+Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann::json& fields,
+                                      std::string_view actor, const CommandTrail& trail) {
+  return Open(ScrKind().name, board_id, fields, actor, trail);
+}
+
+Result<std::string> Engine::OpenReview(const ReviewKind& kind, const Board& board, const BoardDirectory& dir,
                                        const nlohmann::json& resolved, std::string_view actor,
                                        const LinkedChange& linked, const CommandTrail* trail) {
   auto profile = BuiltInProfile(board.policy_profile);
@@ -157,15 +167,14 @@ Result<std::string> Engine::OpenReview(std::string_view kind, const Board& board
   auto calendar = Calendar();
   if (!calendar.ok()) return calendar.status();
   Instant now = clock_.Now();
-  const std::string_view opening = OpeningEvent(kind);
+  const std::string_view opening = kind.opening_event;
   const std::string prefix = RefPrefix(kind, now);  // "SCR-2026-"
   // Two processes may number a review at once; the loser's Commit conflicts and retries.
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto count = store_.CountReviewsWithPrefix(prefix);
     if (!count.ok()) return count.status();
     std::string ref = RefFor(prefix, *count + 1);
-    auto state = kind == ScrWorkflow::kKind ? BeginScr(ref, rules, resolved, now, **calendar)
-                                            : BeginCdop(ref, rules, resolved, now, **calendar);
+    auto state = BeginReview(kind, ref, rules, resolved, now, **calendar);
     if (!state.ok()) return Prefixed(std::string(opening) + ": ", state.status());
     nlohmann::json payload = resolved;
     payload["rules"] = RulesToJson(rules);
@@ -421,8 +430,9 @@ std::vector<EventHelp> EventHelpFor(std::string_view kind) {
 }
 
 std::vector<EventHelp> AllEventHelp() {
-  std::vector<EventHelp> all = EventHelpFor(ScrWorkflow::kKind);
-  for (auto& e : EventHelpFor(CdopWorkflow::kKind)) all.push_back(std::move(e));
+  std::vector<EventHelp> all;
+  for (const ReviewKind* kind : ReviewKinds())
+    for (auto& e : EventHelpFor(kind->name)) all.push_back(std::move(e));
   return all;
 }
 

@@ -2,9 +2,7 @@
 
 #include "casereview/review_summary.hpp"
 
-#include "cdop/cdop_events.hpp"
-#include "cdop/cdop_workflow.hpp"
-#include "scr/scr_events.hpp"
+#include "common/review_kind.hpp"
 
 namespace casereview {
 
@@ -38,51 +36,28 @@ Result<ReviewRules> RulesFromJson(const nlohmann::json& j) {
 }
 
 std::string_view OpeningEvent(std::string_view kind) {
-  if (kind == ScrWorkflow::kKind) return kCaseReferred;
-  if (kind == CdopWorkflow::kKind) return kChildDeathNotified;
-  return {};
+  const ReviewKind* k = FindReviewKind(kind);
+  return k ? k->opening_event : std::string_view();
 }
 
 std::span<const EventSpec> EventSpecsOf(std::string_view kind) {
-  if (kind == ScrWorkflow::kKind) return ScrEventSpecs();
-  if (kind == CdopWorkflow::kKind) return CdopEventSpecs();
-  return {};
+  const ReviewKind* k = FindReviewKind(kind);
+  return k ? k->events() : std::span<const EventSpec>();
 }
 
 int DefinitionVersionOf(std::string_view kind) {
-  if (kind == ScrWorkflow::kKind) return ScrWorkflow::kDefinitionVersion;
-  if (kind == CdopWorkflow::kKind) return CdopWorkflow::kDefinitionVersion;
-  return 0;
+  const ReviewKind* k = FindReviewKind(kind);
+  return k ? k->definition_version : 0;
 }
 
-Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
-                             const nlohmann::json& referral, Instant at, const BusinessCalendar& calendar) {
-  auto w = ScrWorkflow::Begin(ref, rules.scr, referral);
+Result<ReviewState> BeginReview(const ReviewKind& kind, const std::string& ref, const ReviewRules& rules,
+                                const nlohmann::json& opening, Instant at, const BusinessCalendar& calendar) {
+  auto w = kind.begin(ref, rules.scr.quorum, rules.scr.policy_profile, opening);
   if (!w.ok()) return w.status();
-  ReviewState state{std::make_unique<ScrWorkflow>(std::move(*w)), DeadlineTracker(rules.profile, calendar)};
-  state.deadlines.Apply(kCaseReferred, referral, at);
+  ReviewState state{std::move(*w), DeadlineTracker(rules.profile, calendar)};
+  state.deadlines.Apply(kind.opening_event, opening, at);
   return state;
 }
-
-Result<ReviewState> BeginCdop(const std::string& ref, const ReviewRules& rules,
-                              const nlohmann::json& notification, Instant at, const BusinessCalendar& calendar) {
-  auto w = CdopWorkflow::Begin(ref, CdopRules{rules.scr.quorum}, notification);
-  if (!w.ok()) return w.status();
-  ReviewState state{std::make_unique<CdopWorkflow>(std::move(*w)), DeadlineTracker(rules.profile, calendar)};
-  state.deadlines.Apply(kChildDeathNotified, notification, at);
-  return state;
-}
-
-namespace {
-
-Result<ReviewState> Begin(std::string_view opening, const std::string& ref, const ReviewRules& rules,
-                          const nlohmann::json& fields, Instant at, const BusinessCalendar& calendar) {
-  if (opening == kCaseReferred) return BeginScr(ref, rules, fields, at, calendar);
-  if (opening == kChildDeathNotified) return BeginCdop(ref, rules, fields, at, calendar);
-  return Status::Corruption("a review cannot open with " + std::string(opening));
-}
-
-}  // namespace
 
 Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at) {
   CR_RETURN_IF_ERROR(state.workflow->Apply(event, fields));
@@ -103,7 +78,9 @@ Result<ReviewState> Replay(const std::vector<StoredEvent>& log, const BusinessCa
   auto rules = RulesFromJson(referral["rules"]);
   if (!rules.ok()) return corrupt(log.front(), rules.status().message());
   referral.erase("rules");
-  auto state = Begin(log.front().type, ref, *rules, referral, log.front().recorded_at, calendar);
+  const ReviewKind* kind = ReviewKindOpenedBy(log.front().type);
+  if (kind == nullptr) return corrupt(log.front(), "no kind of review opens with it");
+  auto state = BeginReview(*kind, ref, *rules, referral, log.front().recorded_at, calendar);
   if (!state.ok()) return corrupt(log.front(), state.status().message());
   for (std::size_t i = 1; i < log.size(); ++i) {
     const StoredEvent& e = log[i];

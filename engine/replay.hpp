@@ -12,6 +12,7 @@
 #include "casereview/store.hpp"
 #include "deadlines.hpp"
 #include "policy_profile.hpp"
+#include "common/review_kind.hpp"
 #include "common/review_workflow.hpp"
 #include "scr/scr_workflow.hpp"
 
@@ -43,13 +44,10 @@ std::span<const EventSpec> EventSpecsOf(std::string_view kind);
 // The definition version of a kind's machine; 0 for an unknown kind.
 int DefinitionVersionOf(std::string_view kind);
 
-// Starts a review from its (resolved) referral, recorded at `at`. REQUIRES: `calendar`
-// outlives the returned state.
-Result<ReviewState> BeginScr(const std::string& ref, const ReviewRules& rules,
-                             const nlohmann::json& referral, Instant at, const BusinessCalendar& calendar);
-// Starts a child death review from its (resolved) notification; as BeginScr.
-Result<ReviewState> BeginCdop(const std::string& ref, const ReviewRules& rules,
-                              const nlohmann::json& notification, Instant at, const BusinessCalendar& calendar);
+// Starts a review of `kind` from its (resolved) opening event, recorded at `at`. REQUIRES:
+// `calendar` outlives the returned state.
+Result<ReviewState> BeginReview(const ReviewKind& kind, const std::string& ref, const ReviewRules& rules,
+                                const nlohmann::json& opening, Instant at, const BusinessCalendar& calendar);
 // Applies one event to both the machine and the deadlines; a refusal changes neither.
 Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at);
 

@@ -7,6 +7,7 @@
 
 #include "access.hpp"
 #include "casereview/json_input.hpp"
+#include "common/review_kind.hpp"
 #include "board_import.hpp"
 #include "calendar.hpp"
 #include "calendar_feed.hpp"
@@ -334,7 +335,7 @@ Response RecordEvent(Call& c) {
 }
 
 Response OpenReview(Call& c, std::string_view kind) {
-  const char* action = kind == "cdop" ? "death.notify" : "review.refer";
+  const std::string action(FindReviewKind(kind)->open_action);
   if (Status key = CheckIdempotencyKey(c.req.idempotency_key); !key.ok()) return Audited(c, action, "", Error(key));
   auto body = Body(c.req);
   if (!body.ok()) return Audited(c, action, "", Error(body.status()));

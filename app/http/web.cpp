@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "access.hpp"
+#include "common/review_kind.hpp"
 #include "calendar.hpp"
 #include "casereview/mustache_json.hpp"
 #include "charts.hpp"
@@ -113,7 +114,8 @@ std::string Words(std::string s, bool capital) {
 }
 
 std::string KindText(const std::string& kind) {
-  return kind == "cdop" ? "Child death review" : kind == "scr" ? "Serious Case Review" : kind;
+  const ReviewKind* k = FindReviewKind(kind);
+  return k ? std::string(k->title) : "Review";
 }
 
 std::string HoldersText(const json& holders) {
@@ -645,7 +647,8 @@ Response RecordPost(Ctx& c, const std::string& ref) {
 }
 
 std::string OpeningKind(const std::string& event) {
-  return event == "ChildDeathNotified" ? "cdop" : event == "CaseReferred" ? "scr" : "";
+  const ReviewKind* k = ReviewKindOpenedBy(event);
+  return k ? std::string(k->name) : "";
 }
 
 Response OpenGet(Ctx& c) {

@@ -31,6 +31,7 @@ struct ReviewState;       // engine/replay.hpp: a review's machine and deadlines
 class BusinessCalendar;   // engine/calendar.hpp: working days and bank holidays
 class ReviewCache;        // engine/review_cache.hpp: reviews rebuilt by earlier commands
 struct BoardDirectory;    // engine/resolve.hpp: a board's agencies and people
+struct ReviewKind;        // workflows/common/review_kind.hpp: a kind of review, as the registry knows it
 
 struct RecoveryReport {
   std::int64_t reviews_checked = 0;
@@ -77,7 +78,12 @@ class Engine {
   // ---- Reviews ----
   // Opens a Serious Case Review from a referral (the CaseReferred fields; people and
   // agencies by id). Returns the new review's reference, e.g. "SCR-2026-001".
+  // Opens a review of the kind registered as `kind` (workflows/common/review_kind.hpp) from
+  // its opening event's fields. Returns the new review's reference, e.g. "SCR-2026-001".
   // `trail` (here and below) is written with the change, in its transaction.
+  Result<std::string> Open(std::string_view kind, std::string_view board_id, const nlohmann::json& fields,
+                           std::string_view actor, const CommandTrail& trail = {});
+  // Open("scr", ...).
   Result<std::string> ReferCase(std::string_view board_id, const nlohmann::json& fields,
                                 std::string_view actor, const CommandTrail& trail = {});
   // Opens a child death review from a notification (the ChildDeathNotified fields). A
@@ -130,7 +136,7 @@ class Engine {
   // Opens a review of `kind` from its opening event's (resolved) fields, numbered in the
   // year ("SCR-2026-004"), with `linked` (may be empty) written with it, and `trail` (may be
   // null) attached to the opening.
-  Result<std::string> OpenReview(std::string_view kind, const Board& board, const BoardDirectory& dir,
+  Result<std::string> OpenReview(const ReviewKind& kind, const Board& board, const BoardDirectory& dir,
                                  const nlohmann::json& resolved, std::string_view actor, const LinkedChange& linked,
                                  const CommandTrail* trail);
   // The SCR a child death review is referred into, opened with the referral (engine/child_death.cpp).

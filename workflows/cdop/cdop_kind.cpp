@@ -1,0 +1,37 @@
+// The child death review as the registry knows it (common/review_kind.hpp).
+#include "cdop/cdop_kind.hpp"
+
+#include "cdop/cdop_events.hpp"
+#include "cdop/cdop_workflow.hpp"
+
+namespace casereview {
+namespace {
+
+Result<std::unique_ptr<ReviewWorkflow>> BeginCdop(const std::string& ref, const QuorumRule& quorum,
+                                                  const std::string& /*policy_profile*/,
+                                                  const nlohmann::json& notification) {
+  auto w = CdopWorkflow::Begin(ref, CdopRules{quorum}, notification);
+  if (!w.ok()) return w.status();
+  return std::unique_ptr<ReviewWorkflow>(std::make_unique<CdopWorkflow>(std::move(*w)));
+}
+
+}  // namespace
+
+const ReviewKind& CdopKind() {
+  static const ReviewKind kind{
+      .name = CdopWorkflow::kKind,
+      .title = "Child death review",
+      .a_title = "a child death review",
+      .ref_prefix = "CDR",
+      .opening_event = kChildDeathNotified,
+      .opening_noun = "notification",
+      .open_action = "death.notify",
+      .open_command = "notify",
+      .definition_version = CdopWorkflow::kDefinitionVersion,
+      .events = CdopEventSpecs,
+      .begin = BeginCdop,
+  };
+  return kind;
+}
+
+}  // namespace casereview

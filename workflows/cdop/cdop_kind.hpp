@@ -1,0 +1,10 @@
+// The child death review's entry in the registry of kinds (common/review_kind.hpp).
+#pragma once
+
+#include "common/review_kind.hpp"
+
+namespace casereview {
+
+const ReviewKind& CdopKind();
+
+}  // namespace casereview

@@ -1,0 +1,49 @@
+#include "common/review_kind.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace casereview {
+namespace {
+
+std::vector<const ReviewKind*>& Registry() {
+  static std::vector<const ReviewKind*> kinds = [] {
+    auto built_in = BuiltInReviewKinds();
+    return std::vector<const ReviewKind*>(built_in.begin(), built_in.end());
+  }();
+  return kinds;
+}
+
+template <class Pred>
+const ReviewKind* Find(Pred pred) {
+  const auto& kinds = Registry();
+  auto it = std::find_if(kinds.begin(), kinds.end(), [&](const ReviewKind* k) { return pred(*k); });
+  return it == kinds.end() ? nullptr : *it;
+}
+
+}  // namespace
+
+const ReviewKind* FindReviewKind(std::string_view name) {
+  return Find([&](const ReviewKind& k) { return k.name == name; });
+}
+
+const ReviewKind* ReviewKindOpenedBy(std::string_view event) {
+  return Find([&](const ReviewKind& k) { return k.opening_event == event; });
+}
+
+std::span<const ReviewKind* const> ReviewKinds() { return Registry(); }
+
+Status RegisterReviewKind(const ReviewKind& kind) {
+  if (kind.name.empty() || kind.ref_prefix.empty() || kind.opening_event.empty() || kind.events == nullptr ||
+      kind.begin == nullptr)
+    return Status::InvalidArgument("a kind of review needs a name, a reference prefix, an opening event, its events "
+                                   "and a way to begin");
+  for (const ReviewKind* k : Registry())
+    if (k->name == kind.name || k->ref_prefix == kind.ref_prefix || k->opening_event == kind.opening_event)
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "' shares its name, prefix or "
+                                     "opening event with '" + std::string(k->name) + "'");
+  Registry().push_back(&kind);
+  return Status::Ok();
+}
+
+}  // namespace casereview

@@ -1,0 +1,61 @@
+// ReviewKind: one kind of review (a Serious Case Review, a child death review, ...) as
+// everything outside its own folder in workflows/ knows it. The engine, the store, the
+// notifier and the app ask the registry for a review's kind by the name stored with it, or by
+// the event that opens it, instead of comparing kind strings.
+//
+// A kind is a folder in workflows/ that defines its ReviewKind (scr/scr_kind.cpp,
+// cdop/cdop_kind.cpp) plus one line in workflows/review_kinds.cpp; a test may register one
+// of its own with RegisterReviewKind.
+//
+// Thread safety: the registry is filled before any review is opened (the built-in kinds on
+// first use, others by RegisterReviewKind at start-up, before any other thread runs) and only
+// read afterwards, so reads need no lock.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "casereview/board.hpp"
+#include "casereview/status.hpp"
+#include "common/event_spec.hpp"
+#include "common/review_workflow.hpp"
+
+namespace casereview {
+
+struct ReviewKind {
+  std::string_view name;           // stored with each review, and in the API: "scr"
+  std::string_view title;          // as people read it: "Serious Case Review"
+  std::string_view a_title;        // in a sentence: "a Serious Case Review"
+  std::string_view ref_prefix;     // references are PREFIX-YEAR-NNN: "SCR"
+  std::string_view opening_event;  // the event that opens one: "CaseReferred"
+  std::string_view opening_noun;   // what that event is called in messages: "referral"
+  std::string_view open_action;    // the audit log's action for opening one: "review.refer"
+  std::string_view open_command;   // the command line's command that opens one: "refer"
+  int definition_version = 0;      // of its machine, stored with each review's stage
+  // Every event of the kind, the opening one first.
+  std::span<const EventSpec> (*events)() = nullptr;
+  // Its machine, started from the opening event's fields (resolved, as stored) under the
+  // board's quorum rule and policy profile. A refusal says what is missing.
+  Result<std::unique_ptr<ReviewWorkflow>> (*begin)(const std::string& ref, const QuorumRule& quorum,
+                                                  const std::string& policy_profile,
+                                                  const nlohmann::json& opening) = nullptr;
+};
+
+// The kind stored as `name`, or nullptr.
+const ReviewKind* FindReviewKind(std::string_view name);
+// The kind `event` opens, or nullptr when it opens none.
+const ReviewKind* ReviewKindOpenedBy(std::string_view event);
+// Every kind, the built-in ones first, in the order registered.
+std::span<const ReviewKind* const> ReviewKinds();
+// Adds a kind. InvalidArgument (and nothing added) if it lacks a name, prefix, opening event,
+// events or begin, or shares its name, prefix or opening event with a registered kind.
+// REQUIRES: `kind` outlives every use of the registry; called before any other thread reads it.
+Status RegisterReviewKind(const ReviewKind& kind);
+
+// The built-in kinds (workflows/review_kinds.cpp lists them).
+std::span<const ReviewKind* const> BuiltInReviewKinds();
+
+}  // namespace casereview
