@@ -1,5 +1,7 @@
 #include "permissions.hpp"
 
+#include "common/review_kind.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -129,12 +131,14 @@ Status MayPutPerson(const Person& actor, const std::optional<Person>& before, co
 
 Status MayOpen(const Person& p, std::string_view board_id, std::string_view kind) {
   if (!OnBoard(p, board_id)) return Status::Forbidden("only the board's own people open its reviews");
-  if (kind == "cdop") {
-    if (Any(p, {"business-officer"})) return Status::Ok();
-    return Status::Forbidden("notifying a child's death needs the business-officer role");
+  const ReviewKind* k = FindReviewKind(kind);
+  if (k == nullptr) return Status::InvalidArgument("there is no kind of review '" + std::string(kind) + "'");
+  std::string roles;
+  for (std::string_view role : k->open_roles) {
+    if (p.HasRole(role)) return Status::Ok();
+    roles += (roles.empty() ? "" : " or ") + std::string(role);
   }
-  if (Any(p, {"business-officer", "panel-chair"})) return Status::Ok();
-  return Status::Forbidden("referring a case needs the business-officer or panel-chair role");
+  return Status::Forbidden(std::string(k->opening_gerund) + " needs the " + roles + " role");
 }
 
 Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event, const nlohmann::json& fields,

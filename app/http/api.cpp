@@ -334,11 +334,18 @@ Response RecordEvent(Call& c) {
   return RecordedReply(ref, event, recorded->last_seq, recorded->stage);  // audited with the change
 }
 
-Response OpenReview(Call& c, std::string_view kind) {
-  const std::string action(FindReviewKind(kind)->open_action);
-  if (Status key = CheckIdempotencyKey(c.req.idempotency_key); !key.ok()) return Audited(c, action, "", Error(key));
+// Opens a review: of the kind the body names ({"kind": "scr"}, the default), or of `fixed` (the
+// child-deaths address).
+Response OpenReview(Call& c, std::string_view fixed) {
   auto body = Body(c.req);
-  if (!body.ok()) return Audited(c, action, "", Error(body.status()));
+  if (!body.ok()) return Audited(c, "review.open", "", Error(body.status()));
+  const std::string named = body->contains("kind") ? TextField(*body, "kind") : std::string(fixed.empty() ? "scr" : fixed);
+  const std::string kind = fixed.empty() ? named : std::string(fixed);
+  const ReviewKind* k = FindReviewKind(kind);
+  if (k == nullptr || named != kind)
+    return Audited(c, "review.open", "", Error(400, "\"kind\" must be a kind of review (see GET /api/v1/events)"));
+  const std::string action(k->open_action);
+  if (Status key = CheckIdempotencyKey(c.req.idempotency_key); !key.ok()) return Audited(c, action, "", Error(key));
   std::string board = TextField(*body, "board");
   if (board.empty()) board = c.person().board_id;
   json fields = body->value("fields", json::object());
@@ -346,9 +353,7 @@ Response OpenReview(Call& c, std::string_view kind) {
   if (Status may = MayOpen(c.person(), board, kind); !may.ok()) return Audited(c, action, board, Error(may));
   const Replay replay = [](const IdempotencyRecord& first) { return Json(201, {{"ref", first.ref}}); };
   if (auto again = Replayed(c, action, replay)) return std::move(*again);
-  CommandTrail trail = TrailFor(c, action);
-  auto ref = kind == "cdop" ? c.engine.NotifyChildDeath(board, fields, c.person().id, trail)
-                            : c.engine.ReferCase(board, fields, c.person().id, trail);
+  auto ref = c.engine.Open(kind, board, fields, c.person().id, TrailFor(c, action));
   if (!ref.ok()) {
     if (auto again = Replayed(c, action, replay)) return std::move(*again);
     return Audited(c, action, board, Error(ref.status()));
@@ -728,7 +733,7 @@ const std::vector<Route>& Routes() {
       {"DELETE", {"api", "v1", "session"}, true, SignOut},
       {"GET", {"api", "v1", "me"}, true, Me},
       {"GET", {"api", "v1", "reviews"}, true, ListReviews},
-      {"POST", {"api", "v1", "reviews"}, true, [](Call& c) { return OpenReview(c, "scr"); }},
+      {"POST", {"api", "v1", "reviews"}, true, [](Call& c) { return OpenReview(c, ""); }},
       {"POST", {"api", "v1", "child-deaths"}, true, [](Call& c) { return OpenReview(c, "cdop"); }},
       {"GET", {"api", "v1", "reviews", "{}"}, true, ShowReview},
       {"GET", {"api", "v1", "reviews", "{}", "events"}, true, ReviewEvents},

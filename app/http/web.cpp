@@ -349,9 +349,12 @@ Response Reviews(Ctx& c) {
                {"rows", rows},
                {"has_rows", !rows.empty()},
                {"caption", all ? "Every review" : "Open reviews"},
-               {"summary", summary},
-               {"may_refer", MayOpen(p, p.board_id, "scr").ok()},
-               {"may_notify", MayOpen(p, p.board_id, "cdop").ok()}};
+               {"summary", summary}};
+  json opens = json::array();  // the kinds of review the reader may open
+  for (const ReviewKind* k : ReviewKinds())
+    if (MayOpen(p, p.board_id, k->name).ok())
+      opens.push_back({{"event", k->opening_event}, {"text", k->open_link_text}});
+  data["opens"] = opens;
   if (overdue_reviews > 0) data["overdue_reviews"] = overdue_reviews;
   if (reply.contains("next") && reply["next"].is_string()) {
     std::string next = reply["next"].get<std::string>();
@@ -668,8 +671,7 @@ Response OpenPost(Ctx& c) {
     return Message(c, 403, "You cannot open a review", may.message());
   RecordTarget target{"", kind, "/reviews/new", "/reviews"};
   auto help = EventHelpFor(kind);
-  Response api = c.Api("POST", kind == "cdop" ? "/api/v1/child-deaths" : "/api/v1/reviews", {},
-                       {{"fields", FieldsFromForm(help.front(), c.form)}});
+  Response api = c.Api("POST", "/api/v1/reviews", {}, {{"kind", kind}, {"fields", FieldsFromForm(help.front(), c.form)}});
   if (api.status != 201) return RecordForm(c, target, event, c.form, api.status, ErrorOf(api));
   return Redirect("/reviews/" + BodyOf(api).value("ref", "") + "?recorded=" + event);
 }

@@ -506,6 +506,32 @@ SCENARIO("A retried request with its Idempotency-Key is answered with the first 
   CHECK(token_again.body.dump().find(token.body["token"].get<std::string>()) == std::string::npos);
 }
 
+SCENARIO("Reviews of every kind open at one address, the kind named in the body", "[http][api][kinds]") {
+  ApiFixture api;
+  auto cdop = ParseScenario(testing::ReadBytes(testing::ExamplePath("cdop_unexpected_death.json")));
+  REQUIRE(cdop.ok());
+  const json notification = cdop->steps.front().fields;
+  const std::size_t before = api.Open()->ListReviews({})->size();
+
+  Reply opened = api.As("p-spoc", "POST", "/api/v1/reviews", json{{"kind", "cdop"}, {"fields", notification}});
+  INFO(opened.body.dump());
+  REQUIRE(opened.status == 201);
+  CHECK_THAT(opened.body["ref"].get<std::string>(), Catch::StartsWith("CDR-"));
+  CHECK(api.Open()->GetReview(opened.body["ref"].get<std::string>())->kind == "cdop");
+
+  // Only the business officer notifies a death, whichever address is used.
+  CHECK(api.As("p-panel-chair", "POST", "/api/v1/reviews", json{{"kind", "cdop"}, {"fields", notification}}).status == 403);
+  for (const json& kind : {json("nope"), json(5), json("scr")}) {
+    Reply bad = api.As("p-spoc", "POST", "/api/v1/child-deaths", json{{"kind", kind}, {"fields", notification}});
+    INFO(kind.dump() << ": " << bad.body.dump());
+    CHECK(bad.status == 400);
+  }
+  Reply unknown = api.As("p-spoc", "POST", "/api/v1/reviews", json{{"kind", "nope"}, {"fields", notification}});
+  CHECK(unknown.status == 400);
+  CHECK_THAT(unknown.body["error"].get<std::string>(), Catch::Contains("kind of review"));
+  CHECK(api.Open()->ListReviews({})->size() == before + 1);
+}
+
 SCENARIO("An administrator reads and verifies their own board's audit log only", "[http][api][audit][boards]") {
   ApiFixture api;
   // A second board on the same database, with its own administrator.

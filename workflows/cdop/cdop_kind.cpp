@@ -27,6 +27,10 @@ const ReviewKind& CdopKind() {
       .opening_noun = "notification",
       .open_action = "death.notify",
       .open_command = "notify",
+      // Deaths are notified to the single point of contact (docs/child-death-reviews.md).
+      .open_roles = {"business-officer"},
+      .opening_gerund = "notifying a child's death",
+      .open_link_text = "Notify a child's death",
       .definition_version = CdopWorkflow::kDefinitionVersion,
       .events = CdopEventSpecs,
       .begin = BeginCdop,

@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "casereview/board.hpp"
 #include "casereview/status.hpp"
@@ -34,6 +35,11 @@ struct ReviewKind {
   std::string_view opening_noun;   // what that event is called in messages: "referral"
   std::string_view open_action;    // the audit log's action for opening one: "review.refer"
   std::string_view open_command;   // the command line's command that opens one: "refer"
+  // Who may open one (any of these roles, on the review's board), and how a refusal says so:
+  // "referring a case", "needs the business-officer or panel-chair role".
+  std::vector<std::string_view> open_roles;
+  std::string_view opening_gerund;
+  std::string_view open_link_text;  // how the pages offer it: "Refer a case to the SCR panel"
   int definition_version = 0;      // of its machine, stored with each review's stage
   // Every event of the kind, the opening one first.
   std::span<const EventSpec> (*events)() = nullptr;

@@ -26,6 +26,11 @@ const ReviewKind& ScrKind() {
       .opening_noun = "referral",
       .open_action = "review.refer",
       .open_command = "refer",
+      // Appendix 2 of the seed handbook: a case comes to the standing panel through the
+      // business office or the panel's chair.
+      .open_roles = {"business-officer", "panel-chair"},
+      .opening_gerund = "referring a case",
+      .open_link_text = "Refer a case to the SCR panel",
       .definition_version = ScrWorkflow::kDefinitionVersion,
       .events = ScrEventSpecs,
       .begin = BeginScr,
