@@ -1,6 +1,7 @@
 // casereview: run Serious Case Reviews from the command line. docs/cli.md has the guide.
 #include <CLI/CLI.hpp>
 
+#include "casereview/sqlite_store.hpp"
 #include "cli.hpp"
 
 int main(int argc, char** argv) {
@@ -11,7 +12,17 @@ int main(int argc, char** argv) {
   app.fallthrough();  // --db and --json may also follow the subcommand
   casereview::cli::Context ctx;
   int exit_code = 0;
-  app.add_option("--db", ctx.db_path, "The database file")->capture_default_str();
+  // "sqlite:PATH" or a PATH (ParseStoreLocation); every command then works on the file.
+  app.add_option("--db", ctx.db_path, "The database: a file path, or sqlite:PATH")
+      ->capture_default_str()
+      ->transform(CLI::Validator(
+          [](std::string& db) {
+            auto where = casereview::ParseStoreLocation(db);
+            if (!where.ok()) return where.status().message();
+            db = where->path;
+            return std::string();
+          },
+          "", "store location"));
   app.add_flag("--json", ctx.json, "Print JSON instead of text");
   app.add_option("--audit-key", ctx.audit_key_path,
                  "The audit log's key file, kept apart from the database (default: <db>.audit-key)");

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cassert>
 #include <climits>
 #include <exception>
@@ -655,6 +656,28 @@ Result<AuditVerification> ReanchorAuditWitness(const std::string& path, const Sq
   CR_RETURN_IF_ERROR(keeper->Reanchor(*own.key, w));
   v->witness_seq = w.seq;
   return v;
+}
+
+Result<StoreLocation> ParseStoreLocation(std::string_view db) {
+  std::string_view path = db;
+  if (auto colon = db.find(':'); colon != std::string_view::npos && colon > 1) {  // not "C:\..."
+    std::string_view scheme = db.substr(0, colon);
+    const bool word = std::all_of(scheme.begin(), scheme.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+    });
+    if (word && scheme != "sqlite")
+      return Status::InvalidArgument("--db " + std::string(scheme) + ":...: this build opens SQLite files only "
+                                     "(a path, or sqlite:PATH)");
+    if (word) path = db.substr(colon + 1);
+  }
+  if (path.empty()) return Status::InvalidArgument("--db names no file: give a path, or sqlite:PATH");
+  return StoreLocation{"sqlite", std::string(path)};
+}
+
+Result<std::unique_ptr<Store>> OpenStore(std::string_view db, const SqliteStoreOptions& options) {
+  auto where = ParseStoreLocation(db);
+  if (!where.ok()) return where.status();
+  return OpenSqliteStore(where->path, options);
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteStoreOptions& options) {

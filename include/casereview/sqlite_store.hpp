@@ -30,6 +30,17 @@ struct SqliteStoreOptions {
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options = {});
 
+// Where a store is, as `--db` names it: "sqlite:PATH", or a plain PATH, is the SQLite file
+// at PATH. Any other scheme ("postgresql://...") is InvalidArgument naming the schemes this
+// build opens; so is an empty path.
+struct StoreLocation {
+  std::string scheme;  // "sqlite"
+  std::string path;
+};
+Result<StoreLocation> ParseStoreLocation(std::string_view db);
+// The store `db` names (ParseStoreLocation), opened.
+Result<std::unique_ptr<Store>> OpenStore(std::string_view db, const SqliteStoreOptions& options = {});
+
 // What a backup or restore copied, once checked.
 struct BackupSummary {
   std::int64_t reviews = 0;

@@ -34,6 +34,10 @@ grep -q "no database at" <<<"$out" || fail "missing-database message: $out"
 [ ! -e "$db" ] || fail "a read created the database"
 
 run board create --id demo --name "Northbridge LSCB (fictional)" >/dev/null
+# --db as a location: sqlite:PATH is the same file; a scheme this build does not open is refused.
+"$cr" --db "sqlite:$db" board show | has "Northbridge LSCB" || fail "--db sqlite:PATH"
+out=$("$cr" --db "postgresql://casereview@localhost/casereview" board show 2>&1) && fail "--db postgresql:// was accepted"
+grep -q "this build opens SQLite files only" <<<"$out" || fail "--db postgresql:// message: $out"
 run import "$examples/demo-board.json" | has "imported 8 agencies and 17 people" || fail "board import"
 printf 'id,name,sector\nprobation,Northbridge Probation,probation\n' >"$work/agencies.csv"
 run import "$work/agencies.csv" | has "imported 1 agencies" || fail "csv import"

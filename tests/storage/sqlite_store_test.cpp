@@ -417,3 +417,23 @@ SCENARIO("Files the store cannot use are refused with a clear message", "[store]
     }
   }
 }
+
+SCENARIO("--db names a store by a path or sqlite:PATH, and another scheme is refused by name", "[store][sqlite][location]") {
+  auto plain = ParseStoreLocation("board.db");
+  REQUIRE(plain.ok());
+  CHECK(plain->scheme == "sqlite");
+  CHECK(plain->path == "board.db");
+  auto url = ParseStoreLocation("sqlite:/var/lib/casereview/board.db");
+  REQUIRE(url.ok());
+  CHECK(url->path == "/var/lib/casereview/board.db");
+  CHECK(ParseStoreLocation("./with:colon.db")->path == "./with:colon.db");  // a path that holds a colon
+  auto other = ParseStoreLocation("postgresql://casereview@localhost/casereview");
+  CHECK(other.status().code() == Status::Code::kInvalidArgument);
+  CHECK_THAT(other.status().message(), Catch::Contains("postgresql") && Catch::Contains("SQLite files only"));
+  CHECK(ParseStoreLocation("sqlite:").status().code() == Status::Code::kInvalidArgument);
+  CHECK(ParseStoreLocation("").status().code() == Status::Code::kInvalidArgument);
+  TempDir dir;
+  auto opened = OpenStore("sqlite:" + dir.File("x.db"));
+  REQUIRE(opened.ok());
+  CHECK((*opened)->ListBoards()->empty());
+}
