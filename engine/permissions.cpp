@@ -29,16 +29,15 @@ std::string Text(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The IMRs and forms of a review: SCR "imrs", child death review "agency_reports".
-nlohmann::json Reports(const nlohmann::json& projection) {
-  nlohmann::json all = nlohmann::json::array();
-  for (const char* key : {"imrs", "agency_reports"}) {
-    auto it = projection.find(key);
-    if (it == projection.end() || !it->is_array()) continue;
-    for (const auto& item : *it) all.push_back(item);
-  }
-  return all;
+// The reports the review asks of agencies (its kind's AgencyReports: an SCR's IMRs, a child
+// death review's forms), as its read model lists them; none for a kind that asks for none.
+nlohmann::json Reports(const ReviewKind* kind, const nlohmann::json& projection) {
+  if (kind == nullptr || kind->reports.key.empty()) return nlohmann::json::array();
+  auto it = projection.find(std::string(kind->reports.key));
+  return it != projection.end() && it->is_array() ? *it : nlohmann::json::array();
 }
+
+bool Is(std::string_view event, std::string_view kind_event) { return !kind_event.empty() && event == kind_event; }
 
 bool WritesReport(const Person& p, const nlohmann::json& report) { return Text(report, "author") == p.id; }
 bool ManagesReport(const Person& p, const nlohmann::json& report) {
@@ -147,9 +146,10 @@ Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event,
   if (const char* decider = BoardChairDecider(event)) return MayRecordBoardChairDecision(p, event, decider, fields, board_people);
   if (Any(p, {"business-officer", "panel-chair"})) return Status::Ok();
   nlohmann::json projection = Projection(r);
+  const ReviewKind* kind = FindReviewKind(r.kind);
   std::string agency = fields.is_object() ? Text(fields, "agency") : "";
-  if (In(event, {"ImrSubmitted", "ImrTimeframeAtRisk", "AgencyReportSubmitted"})) {
-    for (const auto& report : Reports(projection))
+  if (kind && (Is(event, kind->reports.submit_event) || Is(event, kind->reports.late_event))) {
+    for (const auto& report : Reports(kind, projection))
       if (Text(report, "agency") == agency && (WritesReport(p, report) || ManagesReport(p, report))) return Status::Ok();
     return Forbidden(event, "the author (or senior manager) of that agency's report");
   }
@@ -159,8 +159,8 @@ Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event,
     if (!p.id.empty() && Text(projection, "overview_writer") == p.id) return Status::Ok();
     return Forbidden(event, "the review's overview writer, the business officer or the panel chair");
   }
-  if (event == "ImrSignedOff") {
-    for (const auto& report : Reports(projection))
+  if (kind && Is(event, kind->reports.sign_off_event)) {
+    for (const auto& report : Reports(kind, projection))
       if (Text(report, "agency") == agency && ManagesReport(p, report)) return Status::Ok();
     return Forbidden(event, "that agency's senior manager");
   }
@@ -179,14 +179,14 @@ nlohmann::json TasksOf(const Person& p, const std::vector<ReviewRecord>& reviews
   for (const ReviewRecord& r : reviews) {
     if (r.board_id != p.board_id) continue;
     nlohmann::json projection = Projection(r);
+    const ReviewKind* kind = FindReviewKind(r.kind);
     const bool scr = r.kind == "scr";
-    for (const auto& report : Reports(projection)) {
+    for (const auto& report : Reports(kind, projection)) {
       if (!WritesReport(p, report) && !ManagesReport(p, report)) continue;
-      std::string stage = Text(report, "stage");
-      if (stage.empty()) stage = Text(report, "status");
+      std::string stage = Text(report, std::string(kind->reports.stage_key).c_str());
       tasks.push_back({{"review", r.ref},
                        {"kind", r.kind},
-                       {"task", scr ? "imr" : "agency-report"},
+                       {"task", kind->reports.task},
                        {"agency", Text(report, "agency")},
                        {"as", WritesReport(p, report) ? "author" : "senior-manager"},
                        {"stage", stage},

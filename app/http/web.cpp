@@ -381,16 +381,23 @@ std::pair<json, json> EventChoices(const std::string& kind, const std::string& n
 
 json ReportsView(const json& review) {
   json out = json::array();
-  bool scr = review.value("kind", "") == "scr";
-  for (const json& r : review.value(scr ? "imrs" : "agency_reports", json::array())) {
+  const ReviewKind* kind = FindReviewKind(review.value("kind", ""));
+  if (kind == nullptr || kind->reports.key.empty()) return out;
+  for (const json& r : review.value(std::string(kind->reports.key), json::array())) {
     json row = {{"agency", r.value("agency", "")},
                 {"author", r.value("author", "")},
                 {"due", r.value("due", "")},
-                {"stage", scr ? r.value("stage", "") : r.value("status", "")}};
+                {"stage", r.value(std::string(kind->reports.stage_key), "")}};
     if (r.value("returns", 0) > 0) row["returns"] = r["returns"];
     out.push_back(row);
   }
   return out;
+}
+
+// "Individual management reviews": the kind's reports, as the review page heads them.
+std::string ReportsTitle(const std::string& kind) {
+  const ReviewKind* k = FindReviewKind(kind);
+  return k && !k->reports.name.empty() ? std::string(k->reports.name) + "s" : "Reports";
 }
 
 Response ReviewPage(Ctx& c, const std::string& ref) {
@@ -439,7 +446,7 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
                {"deadlines", deadlines},
                {"reports", reports},
                {"has_reports", !reports.empty()},
-               {"reports_title", kind == "scr" ? "Individual management reviews" : "Agency reporting forms"},
+               {"reports_title", ReportsTitle(kind)},
                {"extensions", extensions},
                {"has_extensions", !extensions.empty()},
                {"proceedings", alongside.value("proceedings", json::array())},
@@ -684,26 +691,28 @@ json TaskView(const Ctx& c, const json& t) {
   json v = {{"review", review}, {"stage", Words(stage, true)}, {"due", t.value("due", "")}};
   std::string record = "/reviews/" + review + "/record?event=";
   json links = json::array();
-  auto one_click = [&](const char* event, const char* button, json hidden) {
+  auto one_click = [&](std::string_view event, std::string_view button, json hidden) {
     v["one_click"] = true;
     v["request_key"] = NewRequestKey();
     v["event"] = event;
     v["button"] = button;
     v["hidden"] = std::move(hidden);
   };
-  if (task == "imr") {
-    v["task_text"] = "Individual management review (" + agency + ")";
-    if (as == "author" && (stage == "Commissioned" || stage == "ReturnedForRevision")) {
-      one_click("ImrSubmitted", "Submit the IMR", json::array({{{"name", "agency"}, {"value", agency}}}));
-      links.push_back({{"href", record + "ImrTimeframeAtRisk&agency=" + agency}, {"text", "Warn the panel that the IMR will be late"}});
-    } else if (as == "senior-manager" && stage == "Accepted") {
-      one_click("ImrSignedOff", "Sign off the IMR",
+  const ReviewKind* kind = FindReviewKind(t.value("kind", ""));
+  if (kind && task == kind->reports.task) {
+    const AgencyReports& reports = kind->reports;
+    const json for_agency = json::array({{{"name", "agency"}, {"value", agency}}});
+    v["task_text"] = std::string(reports.name) + " (" + agency + ")";
+    const bool submittable = std::find(reports.submit_stages.begin(), reports.submit_stages.end(), stage) !=
+                             reports.submit_stages.end();
+    if (as == "author" && submittable) {
+      one_click(reports.submit_event, reports.submit_button, for_agency);
+      if (!reports.late_event.empty())
+        links.push_back({{"href", record + std::string(reports.late_event) + "&agency=" + agency}, {"text", reports.late_link}});
+    } else if (as == "senior-manager" && !reports.sign_off_event.empty() && stage == reports.sign_off_stage) {
+      one_click(reports.sign_off_event, reports.sign_off_button,
                 json::array({{{"name", "agency"}, {"value", agency}}, {{"name", "senior_manager"}, {"value", c.person().id}}}));
     }
-  } else if (task == "agency-report") {
-    v["task_text"] = "Agency reporting form (" + agency + ")";
-    if (as == "author" && stage != "submitted")
-      one_click("AgencyReportSubmitted", "Submit the reporting form", json::array({{{"name", "agency"}, {"value", agency}}}));
   } else if (task == "overview") {
     v["task_text"] = "Overview report and executive summary";
     if (stage == "OverviewDrafting")

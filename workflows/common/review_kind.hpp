@@ -26,6 +26,25 @@
 
 namespace casereview {
 
+// The reports a kind of review asks of the agencies that knew the child (an SCR's individual
+// management reviews, a child death review's reporting forms): where its read model lists
+// them and what their authors and senior managers record. Each listed report carries
+// "agency", "author", "due" and, where it has one, "senior_manager".
+struct AgencyReports {
+  std::string_view key;        // the read model's list: "imrs"
+  std::string_view stage_key;  // each report's stage in it: "stage"
+  std::string_view task;       // the task's name in My tasks and the API: "imr"
+  std::string_view name;       // as people read it: "Individual management review"
+  std::string_view submit_event;               // the author's: "ImrSubmitted"
+  std::vector<std::string_view> submit_stages;  // the stages it may be submitted in
+  std::string_view submit_button;              // "Submit the IMR"
+  std::string_view late_event;                 // the author's warning it will be late ("" if none)
+  std::string_view late_link;                  // "Warn the panel that the IMR will be late"
+  std::string_view sign_off_event;             // the agency's senior manager's ("" if none)
+  std::string_view sign_off_stage;             // the stage it is signed off in
+  std::string_view sign_off_button;            // "Sign off the IMR"
+};
+
 struct ReviewKind {
   std::string_view name;           // stored with each review, and in the API: "scr"
   std::string_view title;          // as people read it: "Serious Case Review"
@@ -41,6 +60,7 @@ struct ReviewKind {
   std::string_view opening_gerund;
   std::string_view open_link_text;  // how the pages offer it: "Refer a case to the SCR panel"
   int definition_version = 0;      // of its machine, stored with each review's stage
+  AgencyReports reports;           // what it asks of agencies (none: an empty key)
   // Every event of the kind, the opening one first.
   std::span<const EventSpec> (*events)() = nullptr;
   // Its machine, started from the opening event's fields (resolved, as stored) under the

@@ -32,6 +32,20 @@ const ReviewKind& ScrKind() {
       .opening_gerund = "referring a case",
       .open_link_text = "Refer a case to the SCR panel",
       .definition_version = ScrWorkflow::kDefinitionVersion,
+      // The IMRs (imr/imr_workflow.hpp): the author submits, the agency's senior manager signs
+      // off what the panel accepted.
+      .reports = {.key = "imrs",
+                  .stage_key = "stage",
+                  .task = "imr",
+                  .name = "Individual management review",
+                  .submit_event = "ImrSubmitted",
+                  .submit_stages = {"Commissioned", "ReturnedForRevision"},
+                  .submit_button = "Submit the IMR",
+                  .late_event = "ImrTimeframeAtRisk",
+                  .late_link = "Warn the panel that the IMR will be late",
+                  .sign_off_event = "ImrSignedOff",
+                  .sign_off_stage = "Accepted",
+                  .sign_off_button = "Sign off the IMR"},
       .events = ScrEventSpecs,
       .begin = BeginScr,
   };
