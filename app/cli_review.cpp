@@ -114,7 +114,7 @@ int RunScenario(Context& ctx, const std::string& path, bool quiet) {
       continue;
     }
     std::cout << FormatDate(DateOf(step.at)) << "  " << out->review_ref << "  "
-              << (step.is_referral ? (step.opens == "cdop" ? "ChildDeathNotified" : "CaseReferred") : step.event)
+              << (step.is_referral ? std::string(FindReviewKind(step.opens)->opening_event) : step.event)
               << (step.expect_refused ? "  REFUSED, stays " : " -> ") << out->stage << "\n";
     if (!step.note.empty()) std::cout << "            " << step.note << "\n";
     if (!out->refusal.empty()) std::cout << "            casereview said: " << out->refusal << "\n";
@@ -170,16 +170,15 @@ int FailAudited(Context& ctx, std::string_view board, std::string_view action, s
   return Fail(why);
 }
 
-// Refers a case or notifies a death as `by` (--by), who must be allowed to
-// (engine/permissions.hpp), audited as the operator; prints the new reference.
-int OpenAudited(Context& ctx, const std::string& by, const std::string& board_id, std::string_view action,
-                std::string_view kind, const nlohmann::json& fields) {
-  auto board = ctx.MayOpenAs(by, board_id, kind);
-  if (!board.ok()) return FailAudited(ctx, board_id, action, board_id, board.status());
-  CommandTrail trail = ctx.TrailFor(*board, action);  // the entry is written with the new review
-  auto r = kind == "cdop" ? ctx.engine->NotifyChildDeath(*board, fields, by, trail)
-                          : ctx.engine->ReferCase(*board, fields, by, trail);
-  if (!r.ok()) return FailAudited(ctx, *board, action, *board, r.status());
+// Opens a review of `kind` (refers a case, notifies a death) as `by` (--by), who must be
+// allowed to (engine/permissions.hpp), audited as the operator; prints the new reference.
+int OpenAudited(Context& ctx, const std::string& by, const std::string& board_id, const ReviewKind& kind,
+                const nlohmann::json& fields) {
+  auto board = ctx.MayOpenAs(by, board_id, kind.name);
+  if (!board.ok()) return FailAudited(ctx, board_id, kind.open_action, board_id, board.status());
+  // The entry is written with the new review.
+  auto r = ctx.engine->Open(kind.name, *board, fields, by, ctx.TrailFor(*board, kind.open_action));
+  if (!r.ok()) return FailAudited(ctx, *board, kind.open_action, *board, r.status());
   std::cout << *r << "\n";
   return 0;
 }
@@ -191,29 +190,22 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> sets;
   static bool all = false, quiet = false;
 
-  auto* refer = app.add_subcommand("refer", "Refer a case to the standing SCR panel (opens a review)");
-  refer->add_option("--by", by, "Who records the referral (person id)")->required();
-  refer->add_option("--set", sets, "FIELD=VALUE (see 'casereview events CaseReferred')");
-  refer->add_option("--json", json_fields, "The fields as a JSON object");
-  refer->add_option("--board", board_id, "Board id (default: the only board)");
-  refer->callback([&] {
-    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto fields = FieldsFrom("CaseReferred", sets, json_fields);
-    if (!fields.ok()) { exit_code = Fail(fields.status()); return; }
-    exit_code = OpenAudited(ctx, by, board_id, "review.refer", "scr", *fields);
-  });
-
-  auto* notify = app.add_subcommand("notify", "Notify a child's death to the SPOC (opens a child death review)");
-  notify->add_option("--by", by, "Who records the notification (person id)")->required();
-  notify->add_option("--set", sets, "FIELD=VALUE (see 'casereview events ChildDeathNotified')");
-  notify->add_option("--json", json_fields, "The fields as a JSON object");
-  notify->add_option("--board", board_id, "Board id (default: the only board)");
-  notify->callback([&] {
-    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto fields = FieldsFrom("ChildDeathNotified", sets, json_fields);
-    if (!fields.ok()) { exit_code = Fail(fields.status()); return; }
-    exit_code = OpenAudited(ctx, by, board_id, "death.notify", "cdop", *fields);
-  });
+  // One command for each kind of review that opens one: refer, notify, ...
+  for (const ReviewKind* kind : ReviewKinds()) {
+    const std::string opening(kind->opening_event);
+    auto* open = app.add_subcommand(std::string(kind->open_command),
+                                    std::string(kind->open_link_text) + " (opens " + std::string(kind->a_title) + ")");
+    open->add_option("--by", by, "Who records the " + std::string(kind->opening_noun) + " (person id)")->required();
+    open->add_option("--set", sets, "FIELD=VALUE (see 'casereview events " + opening + "')");
+    open->add_option("--json", json_fields, "The fields as a JSON object");
+    open->add_option("--board", board_id, "Board id (default: the only board)");
+    open->callback([&, kind] {
+      if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+      auto fields = FieldsFrom(std::string(kind->opening_event), sets, json_fields);
+      if (!fields.ok()) { exit_code = Fail(fields.status()); return; }
+      exit_code = OpenAudited(ctx, by, board_id, *kind, *fields);
+    });
+  }
 
   auto* record = app.add_subcommand("record", "Record an event on a review");
   record->add_option("review", ref, "The review, e.g. SCR-2026-001")->required();

@@ -1,6 +1,7 @@
 #include "scenario.hpp"
 
 #include "casereview/json_input.hpp"
+#include "common/review_kind.hpp"
 #include "scheduler.hpp"
 
 namespace casereview {
@@ -20,13 +21,19 @@ Result<ScenarioStep> ParseStep(const Json& j, std::size_t n) {
   if (step.is_tick) return step;
   step.by = j.value("by", "");
   if (step.by.empty()) return Status::InvalidArgument(where + "'by' (who records it) is required");
-  const bool refer = j.contains("refer"), notify = j.contains("notify");
-  step.is_referral = refer || notify;
-  if (int(refer) + int(notify) + int(j.contains("event")) != 1)
-    return Status::InvalidArgument(where + "needs exactly one of 'refer', 'notify' or 'event'");
-  if (step.is_referral) {
-    step.opens = notify ? "cdop" : "scr";
-    step.fields = notify ? j["notify"] : j["refer"];
+  // A step opens a review under its kind's command ("refer", "notify"), or records an event.
+  const ReviewKind* opens = nullptr;
+  int steps = j.contains("event") ? 1 : 0;
+  std::string choices;
+  for (const ReviewKind* k : ReviewKinds()) {
+    choices += "'" + std::string(k->open_command) + "', ";
+    if (j.contains(std::string(k->open_command))) opens = k, ++steps;
+  }
+  if (steps != 1) return Status::InvalidArgument(where + "needs exactly one of " + choices + "or 'event'");
+  step.is_referral = opens != nullptr;
+  if (opens) {
+    step.opens = opens->name;
+    step.fields = j[std::string(opens->open_command)];
   } else {
     step.event = j.value("event", "");
     step.fields = j.value("fields", Json::object());
@@ -68,7 +75,8 @@ Result<Scenario> ParseScenario(std::string_view text) {
 Result<StepOutcome> ScenarioRunner::RunStep(std::size_t index, Engine& engine, ManualClock& clock,
                                             Store* store) {
   const ScenarioStep& step = scenario_.steps.at(index);
-  std::string what = step.is_referral ? (step.opens == "cdop" ? "notification" : "referral")
+  const ReviewKind* kind = FindReviewKind(step.opens);
+  std::string what = step.is_referral ? std::string(kind ? kind->opening_noun : "opening")
                      : step.is_tick   ? "tick"
                                       : step.event;
   std::string where = "scenario step " + std::to_string(index + 1) + " (" + what + "): ";
@@ -82,8 +90,7 @@ Result<StepOutcome> ScenarioRunner::RunStep(std::size_t index, Engine& engine, M
     if (!report.ok()) return Status::InvalidArgument(where + report.status().message());
     out.fired = report->fired;
   } else if (step.is_referral) {
-    auto ref = step.opens == "cdop" ? engine.NotifyChildDeath("", step.fields, step.by)
-                                    : engine.ReferCase("", step.fields, step.by);
+    auto ref = engine.Open(step.opens, "", step.fields, step.by);
     if (ref.ok()) review_ref_ = *ref;
     s = ref.status();
   } else {

@@ -27,7 +27,7 @@ struct ScenarioStep {
   Instant at{};
   std::string by;
   bool is_referral = false;  // the step that opens the review: a referral or a notification
-  std::string opens;         // what it opens: "scr" (refer) or "cdop" (notify)
+  std::string opens;         // the kind it opens, by its command: "scr" (refer), "cdop" (notify)
   bool is_tick = false;  // run the scheduler: fire every timer due at `at`
   std::string event;  // empty for a referral
   nlohmann::json fields = nlohmann::json::object();
