@@ -85,6 +85,8 @@ class RecordingStore final : public Store {
   Result<AuditEntry> AppendAudit(const AuditEntry& e) override { return s_.AppendAudit(e); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& f) override { return s_.ListAudit(f); }
   Result<AuditSeal> ReadAuditSeal() override { return s_.ReadAuditSeal(); }
+  Result<std::int64_t> BoardRevision(std::string_view board_id) override { return s_.BoardRevision(board_id); }
+  Result<std::int64_t> SettingRevision(std::string_view key) override { return s_.SettingRevision(key); }
   Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
                                                             Instant since) override {
     return s_.FindIdempotency(actor, key, since);

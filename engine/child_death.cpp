@@ -34,8 +34,9 @@ Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Js
                                              const CommandTrail& trail) {
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
-  auto dir = BoardDirectory::Load(store_, board->id);
-  if (!dir.ok()) return dir.status();
+  auto loaded = Directory(board->id);
+  if (!loaded.ok()) return loaded.status();
+  const BoardDirectory* dir = loaded->get();
   CR_RETURN_IF_ERROR(CheckActor(*dir, board->id, actor));
   auto resolved = CheckAndResolve(*dir, CdopWorkflow::kKind, kChildDeathNotified, fields);
   if (!resolved.ok()) return Prefixed("notification: ", resolved.status());

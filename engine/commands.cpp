@@ -33,7 +33,12 @@ Result<nlohmann::json> CheckAndResolve(const BoardDirectory& dir, std::string_vi
 
 Status CheckActor(const BoardDirectory& dir, const std::string& board_id, std::string_view actor) {
   if (actor.empty()) return Status::InvalidArgument("say who is recording this (--by PERSON)");
-  if (dir.people.find(std::string(actor)) != dir.people.end()) return Status::Ok();
+  if (auto p = dir.people.find(std::string(actor)); p != dir.people.end()) {
+    if (p->second.removed_at)
+      return Status::Forbidden("'" + std::string(actor) + "' has been removed from board " + board_id +
+                               " and can no longer record");
+    return Status::Ok();
+  }
   return Status::NotFound("no person '" + std::string(actor) + "' on board " + board_id +
                           " to record this (--by)");
 }

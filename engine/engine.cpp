@@ -145,12 +145,13 @@ Result<std::string> Engine::Open(std::string_view kind_name, std::string_view bo
   if (kind == &CdopKind()) return NotifyChildDeath(board_id, fields, actor, trail);  // checks the NHS number first
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
-  auto dir = BoardDirectory::Load(store_, board->id);
-  if (!dir.ok()) return dir.status();
-  CR_RETURN_IF_ERROR(CheckActor(*dir, board->id, actor));
-  auto resolved = CheckAndResolve(*dir, kind->name, kind->opening_event, fields);
+  auto loaded = Directory(board->id);
+  if (!loaded.ok()) return loaded.status();
+  const BoardDirectory& dir = **loaded;
+  CR_RETURN_IF_ERROR(CheckActor(dir, board->id, actor));
+  auto resolved = CheckAndResolve(dir, kind->name, kind->opening_event, fields);
   if (!resolved.ok()) return Prefixed(std::string(kind->opening_noun) + ": ", resolved.status());
-  return OpenReview(*kind, *board, *dir, *resolved, actor, nullptr, &trail);
+  return OpenReview(*kind, *board, dir, *resolved, actor, nullptr, &trail);
 }
 
 Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann::json& fields,
@@ -222,8 +223,9 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
     return Status::InvalidArgument(about + std::string(event) +
                                    " is recorded by the scheduler when a timer falls due, not by hand");
   // Read once: the actor's check, the resolution of the fields and the notices all use it.
-  auto dir = BoardDirectory::Load(store_, record->board_id);
-  if (!dir.ok()) return dir.status();
+  auto loaded = Directory(record->board_id);
+  if (!loaded.ok()) return loaded.status();
+  const BoardDirectory* dir = loaded->get();
   Status actor_ok = CheckActor(*dir, record->board_id, actor);
   if (!actor_ok.ok()) return Prefixed(about, actor_ok);
   nlohmann::json input = fields;
@@ -297,8 +299,9 @@ Status Engine::FireTimer(const Timer& timer) {
   Instant now = clock_.Now();
   Status s = ApplyToReview(*state, timer.event, fields, now);
   if (!s.ok()) return Status::Corruption("timer " + timer.id + " was refused by its review: " + s.message());
-  auto dir = BoardDirectory::Load(store_, record->board_id);
-  if (!dir.ok()) return dir.status();
+  auto loaded = Directory(record->board_id);
+  if (!loaded.ok()) return loaded.status();
+  const BoardDirectory* dir = loaded->get();
   return CommitAccepted(*record, std::move(*state), timer.event, fields, kSchedulerActor, now, &timer, *dir, {})
       .status();
 }
@@ -375,17 +378,33 @@ Result<BusinessCalendar> CalendarWith(std::optional<std::string> update) {
 }  // namespace
 
 Result<const BusinessCalendar*> Engine::Calendar() {
-  auto update = store_.GetSetting(kBankHolidaysSetting);
-  if (!update.ok()) return update.status();
-  if (!calendar_ || *update != calendar_update_) {
+  // The revision first: an update stored after it is read again at the next command.
+  auto revision = store_.SettingRevision(kBankHolidaysSetting);
+  if (!revision.ok()) return revision.status();
+  if (!calendar_ || *revision != calendar_revision_) {
+    auto update = store_.GetSetting(kBankHolidaysSetting);
+    if (!update.ok()) return update.status();
     auto calendar = CalendarWith(*update);
     if (!calendar.ok())
       return Status::Corruption("the stored bank holidays update no longer loads: " + calendar.status().message());
     calendar_ = std::make_shared<const BusinessCalendar>(std::move(*calendar));
-    calendar_update_ = std::move(*update);
+    calendar_revision_ = *revision;
     reviews_->Clear();  // their deadlines were counted on the calendar replaced
   }
   return calendar_.get();
+}
+
+Result<std::shared_ptr<const BoardDirectory>> Engine::Directory(const std::string& board_id) {
+  // The revision first: a change stored after it is read again at the next command.
+  auto revision = store_.BoardRevision(board_id);
+  if (!revision.ok()) return revision.status();
+  auto kept = directories_.find(board_id);
+  if (kept != directories_.end() && kept->second.first == *revision) return kept->second.second;
+  auto dir = BoardDirectory::Load(store_, board_id);
+  if (!dir.ok()) return dir.status();
+  auto shared = std::make_shared<const BoardDirectory>(std::move(*dir));
+  directories_.insert_or_assign(board_id, std::make_pair(*revision, shared));
+  return shared;
 }
 
 Result<std::int64_t> Engine::UpdateBankHolidays(std::string_view json) {
@@ -393,7 +412,7 @@ Result<std::int64_t> Engine::UpdateBankHolidays(std::string_view json) {
   if (!checked.ok()) return checked.status();  // InvalidArgument, already "bank holidays file: ..."
   CR_RETURN_IF_ERROR(store_.PutSetting(kBankHolidaysSetting, json, clock_.Now()));
   calendar_ = std::make_shared<const BusinessCalendar>(std::move(*checked));
-  calendar_update_ = std::string(json);
+  calendar_revision_ = -1;  // read again (with its revision) at the next command
   reviews_->Clear();
   auto reviews = store_.ListReviews({});
   if (!reviews.ok()) return reviews.status();

@@ -81,9 +81,13 @@ bool SoonerThan(const Timer& a, const Timer& b) { return std::tie(a.due, a.id) <
 
 class MemoryStore final : public Store {
  public:
-  Status PutBoard(const Board& b) override { return WriteBoard(tables_, b); }
-  Status PutAgency(const Agency& a) override { return WriteAgency(tables_, a); }
-  Status PutPerson(const Person& p) override { return WritePerson(tables_, p); }
+  Status PutBoard(const Board& b) override { return Bumped(b.id, WriteBoard(tables_, b)); }
+  Status PutAgency(const Agency& a) override { return Bumped(a.board_id, WriteAgency(tables_, a)); }
+  Status PutPerson(const Person& p) override { return Bumped(p.board_id, WritePerson(tables_, p)); }
+  Result<std::int64_t> BoardRevision(std::string_view board_id) override {
+    auto it = board_revisions_.find(board_id);
+    return it == board_revisions_.end() ? 0 : it->second;
+  }
 
   Status ImportBoardData(const BoardData& d) override {
     BoardTables staged = tables_;  // all or nothing: only a complete import is kept
@@ -91,7 +95,7 @@ class MemoryStore final : public Store {
     for (const Agency& a : d.agencies) CR_RETURN_IF_ERROR(WriteAgency(staged, a));
     for (const Person& p : d.people) CR_RETURN_IF_ERROR(WritePerson(staged, p));
     tables_ = std::move(staged);
-    return Status::Ok();
+    return Bumped(d.board.id, Status::Ok());
   }
 
   Result<std::vector<Board>> ListBoards() override {
@@ -325,7 +329,12 @@ class MemoryStore final : public Store {
   Status PutSetting(std::string_view key, std::string_view value, Instant) override {
     CR_RETURN_IF_ERROR(CheckSettingKey(key));
     settings_.insert_or_assign(std::string(key), std::string(value));
+    ++setting_revisions_[std::string(key)];
     return Status::Ok();
+  }
+  Result<std::int64_t> SettingRevision(std::string_view key) override {
+    auto it = setting_revisions_.find(key);
+    return it == setting_revisions_.end() ? 0 : it->second;
   }
 
   Result<std::optional<std::string>> GetSetting(std::string_view key) override {
@@ -359,7 +368,7 @@ class MemoryStore final : public Store {
     if (it == tables_.people.end()) return Status::NotFound("there is no person '" + std::string(person_id) + "'");
     if (!it->second.removed_at) it->second.removed_at = at;
     EndSignInsOf(person_id, at);
-    return Status::Ok();
+    return Bumped(it->second.board_id, Status::Ok());
   }
 
   Status RecordFailedSignIn(std::string_view account, std::string_view address, Instant at,
@@ -465,6 +474,12 @@ class MemoryStore final : public Store {
   }
 
  private:
+  // `s`, after counting up the board's revision when it is Ok (BoardRevision).
+  Status Bumped(const std::string& board_id, Status s) {
+    if (s.ok()) ++board_revisions_[board_id];
+    return s;
+  }
+
   // One change of CommitAll, but its audit entries: every check before the first write.
   Status WriteChange(const ReviewChange& c) {
     assert(ContinuesLog(c) && "a ReviewChange must continue the log without gaps (store.hpp)");
@@ -543,6 +558,8 @@ class MemoryStore final : public Store {
   }
 
   BoardTables tables_;
+  ById<std::int64_t> board_revisions_;
+  ById<std::int64_t> setting_revisions_;
   ById<ReviewRecord> reviews_;
   ById<std::vector<StoredEvent>> events_;
   ById<TimerRow> timers_;

@@ -280,6 +280,15 @@ const Migration kIdempotencyKeys{
         "CREATE INDEX idempotency_keys_by_at ON idempotency_keys (at)",
     }};
 
+// 11: revisions, counted up by every change to a board's agencies and people and to a setting,
+// so an engine keeps what it read between commands and reads again only what changed.
+const Migration kRevisions{
+    11,
+    {
+        "ALTER TABLE boards ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE settings ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+    }};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -316,7 +325,8 @@ void ApplyMigrationsAfter(SQLite::Database& db, int current) {
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess,
                                                kReviewSummaries, kNotifiedDeaths, kAuditByBoard,
-                                               kThrottlingAndRemoval, kIdempotencyKeys};
+                                               kThrottlingAndRemoval, kIdempotencyKeys,
+                                               kRevisions};
   return kAll;
 }
 

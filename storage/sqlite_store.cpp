@@ -84,6 +84,15 @@ class SqliteStore final : public Store {
   Result<std::vector<Board>> ListBoards() override;
   Result<std::vector<Agency>> ListAgencies(std::string_view board_id) override;
   Result<std::vector<Person>> ListPeople(std::string_view board_id) override;
+  Result<std::int64_t> BoardRevision(std::string_view board_id) override {
+    std::string board(board_id);
+    return Read<std::int64_t>("read the revision of board " + board, [&]() -> std::int64_t {
+      Prepared q_prepared(db_, "SELECT revision FROM boards WHERE id = ?");
+      SQLite::Statement& q = *q_prepared;
+      q.bind(1, board);
+      return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+    });
+  }
 
   Result<ReviewRecord> GetReview(std::string_view ref) override;
   Result<std::vector<ReviewRecord>> ListReviews(const ReviewFilter& f) override;
@@ -114,6 +123,15 @@ class SqliteStore final : public Store {
 
   Status PutSetting(std::string_view key, std::string_view value, Instant at) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
+  Result<std::int64_t> SettingRevision(std::string_view key) override {
+    std::string k(key);
+    return Read<std::int64_t>("read the revision of setting " + k, [&]() -> std::int64_t {
+      Prepared q_prepared(db_, "SELECT revision FROM settings WHERE key = ?");
+      SQLite::Statement& q = *q_prepared;
+      q.bind(1, k);
+      return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+    });
+  }
 
   Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) override {
     std::string id(person_id), h(hash);
@@ -164,7 +182,13 @@ class SqliteStore final : public Store {
   }
   Status RemovePerson(std::string_view person_id, Instant at) override {
     std::string id(person_id);
-    return Write("remove person " + id, [&] { return UpdatePersonRemoved(db_, id, at); });
+    return Write("remove person " + id, [&] {
+      CR_RETURN_IF_ERROR(UpdatePersonRemoved(db_, id, at));
+      SQLite::Statement bump(db_, "UPDATE boards SET revision = revision + 1 WHERE id = (SELECT board_id FROM people WHERE id = ?)");
+      bump.bind(1, id);
+      bump.exec();
+      return Status::Ok();
+    });
   }
   Status RecordFailedSignIn(std::string_view account, std::string_view address, Instant at,
                             Instant window_start) override {
@@ -274,6 +298,8 @@ class SqliteStore final : public Store {
   Status WriteBoard(const Board& b);
   Status WriteAgency(const Agency& a);
   Status WritePerson(const Person& p);
+  // Counts up the board's revision (Store::BoardRevision), in the write under way.
+  void BumpBoardRevision(const std::string& board_id);
   bool Exists(const char* sql, std::initializer_list<std::string> params);
   std::int64_t StoredLastSeq(const std::string& ref);
 
@@ -315,7 +341,14 @@ Status SqliteStore::WriteBoard(const Board& b) {
   SQLite::Statement& upsert = *upsert_prepared;
   BindBoard(upsert, b);
   upsert.exec();
+  BumpBoardRevision(b.id);
   return Status::Ok();
+}
+
+void SqliteStore::BumpBoardRevision(const std::string& board_id) {
+  Prepared bump(db_, "UPDATE boards SET revision = revision + 1 WHERE id = ?");
+  (*bump).bind(1, board_id);
+  (*bump).exec();
 }
 
 Status SqliteStore::WriteAgency(const Agency& a) {
@@ -325,6 +358,7 @@ Status SqliteStore::WriteAgency(const Agency& a) {
   SQLite::Statement& upsert = *upsert_prepared;
   BindAgency(upsert, a);
   if (upsert.exec() == 0) return IdOfAnotherBoard("agency", a.id);  // the upsert's WHERE: same board only
+  BumpBoardRevision(a.board_id);
   return Status::Ok();
 }
 
@@ -338,6 +372,7 @@ Status SqliteStore::WritePerson(const Person& p) {
   SQLite::Statement& upsert = *upsert_prepared;
   BindPerson(upsert, p);
   if (upsert.exec() == 0) return IdOfAnotherBoard("person", p.id);  // the upsert's WHERE: same board only
+  BumpBoardRevision(p.board_id);
   return Status::Ok();
 }
 
@@ -602,6 +637,9 @@ Status SqliteStore::PutSetting(std::string_view key, std::string_view value, Ins
     upsert.bind(2, std::string(value));
     upsert.bind(3, SecondsOf(at));
     upsert.exec();
+    Prepared bump(db_, "UPDATE settings SET revision = revision + 1 WHERE key = ?");
+    (*bump).bind(1, k);
+    (*bump).exec();
     return Status::Ok();
   });
 }

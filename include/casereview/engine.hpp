@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -159,10 +160,16 @@ class Engine {
 
   Store& store_;
   const Clock& clock_;
-  // The calendar in force and the stored update it was built from: rebuilt when another
-  // process has stored a different update.
+  // The board's agencies and people: kept from this Engine's last read while the store's
+  // BoardRevision says nobody has changed them since, else read again.
+  Result<std::shared_ptr<const BoardDirectory>> Directory(const std::string& board_id);
+
+  // The calendar in force and the revision of the stored update it was built from: rebuilt
+  // when another process has stored an update since (Store::SettingRevision).
   std::shared_ptr<const BusinessCalendar> calendar_;
-  std::optional<std::string> calendar_update_;
+  std::int64_t calendar_revision_ = -1;
+  // Each board's directory as last read, with the BoardRevision it was read at.
+  std::map<std::string, std::pair<std::int64_t, std::shared_ptr<const BoardDirectory>>, std::less<>> directories_;
   // Reviews rebuilt or committed by earlier commands (never null).
   std::unique_ptr<ReviewCache> reviews_;
 };

@@ -193,6 +193,10 @@ class Store {
   virtual Result<std::vector<Agency>> ListAgencies(std::string_view board_id) = 0;
   virtual Status PutPerson(const Person& p) = 0;
   virtual Result<std::vector<Person>> ListPeople(std::string_view board_id) = 0;
+  // A number that grows with every change to the board's agencies and people (a board saved,
+  // an agency or person put or removed, an import), in the same transaction; 0 for no board.
+  // A reader that kept what it listed reads again only when it has moved.
+  virtual Result<std::int64_t> BoardRevision(std::string_view board_id) = 0;
   // Board, agencies and people in one transaction: all or nothing.
   virtual Status ImportBoardData(const BoardData& d) = 0;
   // Ids of people and agencies never move between boards: a Put or an import naming an id that
@@ -273,7 +277,9 @@ class Store {
   // Deployment settings, e.g. "bank-holidays" (an updated bank-holidays.json). Put
   // inserts or replaces.
   virtual Status PutSetting(std::string_view key, std::string_view value, Instant at) = 0;
-  virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;  // nullopt if unset
+  virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+  // A number that grows each time the setting is put; 0 for a setting never put.
+  virtual Result<std::int64_t> SettingRevision(std::string_view key) = 0;  // nullopt if unset
 
   // ---- Sign-in (access.hpp). Nothing here is a secret in clear. ----
   // A person's password as its Argon2id hash, replacing any earlier one, and in the same

@@ -4,6 +4,8 @@
 
 #include "board_import.hpp"
 #include "casereview/engine.hpp"
+#include "casereview/sqlite_store.hpp"
+#include "scenario.hpp"
 #include "support/test_support.hpp"
 
 using namespace casereview;
@@ -102,4 +104,50 @@ SCENARIO("A person must belong to an agency on the board", "[board]") {
   Status s = engine.PutPerson({"p1", "b1", "Pat", "pat@example.org", "ghost", {"panel-member"}});
   REQUIRE(s.code() == Status::Code::kNotFound);
   REQUIRE(store->ListPeople("b1")->empty());
+}
+
+SCENARIO("An engine keeps a board's people between commands and sees another process's change at its next one",
+         "[board][engine][revision]") {
+  casereview::testing::TempDir dir;
+  const std::string path = dir.File("board.db");
+  auto scenario = ParseScenario(ReadBytes(ExamplePath("scr_full_lifecycle.json")));
+  REQUIRE(scenario.ok());
+  const ScenarioStep& referral = scenario->steps.at(0);
+  ManualClock clock(referral.at);
+  auto mine = OpenSqliteStore(path);
+  REQUIRE(mine.ok());
+  Engine engine(**mine, clock);
+  auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+  REQUIRE(board.ok());
+  REQUIRE(engine.ImportBoardData(*board).ok());
+  auto ref = engine.ReferCase("", referral.fields, referral.by);
+  INFO(ref.status().message());
+  REQUIRE(ref.ok());
+  const nlohmann::json meeting = {{"date", "2026-01-12"}, {"attendees", {"p-panel-chair", "p-csc-lead", "p-police-lead", "p-health-lead"}}};
+
+  // Another process (its own connection and engine) adds a business officer.
+  auto theirs = OpenSqliteStore(path);
+  REQUIRE(theirs.ok());
+  Engine other(**theirs, clock);
+  Person newcomer{"p-newcomer", "demo", "Ash Newcomer", "ash.newcomer@example.org", "", {"business-officer"}, std::nullopt};
+  REQUIRE(other.PutPerson(newcomer).ok());
+
+  WHEN("this engine next records as the newcomer") {
+    auto recorded = engine.Record(*ref, "PanelMeetingConvened", {{"date", "2026-01-12"}, {"kind", "ordinary"}}, "p-newcomer");
+    THEN("it knows them") {
+      INFO(recorded.status().message());
+      CHECK(recorded.ok());
+    }
+  }
+  WHEN("the other process removes them, and this engine is asked to record as them") {
+    REQUIRE(engine.Record(*ref, "PanelMeetingConvened", {{"date", "2026-01-12"}, {"kind", "ordinary"}}, "p-newcomer").ok());
+    REQUIRE((*theirs)->RemovePerson("p-newcomer", referral.at).ok());
+    const auto last = engine.GetReview(*ref)->last_seq;
+    auto refused = engine.Record(*ref, "PanelMeetingHeld", meeting, "p-newcomer");
+    THEN("it is refused, naming why, and nothing is recorded") {
+      CHECK(refused.status().code() == Status::Code::kForbidden);
+      CHECK_THAT(refused.status().message(), Catch::Contains("removed"));
+      CHECK(engine.GetReview(*ref)->last_seq == last);
+    }
+  }
 }

@@ -42,6 +42,10 @@ inline void InsertVersion2Notice(SQLite::Database& db, const Notice& n) {
 // Takes a file written by this build back to schema `version` (5 or later), as an older build
 // would have left it: the tables and columns of each later migration dropped, newest first.
 inline void RewindSchema(SQLite::Database& raw, int version) {
+  if (version < 11) {
+    raw.exec("ALTER TABLE boards DROP COLUMN revision");
+    raw.exec("ALTER TABLE settings DROP COLUMN revision");
+  }
   if (version < 10) raw.exec("DROP TABLE idempotency_keys");  // its index with it
   if (version < 9) {
     raw.exec("DROP TABLE failed_sign_ins");

@@ -41,10 +41,10 @@ int SchemaVersionOf(const std::string& path) {
 
 }  // namespace
 
-SCENARIO("The migrations are numbered 1 to 10 in order, idempotency keys last", "[store][sqlite][migration]") {
+SCENARIO("The migrations are numbered 1 to 11 in order, revisions last", "[store][sqlite][migration]") {
   const auto& migrations = storage::Migrations();
   for (std::size_t i = 0; i < migrations.size(); ++i) REQUIRE(migrations[i].version == static_cast<int>(i + 1));
-  REQUIRE(storage::LatestSchemaVersion() == 10);
+  REQUIRE(storage::LatestSchemaVersion() == 11);
   REQUIRE(migrations.at(6).backfill != nullptr);  // the notified deaths, from the reviews' opening events
 }
 

@@ -421,3 +421,45 @@ SCENARIO("A change keeps its audit entry and its idempotency key in its own tran
     }
   }
 }
+
+SCENARIO("A board's revision grows with every change to its agencies and people, and a setting's with each put",
+         "[store][contract][revision]") {
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
+  GIVEN("a " << kind << " store with the demo board") {
+    auto under = MakeStore(kind);
+    Store& store = *under.store;
+    CHECK(*store.BoardRevision("demo") == 0);  // no board yet
+    REQUIRE(store.ImportBoardData(DemoBoardData()).ok());
+    std::int64_t last = *store.BoardRevision("demo");
+    CHECK(last > 0);
+    auto grew = [&] {
+      std::int64_t now = *store.BoardRevision("demo");
+      bool more = now > last;
+      last = now;
+      return more;
+    };
+    BoardData demo = DemoBoardData();
+    Agency agency = demo.agencies.front();
+    agency.name = "Renamed";
+    REQUIRE(store.PutAgency(agency).ok());
+    CHECK(grew());
+    Person person = demo.people.front();
+    person.name = "Renamed";
+    REQUIRE(store.PutPerson(person).ok());
+    CHECK(grew());
+    REQUIRE(store.RemovePerson(person.id, At(kJan5)).ok());
+    CHECK(grew());
+    REQUIRE(store.PutBoard(demo.board).ok());
+    CHECK(grew());
+    REQUIRE(store.Commit(Referral("SCR-2026-001")).ok());
+    CHECK_FALSE(grew());  // a review is not the board's directory
+    CHECK(*store.BoardRevision("elsewhere") == 0);
+
+    CHECK(*store.SettingRevision("bank-holidays") == 0);
+    REQUIRE(store.PutSetting("bank-holidays", "{}", At(kJan5)).ok());
+    CHECK(*store.SettingRevision("bank-holidays") == 1);
+    REQUIRE(store.PutSetting("bank-holidays", "{}", At(kJan5)).ok());  // the same text: still a put
+    CHECK(*store.SettingRevision("bank-holidays") == 2);
+    CHECK(*store.SettingRevision("other") == 0);
+  }
+}
