@@ -802,6 +802,17 @@ void CheckMatrix(bool demo_callers) {
         INFO(ask.method << " " << ask.target);
         INFO("expected " << expected << ", got " << got.status << ": " << got.body.substr(0, 300));
         CHECK(got.status == expected);
+        // Every refused change, and every refused look at a review, is in the audit log of the
+        // caller's board (docs/security.md; a wrong password: in the account's board's).
+        const std::vector<AuditEntry> audited = m.AuditSince(audit_head);
+        if ((row.write || row.review) && got.status >= 400) {
+          INFO("a refusal that is not in the audit log");
+          CHECK_FALSE(audited.empty());
+          for (const AuditEntry& e : audited) {
+            INFO("audited in the log of " << e.board_id << ": " << e.action << " " << e.target << " " << e.outcome);
+            CHECK(e.board_id == (got.status == 401 ? target->board : caller->board));
+          }
+        }
 
         const bool allowed = expected < 300 || (expected == 303 && row.write);
         // Nothing of the other board in any answer (what the caller typed aside).
@@ -839,7 +850,7 @@ void CheckMatrix(bool demo_callers) {
         // A review that is not the caller's is answered as one that does not exist, word for
         // word, and audited as one: on another board, as an unknown reference.
         if (row.review && expected == 404) {
-          auto entries = m.AuditSince(audit_head);
+          const std::vector<AuditEntry>& entries = audited;
           Ask none = ask;
           for (const std::string& ref : {target->imr, target->plan, target->death, target->overview})
             if (auto at = none.target.find("/" + ref); at != std::string::npos) none.target.replace(at + 1, ref.size(), "SCR-2099-999");
