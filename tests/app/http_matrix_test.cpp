@@ -2,9 +2,12 @@
 // docs/security.md "Who sees what"), generated from one table: every endpoint of the API and
 // every page and form, for every role of engine/board.cpp, against the caller's own board and
 // against a second board in the same database, over real HTTP. Each row says what each role
-// gets on its own board and on the other one; a refused write must change nothing (reviews,
-// people, agencies, tokens, notices, meetings), an allowed one must change only its own board,
-// and a review that is not the caller's must be answered exactly as one that does not exist.
+// gets on its own board and on the other one. In every cell besides: a refused write changes
+// nothing (reviews and their last_seq, people, agencies, tokens, notices, meetings), an allowed
+// one only its own board; a refusal of a change or of a look at a review is in the caller's
+// board's audit log; a review that is not the caller's is answered exactly as one that does not
+// exist (and, on another board, audited as one); no answer names another board's references or
+// people's addresses, nor a child's name or NHS number outside the review's log.
 // The rules are in engine/permissions.cpp; this test only asks.
 #include <catch2/catch.hpp>
 
@@ -174,9 +177,9 @@ struct Row {
   bool review = false;    // addresses a review: a 404 must be the answer for one that does not exist
 };
 
-// The demo board of the fixture, with a report author and a lead officer added, and its
-// mirror "elsewhere" with the same roles; on each, the reviews of Side; every person of the
-// cast with an API token, a browser session and a password.
+// The demo board of the fixture, with a report author and a lead officer added and each person
+// of the cast given one role only, and its mirror "elsewhere" with the same roles; on each, the
+// reviews of Side; every person of the cast with an API token, a browser session and a password.
 class Matrix : public testing::ServedReview {
  public:
   Side a{"demo", "p-", "", "", "", "", ""};
