@@ -599,6 +599,13 @@ std::vector<Row> Table() {
         },
         Cells({{201, Plus(kRecorders, {"lead-officer"})}, {403, Plus({"board-chair", "panel-member"}, kOnScr)}}, 404), nowhere,
         true, true);
+  write("record progress on action A2 (another lead officer's)",
+        [](Cell& c) {
+          return Api(c, "POST", Events(c.target.plan),
+                     {{"event", "ActionProgressRecorded"}, {"fields", {{"action", "A2"}, {"note", "alert designed"}}}});
+        },
+        Cells({{201, kRecorders}, {403, Plus({"board-chair", "panel-member", "lead-officer"}, kOnScr)}}, 404), nowhere, true,
+        true);
   write("submit an agency form of the report author's (not csc's)",
         [](Cell& c) {
           return Api(c, "POST", Events(c.target.death), {{"event", "AgencyReportSubmitted"}, {"fields", {{"agency", OpenForm(c)}}}});
