@@ -92,7 +92,9 @@ struct FoundReview {
 };
 
 // The review `ref`, if the caller may know of it. A reference that is not a review and a review
-// that is nothing of the caller's get the same NotFound, in words that repeat neither.
+// that is nothing of the caller's get the same NotFound, in words that repeat neither. Another
+// board's review is, to the caller and in their board's audit log, a reference that does not
+// exist: its reference never goes where this board's administrator reads it (docs/api.md, Roles).
 FoundReview FindReview(Call& c, const std::string& ref) {
   auto r = c.engine.GetReview(ref);
   if (!r.ok()) {
@@ -100,13 +102,16 @@ FoundReview FindReview(Call& c, const std::string& ref) {
       return {Status::NotFound("there is no such review, or it is not one of yours"), kUnknownReview};
     return {Status::Unavailable("the review could not be read; nothing was changed"), kUnknownReview};
   }
+  if (r->board_id != c.person().board_id)
+    return {Status::NotFound("there is no such review, or it is not one of yours"), kUnknownReview};
   if (!CanSeeReview(c.person(), *r))
     return {Status::NotFound("there is no such review, or it is not one of yours"), ref, true};
   return {std::move(r), ref};
 }
 
-// The answer, audited, for a review FindReview did not give: a hidden one is audited as
-// forbidden against its reference; an unknown one as not found, against kUnknownReview.
+// The answer, audited, for a review FindReview did not give: a hidden one of the caller's board
+// is audited as forbidden against its reference; an unknown one, or another board's, as not
+// found, against kUnknownReview.
 Response NotGiven(Call& c, std::string_view action, const FoundReview& found) {
   return Audited(c, action, found.audit_target, Error(found.review.status()), found.hidden ? "forbidden" : "");
 }

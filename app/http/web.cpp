@@ -633,9 +633,17 @@ Result<ReviewRecord> ReviewForForm(Ctx& c, const std::string& ref) {
   return r;
 }
 
+// The page for a form about a review ReviewForForm did not give. The API is asked all the same,
+// so that the refusal is in the audit log as the API writes it (docs/security.md: refusals by the
+// pages are audited); if it could not be written, nothing is served.
+Response NotYours(Ctx& c, const Result<ReviewRecord>& r, const Response& api) {
+  if (api.status == 503) return ApiFailure(c, api);
+  return Message(c, 404, "Not found", r.status().message());
+}
+
 Response RecordGet(Ctx& c, const std::string& ref) {
   auto r = ReviewForForm(c, ref);
-  if (!r.ok()) return Message(c, 404, "Not found", r.status().message());
+  if (!r.ok()) return NotYours(c, r, c.Api("GET", "/api/v1/reviews/" + ref));
   std::string back = SeesCaseDetails(c.person(), r->board_id) ? "/reviews/" + ref : "/tasks";
   return RecordForm(c, {ref, r->kind, "/reviews/" + ref + "/record", back}, QueryValue(c.req, "event"), QueryForm(c.req),
                     200, "");
@@ -643,7 +651,9 @@ Response RecordGet(Ctx& c, const std::string& ref) {
 
 Response RecordPost(Ctx& c, const std::string& ref) {
   auto r = ReviewForForm(c, ref);
-  if (!r.ok()) return Message(c, 404, "Not found", r.status().message());
+  if (!r.ok())
+    return NotYours(c, r, c.Api("POST", "/api/v1/reviews/" + ref + "/events", {},
+                                {{"event", First(c.form, "event")}, {"fields", json::object()}}));
   bool sees = SeesCaseDetails(c.person(), r->board_id);
   RecordTarget target{ref, r->kind, "/reviews/" + ref + "/record", sees ? "/reviews/" + ref : "/tasks"};
   std::string event_name = First(c.form, "event");
@@ -674,11 +684,11 @@ Response OpenPost(Ctx& c) {
   std::string event = First(c.form, "event");
   std::string kind = OpeningKind(event);
   if (kind.empty()) return Message(c, 400, "casereview could not do this", "open a review by referring a case or notifying a death");
-  if (Status may = MayOpen(c.person(), c.person().board_id, kind); !may.ok())
-    return Message(c, 403, "You cannot open a review", may.message());
   RecordTarget target{"", kind, "/reviews/new", "/reviews"};
   auto help = EventHelpFor(kind);
+  // The API decides who may open a review (MayOpen), and audits a refusal.
   Response api = c.Api("POST", "/api/v1/reviews", {}, {{"kind", kind}, {"fields", FieldsFromForm(help.front(), c.form)}});
+  if (api.status == 403) return Message(c, 403, "You cannot open a review", ErrorOf(api));
   if (api.status != 201) return RecordForm(c, target, event, c.form, api.status, ErrorOf(api));
   return Redirect("/reviews/" + BodyOf(api).value("ref", "") + "?recorded=" + event);
 }
