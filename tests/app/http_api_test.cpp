@@ -50,17 +50,26 @@ class ApiFixture : public testing::ServedReview {
 
 json EventBody(const ScenarioStep& step) { return {{"event", step.event}, {"fields", step.fields}}; }
 
-// The example review runs on to ImrsInProgress through the API, as the chairs record it.
-void RunToImrsInProgress(ApiFixture& api) {
+// The example review runs on through the API, as the chairs record it, from the step after
+// serving until `stop` says a step is not to be run; returns that step's index.
+template <class Stop>
+std::size_t RunUntil(ApiFixture& api, Stop stop) {
   const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
-  for (std::size_t i = kStepsBeforeServing; i <= 18; ++i) {
+  std::size_t i = kStepsBeforeServing;
+  for (;; ++i) {
     const ScenarioStep& step = api.Step(i);
+    if (stop(i, step)) return i;
     if (step.is_tick || step.expect_refused) continue;
     api.clock().Set(step.at);
     Reply r = api.As(step.by == "p-board-chair" ? "p-board-chair" : "p-panel-chair", "POST", events, EventBody(step));
     INFO("step " << i << " " << step.event << ": " << r.body.dump());
     REQUIRE(r.status == 201);
   }
+}
+
+// The example review runs on to ImrsInProgress through the API.
+void RunToImrsInProgress(ApiFixture& api) {
+  RunUntil(api, [](std::size_t i, const ScenarioStep&) { return i > 18; });
   REQUIRE(api.Open()->GetReview(api.ref())->stage == "ImrsInProgress");
 }
 
@@ -407,16 +416,8 @@ SCENARIO("The appointed overview writer sees the overview as a task and submits 
          "[http][api][author]") {
   ApiFixture api;
   const std::string events = "/api/v1/reviews/" + api.ref() + "/events";
-  std::size_t i = kStepsBeforeServing;
-  for (;; ++i) {
-    const ScenarioStep& step = api.Step(i);
-    if (step.event == "OverviewReportSubmitted") break;
-    if (step.is_tick || step.expect_refused) continue;
-    api.clock().Set(step.at);
-    Reply r = api.As(step.by == "p-board-chair" ? "p-board-chair" : "p-panel-chair", "POST", events, EventBody(step));
-    INFO("step " << i << " " << step.event << ": " << r.body.dump());
-    REQUIRE(r.status == 201);
-  }
+  const std::size_t i =
+      RunUntil(api, [](std::size_t, const ScenarioStep& step) { return step.event == "OverviewReportSubmitted"; });
   REQUIRE(api.Open()->GetReview(api.ref())->stage == "OverviewDrafting");
   Reply tasks = api.As("p-writer", "GET", "/api/v1/tasks");
   REQUIRE(tasks.status == 200);

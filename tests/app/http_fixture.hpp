@@ -58,6 +58,20 @@ struct HttpReply {
   }
 };
 
+// An event's JSON fields as a browser posts them: a list is the name repeated.
+inline std::vector<std::pair<std::string, std::string>> FormFields(const nlohmann::json& fields) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : fields.items()) {
+    if (value.is_array())
+      for (const nlohmann::json& v : value) out.emplace_back(name, v.get<std::string>());
+    else if (value.is_boolean())
+      out.emplace_back(name, value.get<bool>() ? "true" : "false");
+    else
+      out.emplace_back(name, value.get<std::string>());
+  }
+  return out;
+}
+
 inline constexpr const char* kPassword = "correct horse battery staple";
 inline constexpr std::size_t kStepsBeforeServing = 5;  // the panel has met twice; ScrRecommended is next
 

@@ -100,19 +100,7 @@ std::string Encode(const std::vector<std::pair<std::string, std::string>>& field
   return body;
 }
 
-// An event's JSON fields as a browser posts them: a list is the name repeated.
-std::vector<std::pair<std::string, std::string>> FormFields(const json& fields) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [name, value] : fields.items()) {
-    if (value.is_array())
-      for (const json& v : value) out.emplace_back(name, v.get<std::string>());
-    else if (value.is_boolean())
-      out.emplace_back(name, value.get<bool>() ? "true" : "false");
-    else
-      out.emplace_back(name, value.get<std::string>());
-  }
-  return out;
-}
+using testing::FormFields;
 
 // The value of a read that must succeed (a temporary the loop over it outlives).
 template <typename T>

@@ -34,19 +34,7 @@ std::string Encode(const Fields& fields) {
   return body;
 }
 
-// The form's fields for an event's JSON fields: a list is the same name repeated.
-Fields FormFields(const json& fields) {
-  Fields out;
-  for (const auto& [name, value] : fields.items()) {
-    if (value.is_array())
-      for (const json& v : value) out.emplace_back(name, v.get<std::string>());
-    else if (value.is_boolean())
-      out.emplace_back(name, value.get<bool>() ? "true" : "false");
-    else
-      out.emplace_back(name, value.get<std::string>());
-  }
-  return out;
-}
+using testing::FormFields;
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
