@@ -85,13 +85,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Agency>> ListAgencies(std::string_view board_id) override;
   Result<std::vector<Person>> ListPeople(std::string_view board_id) override;
   Result<std::int64_t> BoardRevision(std::string_view board_id) override {
-    std::string board(board_id);
-    return Read<std::int64_t>("read the revision of board " + board, [&]() -> std::int64_t {
-      Prepared q_prepared(db_, "SELECT revision FROM boards WHERE id = ?");
-      SQLite::Statement& q = *q_prepared;
-      q.bind(1, board);
-      return q.executeStep() ? q.getColumn(0).getInt64() : 0;
-    });
+    return Revision("board", "SELECT revision FROM boards WHERE id = ?", std::string(board_id));
   }
 
   Result<ReviewRecord> GetReview(std::string_view ref) override;
@@ -124,13 +118,7 @@ class SqliteStore final : public Store {
   Status PutSetting(std::string_view key, std::string_view value, Instant at) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Result<std::int64_t> SettingRevision(std::string_view key) override {
-    std::string k(key);
-    return Read<std::int64_t>("read the revision of setting " + k, [&]() -> std::int64_t {
-      Prepared q_prepared(db_, "SELECT revision FROM settings WHERE key = ?");
-      SQLite::Statement& q = *q_prepared;
-      q.bind(1, k);
-      return q.executeStep() ? q.getColumn(0).getInt64() : 0;
-    });
+    return Revision("setting", "SELECT revision FROM settings WHERE key = ?", std::string(key));
   }
 
   Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) override {
@@ -291,6 +279,15 @@ class SqliteStore final : public Store {
   // After the commit: the witness may lag the log, never lead it.
   Status AdvanceWitness(const AuditHead& head) {
     return head.appended ? seal_->Advance(head.key, head.seq, head.hash) : Status::Ok();
+  }
+
+  // The revision `sql` selects for `key` (Store::BoardRevision, SettingRevision); 0 when none.
+  Result<std::int64_t> Revision(const char* what, const char* sql, const std::string& key) {
+    return Read<std::int64_t>(std::string("read the revision of ") + what + " " + key, [&]() -> std::int64_t {
+      Prepared q(db_, sql);
+      (*q).bind(1, key);
+      return (*q).executeStep() ? (*q).getColumn(0).getInt64() : 0;
+    });
   }
 
   // The Write* helpers run inside Write(): they check references, then upsert one row.

@@ -275,11 +275,12 @@ std::optional<IdempotencyRecord> IdempotencyFor(Call& c) {
   return r;
 }
 
-// The answer to a request whose key was used before: the first result again (audited as a
-// replay), or 422 when the key came with another request. nullopt: the key is new (or none).
+// The answer to a request whose key (`mine`, IdempotencyFor) was used before: the first result
+// again (audited as a replay), or 422 when the key came with another request. nullopt: the key
+// is new (or none was sent).
 using Replay = std::function<Response(const IdempotencyRecord&)>;
-std::optional<Response> Replayed(Call& c, std::string_view action, const Replay& replay) {
-  auto mine = IdempotencyFor(c);
+std::optional<Response> Replayed(Call& c, const std::optional<IdempotencyRecord>& mine, std::string_view action,
+                                 const Replay& replay) {
   if (!mine) return std::nullopt;
   auto found = c.store.FindIdempotency(mine->actor, mine->key, mine->at - kIdempotencyKept);
   if (!found.ok()) return Error(found.status());
@@ -295,7 +296,7 @@ std::optional<Response> Replayed(Call& c, std::string_view action, const Replay&
 
 // A command's audit entry and idempotency record, written with its change: what it changed
 // is never kept without the entry that records it, nor done twice for one key.
-CommandTrail TrailFor(Call& c, std::string_view action) {
+CommandTrail TrailFor(Call& c, const std::optional<IdempotencyRecord>& mine, std::string_view action) {
   CommandTrail trail;
   trail.audit = AuditEntry{};
   trail.audit->at = c.clock.Now();
@@ -303,7 +304,7 @@ CommandTrail TrailFor(Call& c, std::string_view action) {
   trail.audit->actor = c.person().id;
   trail.audit->action = std::string(action);
   trail.audit->outcome = "ok";
-  trail.idempotency = IdempotencyFor(c);
+  trail.idempotency = mine;
   return trail;
 }
 
@@ -325,15 +326,16 @@ Response RecordEvent(Call& c) {
   if (event.empty() || !fields.is_object())
     return Audited(c, "review.record", ref, Error(400, "record an event with {\"event\": NAME, \"fields\": {...}}"));
   const Replay replay = [&](const IdempotencyRecord& first) { return RecordedReply(first.ref, event, first.seq, first.stage); };
-  if (auto again = Replayed(c, "review.record", replay)) return std::move(*again);
+  const auto mine = IdempotencyFor(c);  // the body's digest, once
+  if (auto again = Replayed(c, mine, "review.record", replay)) return std::move(*again);
   auto people = c.store.ListPeople(r->board_id);
   if (!people.ok()) return Error(people.status());
   if (Status may = MayRecord(c.person(), *r, event, fields, *people); !may.ok())
     return Audited(c, "review.record", ref, Error(may));
-  auto recorded = c.engine.Record(ref, event, fields, c.person().id, TrailFor(c, "review.record"));
+  auto recorded = c.engine.Record(ref, event, fields, c.person().id, TrailFor(c, mine, "review.record"));
   if (!recorded.ok()) {
     // A retry racing the first request: the first's result, once it is kept.
-    if (auto again = Replayed(c, "review.record", replay)) return std::move(*again);
+    if (auto again = Replayed(c, mine, "review.record", replay)) return std::move(*again);
     return Audited(c, "review.record", ref, Error(recorded.status()));
   }
   return RecordedReply(ref, event, recorded->last_seq, recorded->stage);  // audited with the change
@@ -357,10 +359,11 @@ Response OpenReview(Call& c, std::string_view fixed) {
   if (!fields.is_object()) return Audited(c, action, "", Error(400, "\"fields\" must be a JSON object"));
   if (Status may = MayOpen(c.person(), board, kind); !may.ok()) return Audited(c, action, board, Error(may));
   const Replay replay = [](const IdempotencyRecord& first) { return Json(201, {{"ref", first.ref}}); };
-  if (auto again = Replayed(c, action, replay)) return std::move(*again);
-  auto ref = c.engine.Open(kind, board, fields, c.person().id, TrailFor(c, action));
+  const auto mine = IdempotencyFor(c);  // the body's digest, once
+  if (auto again = Replayed(c, mine, action, replay)) return std::move(*again);
+  auto ref = c.engine.Open(kind, board, fields, c.person().id, TrailFor(c, mine, action));
   if (!ref.ok()) {
-    if (auto again = Replayed(c, action, replay)) return std::move(*again);
+    if (auto again = Replayed(c, mine, action, replay)) return std::move(*again);
     return Audited(c, action, board, Error(ref.status()));
   }
   return Json(201, {{"ref", *ref}});  // audited with the change
@@ -640,10 +643,11 @@ Response CreateToken(Call& c) {
                                     "; its secret was shown only once: if it was lost, revoke that token and make another"},
                       {"id", first.ref}});
   };
-  if (auto again = Replayed(c, "token.create", replay)) return std::move(*again);
+  auto mine = IdempotencyFor(c);  // the body's digest, once
+  if (auto again = Replayed(c, mine, "token.create", replay)) return std::move(*again);
   auto token = c.access.CreateToken(person, label);
   if (!token.ok()) return Audited(c, "token.create", person, Error(token.status()));
-  if (auto kept = IdempotencyFor(c)) {
+  if (auto& kept = mine) {
     kept->ref = token->token.id;
     // If the store cannot keep it, the token still stands and is answered; a retry would then
     // make a second token, which its maker sees in their list and can revoke.

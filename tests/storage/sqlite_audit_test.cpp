@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "../../storage/sqlite_access.hpp"  // private to storage/
 #include "older_files.hpp"
 #include "store_fixtures.hpp"
 
@@ -51,24 +52,9 @@ void WriteLog(const std::string& path, int n) {
 }
 
 std::vector<AuditEntry> Rows(SQLite::Database& db) {
-  std::vector<AuditEntry> rows;
-  SQLite::Statement q(db, "SELECT seq, at, actor, action, target, outcome, prev_hash, hash, board_id, keyed"
-                          " FROM audit_log ORDER BY seq");
-  while (q.executeStep()) {
-    AuditEntry e;
-    e.seq = q.getColumn(0).getInt64();
-    e.at = At(q.getColumn(1).getInt64());
-    e.actor = q.getColumn(2).getString();
-    e.action = q.getColumn(3).getString();
-    e.target = q.getColumn(4).getString();
-    e.outcome = q.getColumn(5).getString();
-    e.prev_hash = q.getColumn(6).getString();
-    e.hash = q.getColumn(7).getString();
-    e.board_id = q.getColumn(8).getString();
-    e.keyed = q.getColumn(9).getInt() != 0;
-    rows.push_back(e);
-  }
-  return rows;
+  AuditFilter every;
+  every.limit = 1'000'000;
+  return storage::SelectAudit(db, every);  // as the store reads them, by seq
 }
 
 // Sets each entry from `from` on to follow its predecessor with a plain SHA-256 hash (what
