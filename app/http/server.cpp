@@ -214,8 +214,11 @@ Status Server::Start() {
     return Status::Unavailable("cannot serve on " + o.bind + ":" + std::to_string(o.port) + ": " + e.what());
   }
   s.workers = std::make_unique<RequestWorkers>(o.threads, kMaxWaitingRequests);
-  s.context = std::make_unique<ConnectionContext>(
-      [&s](const WireRequest& r, const std::string& client) { return s.handler.Answer(r, client); }, *s.workers, s.clock, s.tls != nullptr);
+  // Braces, not make_unique's parentheses: clang 14 (the fuzz build) has no parenthesised
+  // aggregate initialisation.
+  s.context.reset(new ConnectionContext{
+      [&s](const WireRequest& r, const std::string& client) { return s.handler.Answer(r, client); }, *s.workers, s.clock,
+      s.tls != nullptr});
   s.Accept();
   s.io_thread = std::thread([&s] {
     for (;;) {  // a handler that throws loses its connection, not the server
