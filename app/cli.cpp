@@ -81,24 +81,30 @@ CommandTrail Context::TrailFor(std::string_view board_id, std::string_view actio
   return trail;
 }
 
-Result<Person> Context::Acting(const std::string& by) {
+Result<Person> Context::Acting(const std::string& board_id, const std::string& by) {
+  std::vector<Person> found;
   auto boards = store->ListBoards();
   if (!boards.ok()) return boards.status();
   for (const Board& b : *boards) {
+    if (!board_id.empty() && b.id != board_id) continue;
     auto people = store->ListPeople(b.id);
     if (!people.ok()) return people.status();
-    for (const Person& p : *people) {
-      if (p.id != by) continue;
-      if (p.removed_at) return Status::Forbidden("--by " + by + ": " + p.name + " has been removed from the board");
-      return p;
-    }
+    for (const Person& p : *people)
+      if (p.id == by) found.push_back(p);
   }
-  return Status::NotFound("--by " + by + ": there is no such person (see 'casereview person list')");
+  if (found.empty())
+    return Status::NotFound("--by " + by + ": there is no such person" + (board_id.empty() ? "" : " on board " + board_id) +
+                            " (see 'casereview person list')");
+  if (found.size() > 1)
+    return Status::InvalidArgument("--by " + by + ": several boards have a person with this id; say which board with --board");
+  const Person& p = found.front();
+  if (p.removed_at) return Status::Forbidden("--by " + by + ": " + p.name + " has been removed from the board");
+  return p;
 }
 
 Status Context::MayRecordAs(const std::string& by, const ReviewRecord& review, std::string_view event,
                             const nlohmann::json& fields) {
-  auto person = Acting(by);
+  auto person = Acting(review.board_id, by);
   if (!person.ok()) return person.status();
   auto people = store->ListPeople(review.board_id);
   if (!people.ok()) return people.status();
@@ -106,7 +112,7 @@ Status Context::MayRecordAs(const std::string& by, const ReviewRecord& review, s
 }
 
 Result<std::string> Context::MayOpenAs(const std::string& by, const std::string& board_id, std::string_view kind) {
-  auto person = Acting(by);
+  auto person = Acting(board_id, by);
   if (!person.ok()) return person.status();
   const std::string board = board_id.empty() ? person->board_id : board_id;
   CR_RETURN_IF_ERROR(MayOpen(*person, board, kind));

@@ -49,7 +49,9 @@ struct Context {
   Result<std::string> MayOpenAs(const std::string& by, const std::string& board_id, std::string_view kind);
 
  private:
-  Result<Person> Acting(const std::string& by);
+  // The person `by` names on `board_id`, or on whichever board has them when it is empty (an
+  // error if several do).
+  Result<Person> Acting(const std::string& board_id, const std::string& by);
 };
 
 // Turns `--set key=value` pairs into an event's fields, typed by the event's table: lists

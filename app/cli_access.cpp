@@ -20,12 +20,12 @@ Result<std::string> ReadPassword() {
   return line;
 }
 
-// The person a token was made for, or empty if there is no such token.
-std::string TokenHolder(Store& store, const std::string& token_id) {
-  auto tokens = store.ListApiTokens("");
+// The board of the person a token was made for, or empty if there is no such token.
+std::string TokenBoard(Store& store, const std::string& token_id) {
+  auto tokens = store.ListApiTokens("", "");
   if (tokens.ok())
     for (const ApiToken& t : *tokens)
-      if (t.id == token_id) return t.person_id;
+      if (t.id == token_id) return t.board_id;
   return "";
 }
 
@@ -48,26 +48,33 @@ void PrintVerified(const AuditVerification& v) {
 void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
   // `person add` and `person list` are the board's (cli_board.cpp); the password is sign-in's.
   auto* person = app.get_subcommand("person");
-  static std::string person_id;
+  // A person id is one board's: --board names it when the database holds several.
+  static std::string person_id, board_id;
   auto* password = person->add_subcommand("password", "Set a person's password, read from standard input");
   password->add_option("--id", person_id, "The person")->required();
+  password->add_option("--board", board_id, "Their board (default: the only board)");
   password->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto board = ctx.engine->FindBoard(board_id);
+    if (!board.ok()) { exit_code = Fail(board.status()); return; }
     auto pw = ReadPassword();
     if (!pw.ok()) { exit_code = Fail(pw.status()); return; }
     Access access(*ctx.store, ctx.clock);
-    if (Status s = access.SetPassword(person_id, *pw); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.Audit(Access(*ctx.store, ctx.clock).BoardOf(person_id), "password.set", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = access.SetPassword(board->id, person_id, *pw); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit(board->id, "password.set", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "password set for " << person_id
               << " (stored as an Argon2id hash; their sessions and tokens have ended)\n";
   });
   auto* remove = person->add_subcommand(
       "remove", "Remove a person from the board: they can no longer sign in or be given work; the history keeps their name");
   remove->add_option("--id", person_id, "The person")->required();
+  remove->add_option("--board", board_id, "Their board (default: the only board)");
   remove->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.store->RemovePerson(person_id, ctx.clock.Now()); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.Audit(Access(*ctx.store, ctx.clock).BoardOf(person_id), "person.remove", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    auto board = ctx.engine->FindBoard(board_id);
+    if (!board.ok()) { exit_code = Fail(board.status()); return; }
+    if (Status s = ctx.store->RemovePerson(board->id, person_id, ctx.clock.Now()); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit(board->id, "person.remove", person_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "removed " << person_id << " from the board; their sessions and tokens have ended\n";
   });
 
@@ -76,12 +83,15 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* create = token->add_subcommand("create", "Make a token for a person; it is shown once");
   create->add_option("--person", token_person, "Whose token")->required();
   create->add_option("--label", token_label, "What it is for");
+  create->add_option("--board", board_id, "Their board (default: the only board)");
   create->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    auto board = ctx.engine->FindBoard(board_id);
+    if (!board.ok()) { exit_code = Fail(board.status()); return; }
     Access access(*ctx.store, ctx.clock);
-    auto made = access.CreateToken(token_person, token_label);
+    auto made = access.CreateToken(board->id, token_person, token_label);
     if (!made.ok()) { exit_code = Fail(made.status()); return; }
-    if (Status s = ctx.Audit(access.BoardOf(token_person), "token.create", token_person, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit(board->id, "token.create", token_person, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     if (ctx.json) {
       std::cout << nlohmann::json{{"id", made->token.id}, {"person", token_person}, {"token", made->secret}}.dump(2) << "\n";
     } else {
@@ -89,13 +99,15 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
                 << made->secret << "\n";
     }
   });
-  auto* list = token->add_subcommand("list", "Every token: id, person, label, made, revoked (never the secret)");
+  auto* list = token->add_subcommand("list", "Every token: id, board, person, label, made, revoked (never the secret)");
+  static std::string list_board;
+  list->add_option("--board", list_board, "Only this board's (default: every board's)");
   list->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    auto tokens = ctx.store->ListApiTokens("");
+    auto tokens = ctx.store->ListApiTokens(list_board, "");
     if (!tokens.ok()) { exit_code = Fail(tokens.status()); return; }
     for (const ApiToken& t : *tokens)
-      std::cout << t.id << "\t" << t.person_id << "\t" << t.label << "\t" << FormatInstant(t.created_at) << "\t"
+      std::cout << t.id << "\t" << t.board_id << "\t" << t.person_id << "\t" << t.label << "\t" << FormatInstant(t.created_at) << "\t"
                 << (t.revoked_at ? "revoked " + FormatInstant(*t.revoked_at) : "active") << "\n";
   });
   auto* revoke = token->add_subcommand("revoke", "Revoke a token");
@@ -104,7 +116,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     Access access(*ctx.store, ctx.clock);
     if (Status s = access.RevokeToken(token_id); !s.ok()) { exit_code = Fail(s); return; }
-    if (Status s = ctx.Audit(access.BoardOf(TokenHolder(*ctx.store, token_id)), "token.revoke", token_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
+    if (Status s = ctx.Audit(TokenBoard(*ctx.store, token_id), "token.revoke", token_id, "ok"); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "revoked " << token_id << "\n";
   });
 

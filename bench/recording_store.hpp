@@ -63,17 +63,23 @@ class RecordingStore final : public Store {
   Status PutSetting(std::string_view k, std::string_view v, Instant at) override { return s_.PutSetting(k, v, at); }
   Result<std::optional<std::string>> GetSetting(std::string_view k) override { return s_.GetSetting(k); }
   // Sign-in and the audit log: forwarded, not recorded (the engine's commands write neither).
-  Status PutPasswordHash(std::string_view p, std::string_view h, Instant at) override { return s_.PutPasswordHash(p, h, at); }
-  Result<std::optional<std::string>> GetPasswordHash(std::string_view p) override { return s_.GetPasswordHash(p); }
+  Status PutPasswordHash(std::string_view b, std::string_view p, std::string_view h, Instant at) override {
+    return s_.PutPasswordHash(b, p, h, at);
+  }
+  Result<std::optional<std::string>> GetPasswordHash(std::string_view b, std::string_view p) override {
+    return s_.GetPasswordHash(b, p);
+  }
   Status PutApiToken(const ApiToken& t) override { return s_.PutApiToken(t); }
   Result<std::optional<ApiToken>> FindApiToken(std::string_view h) override { return s_.FindApiToken(h); }
-  Result<std::vector<ApiToken>> ListApiTokens(std::string_view p) override { return s_.ListApiTokens(p); }
+  Result<std::vector<ApiToken>> ListApiTokens(std::string_view b, std::string_view p) override {
+    return s_.ListApiTokens(b, p);
+  }
   Status RevokeApiToken(std::string_view id, Instant at) override { return s_.RevokeApiToken(id, at); }
   Status PutSession(const Session& x) override { return s_.PutSession(x); }
   Result<std::optional<Session>> FindSession(std::string_view h) override { return s_.FindSession(h); }
   Status DeleteSession(std::string_view h) override { return s_.DeleteSession(h); }
   Result<std::int64_t> DeleteExpiredSessions(Instant now) override { return s_.DeleteExpiredSessions(now); }
-  Status RemovePerson(std::string_view p, Instant at) override { return s_.RemovePerson(p, at); }
+  Status RemovePerson(std::string_view b, std::string_view p, Instant at) override { return s_.RemovePerson(b, p, at); }
   Status RecordFailedSignIn(std::string_view a, std::string_view ip, Instant at, Instant since) override {
     return s_.RecordFailedSignIn(a, ip, at, since);
   }
@@ -87,9 +93,9 @@ class RecordingStore final : public Store {
   Result<AuditSeal> ReadAuditSeal() override { return s_.ReadAuditSeal(); }
   Result<std::int64_t> BoardRevision(std::string_view board_id) override { return s_.BoardRevision(board_id); }
   Result<std::int64_t> SettingRevision(std::string_view key) override { return s_.SettingRevision(key); }
-  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
-                                                            Instant since) override {
-    return s_.FindIdempotency(actor, key, since);
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view board_id, std::string_view actor,
+                                                            std::string_view key, Instant since) override {
+    return s_.FindIdempotency(board_id, actor, key, since);
   }
   Status PutIdempotency(const IdempotencyRecord& r, Instant forget_before) override {
     return s_.PutIdempotency(r, forget_before);

@@ -48,29 +48,42 @@ std::string NewSecret() {
   return out;
 }
 
-Result<Person> Access::FindPerson(std::string_view email_or_id) {
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+Result<Person> Access::FindPerson(std::string_view board_id, std::string_view person_id) {
+  auto people = store_.ListPeople(board_id);
+  if (!people.ok()) return people.status();
+  for (const Person& p : *people)
+    if (p.id == person_id && !p.removed_at) return p;
+  return Status::NotFound("no such person");
+}
+
+Result<std::vector<Person>> Access::SignInCandidates(std::string_view email_or_id) {
+  const std::string wanted = Lower(email_or_id);
+  std::vector<Person> found;
   auto boards = store_.ListBoards();
   if (!boards.ok()) return boards.status();
   for (const Board& b : *boards) {
     auto people = store_.ListPeople(b.id);
     if (!people.ok()) return people.status();
-    for (const Person& p : *people) {
-      std::string email = p.email;
-      std::string wanted(email_or_id);
-      auto lower = [](std::string& s) { std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); }); };
-      lower(email);
-      lower(wanted);
-      if (p.removed_at) continue;
-      if (p.id == email_or_id || (!email.empty() && email == wanted)) return p;
-    }
+    for (const Person& p : *people)
+      if (!p.removed_at && (p.id == email_or_id || (!p.email.empty() && Lower(p.email) == wanted))) found.push_back(p);
   }
-  return Status::NotFound("no person '" + std::string(email_or_id) + "'");
+  return found;
 }
 
-Status Access::SetPassword(std::string_view person_id, std::string_view password) {
+Status Access::SetPassword(std::string_view board_id, std::string_view person_id, std::string_view password) {
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
-  return store_.PutPasswordHash(person_id, *hash, clock_.Now());
+  return store_.PutPasswordHash(board_id, person_id, *hash, clock_.Now());
 }
 
 namespace {
@@ -104,37 +117,44 @@ Result<Access::SignedIn> Access::SignIn(std::string_view email_or_id, std::strin
   Instant now = clock_.Now();
   const std::string account = AccountKey(email_or_id);
   CR_RETURN_IF_ERROR(CheckThrottle(account, client_address, now));
-  auto person = FindPerson(email_or_id);
-  if (!person.ok() && person.status().code() != Status::Code::kNotFound) return person.status();
-  std::optional<std::string> hash;
-  if (person.ok()) {
-    auto stored = store_.GetPasswordHash(person->id);
-    if (!stored.ok()) return stored.status();
-    hash = *stored;
-  }
+  auto candidates = SignInCandidates(email_or_id);
+  if (!candidates.ok()) return candidates.status();
   // Hash even when there is no such person, so the answer takes as long either way.
   static const std::string kDecoy = *HashPassword("casereview-decoy-password");
-  bool matches = PasswordMatches(hash ? *hash : kDecoy, password);
-  if (!person.ok() || !hash || !matches) {
+  const Person* person = nullptr;
+  for (const Person& candidate : *candidates) {
+    auto stored = store_.GetPasswordHash(candidate.board_id, candidate.id);
+    if (!stored.ok()) return stored.status();
+    // A person without a password yet is checked against the decoy, and never signs in.
+    bool matches = PasswordMatches(*stored ? **stored : kDecoy, password);
+    if (matches && *stored) {
+      person = &candidate;
+      break;
+    }
+  }
+  if (candidates->empty()) (void)PasswordMatches(kDecoy, password);
+  if (!person) {
     CR_RETURN_IF_ERROR(store_.RecordFailedSignIn(account, client_address, now, now - kSignInWindow));
-    CR_RETURN_IF_ERROR(Audit({"anonymous", person.ok() ? person->board_id : ""}, "session.create",
-                             person.ok() ? person->id : "", "unauthenticated"));
+    if (candidates->empty()) CR_RETURN_IF_ERROR(Audit({"anonymous", ""}, "session.create", "", "unauthenticated"));
+    for (const Person& candidate : *candidates)  // in each board's log whose person it may have been
+      CR_RETURN_IF_ERROR(Audit({"anonymous", candidate.board_id}, "session.create", candidate.id, "unauthenticated"));
     return NotSignedIn();
   }
   CR_RETURN_IF_ERROR(store_.ClearFailedSignIns(account, client_address));
   SignedIn out;
   out.secret = NewSecret();
-  out.session = {SecretHash(out.secret), person->id, NewSecret(), now, now + session_length_};
+  out.session = {SecretHash(out.secret), person->board_id, person->id, NewSecret(), now, now + session_length_};
   CR_RETURN_IF_ERROR(store_.PutSession(out.session));
   return out;
 }
 
 Status Access::SignOut(std::string_view session_secret) { return store_.DeleteSession(SecretHash(session_secret)); }
 
-Result<Access::NewToken> Access::CreateToken(std::string_view person_id, std::string_view label) {
+Result<Access::NewToken> Access::CreateToken(std::string_view board_id, std::string_view person_id,
+                                             std::string_view label) {
   NewToken out;
   out.secret = "crt_" + NewSecret();
-  out.token = {"tok-" + NewSecret().substr(0, 12), std::string(person_id), SecretHash(out.secret),
+  out.token = {"tok-" + NewSecret().substr(0, 12), std::string(board_id), std::string(person_id), SecretHash(out.secret),
                std::string(label), clock_.Now(), std::nullopt};
   CR_RETURN_IF_ERROR(store_.PutApiToken(out.token));
   return out;
@@ -147,7 +167,7 @@ Result<Principal> Access::FromSession(std::string_view session_secret) {
   auto session = store_.FindSession(SecretHash(session_secret));
   if (!session.ok()) return session.status();
   if (!*session || (*session)->expires_at <= clock_.Now()) return NoValidCredential();
-  auto person = FindPerson((*session)->person_id);
+  auto person = FindPerson((*session)->board_id, (*session)->person_id);
   if (!person.ok()) return NoValidCredential();
   return Principal{*person, **session, ""};
 }
@@ -157,14 +177,9 @@ Result<Principal> Access::FromToken(std::string_view token_secret) {
   auto token = store_.FindApiToken(SecretHash(token_secret));
   if (!token.ok()) return token.status();
   if (!*token || (*token)->revoked_at) return NoValidCredential();
-  auto person = FindPerson((*token)->person_id);
+  auto person = FindPerson((*token)->board_id, (*token)->person_id);
   if (!person.ok()) return NoValidCredential();
   return Principal{*person, std::nullopt, (*token)->id};
-}
-
-std::string Access::BoardOf(std::string_view person_id) {
-  auto person = FindPerson(person_id);
-  return person.ok() && person->id == person_id ? person->board_id : std::string();
 }
 
 Status Access::Audit(const AuditActor& actor, std::string_view action, std::string_view target,

@@ -51,7 +51,7 @@ struct Principal {
 struct AuditActor {
   std::string id;        // a person id, "anonymous" (not signed in) or "cli" (the command line)
   std::string board_id;  // the person's board; for "anonymous" or "cli", the board of the person
-                         // the entry is about when known (Access::BoardOf); else empty
+                         // the entry is about when known; else empty
   // The person acting, on their own board.
   static AuditActor Of(const Person& p) { return {p.id, p.board_id}; }
 };
@@ -62,10 +62,13 @@ class Access {
   Access(Store& store, const Clock& clock, std::chrono::seconds session_length = std::chrono::hours{8})
       : store_(store), clock_(clock), session_length_(session_length) {}
 
-  Status SetPassword(std::string_view person_id, std::string_view password);
+  // A person is named by their board and their id: an id is unique only within its board.
+  Status SetPassword(std::string_view board_id, std::string_view person_id, std::string_view password);
 
   // A new session for the person whose email (or id) and password these are, asked from
-  // `client_address`. Returns the session and its secret (for the cookie). Unauthenticated,
+  // `client_address`. Several boards' people may share an id or an email (one officer on
+  // two partnerships): the password decides which of them signs in, the first by board id
+  // whose password it is. Returns the session and its secret (for the cookie). Unauthenticated,
   // naming neither, when wrong or when the person was removed; TooManyAttempts while the
   // account is throttled from that address (above), the same for every account. Wrong
   // passwords are written to the audit log here (target: the person's id, or empty for an
@@ -82,7 +85,7 @@ class Access {
     ApiToken token;
     std::string secret;  // "crt_" + 64 hex digits
   };
-  Result<NewToken> CreateToken(std::string_view person_id, std::string_view label);
+  Result<NewToken> CreateToken(std::string_view board_id, std::string_view person_id, std::string_view label);
   Status RevokeToken(std::string_view token_id);
 
   // Who holds this session cookie or token; Unauthenticated if nobody (or expired, revoked,
@@ -93,13 +96,12 @@ class Access {
   // Appends to the audit log, in `actor.board_id`'s part of it; a failure to audit is
   // returned, so the caller refuses.
   Status Audit(const AuditActor& actor, std::string_view action, std::string_view target, std::string_view outcome);
-  // The board of the person with this id, or empty if there is none (so "cli" and "anonymous"
-  // entries about a person land in that person's board's log).
-  std::string BoardOf(std::string_view person_id);
 
  private:
-  // The person with this email or id who has not been removed; NotFound otherwise.
-  Result<Person> FindPerson(std::string_view email_or_id);
+  // The board's person with this id who has not been removed; NotFound otherwise.
+  Result<Person> FindPerson(std::string_view board_id, std::string_view person_id);
+  // Everyone not removed whose email (any case) or id this is, by board id.
+  Result<std::vector<Person>> SignInCandidates(std::string_view email_or_id);
   // TooManyAttempts while the account is throttled from the address, counting the attempt.
   Status CheckThrottle(const std::string& account, std::string_view client_address, Instant now);
 

@@ -75,13 +75,15 @@ Result<std::string> FeedSecret(Store& store, Instant now) {
   return made;
 }
 
-std::string Hmac(const std::string& secret, std::string_view person_id) {
+// Over the board id, length-prefixed, then the person id: no two (board, person) pairs alike.
+std::string Hmac(const std::string& secret, std::string_view board_id, std::string_view person_id) {
+  const std::string message = std::to_string(board_id.size()) + ":" + std::string(board_id) + std::string(person_id);
   static const bool kSodiumReady = sodium_init() >= 0;
   (void)kSodiumReady;
   std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
   std::array<unsigned char, crypto_auth_hmacsha256_KEYBYTES> key{};
   crypto_hash_sha256(key.data(), reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  crypto_auth_hmacsha256(mac.data(), reinterpret_cast<const unsigned char*>(person_id.data()), person_id.size(),
+  crypto_auth_hmacsha256(mac.data(), reinterpret_cast<const unsigned char*>(message.data()), message.size(),
                          key.data());
   return Hex(mac.data(), mac.size());
 }
@@ -112,14 +114,15 @@ std::string CalendarFeed(const Person& p, const std::vector<ReviewRecord>& open_
   return out;
 }
 
-Result<std::string> CalendarFeedKey(Store& store, std::string_view person_id, Instant now) {
+Result<std::string> CalendarFeedKey(Store& store, std::string_view board_id, std::string_view person_id, Instant now) {
   auto secret = FeedSecret(store, now);
   if (!secret.ok()) return secret.status();
-  return Hmac(*secret, person_id);
+  return Hmac(*secret, board_id, person_id);
 }
 
-Result<bool> CalendarFeedKeyMatches(Store& store, std::string_view person_id, std::string_view key, Instant now) {
-  auto expected = CalendarFeedKey(store, person_id, now);
+Result<bool> CalendarFeedKeyMatches(Store& store, std::string_view board_id, std::string_view person_id,
+                                    std::string_view key, Instant now) {
+  auto expected = CalendarFeedKey(store, board_id, person_id, now);
   if (!expected.ok()) return expected.status();
   return key.size() == expected->size() && sodium_memcmp(key.data(), expected->data(), key.size()) == 0;
 }

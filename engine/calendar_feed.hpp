@@ -26,10 +26,12 @@ namespace casereview {
 // The feed, as text/calendar, for `p` over the board's open reviews, stamped `now`.
 std::string CalendarFeed(const Person& p, const std::vector<ReviewRecord>& open_reviews, Instant now);
 
-// The key in the person's feed address (64 hex digits), making the secret if there is none.
-Result<std::string> CalendarFeedKey(Store& store, std::string_view person_id, Instant now);
-// Whether `key` is the person's current feed key (compared in constant time).
-Result<bool> CalendarFeedKeyMatches(Store& store, std::string_view person_id, std::string_view key, Instant now);
+// The key in the feed address of the board's person (64 hex digits), making the secret if
+// there is none. A person id is one board's, so the key is over both.
+Result<std::string> CalendarFeedKey(Store& store, std::string_view board_id, std::string_view person_id, Instant now);
+// Whether `key` is the board's person's current feed key (compared in constant time).
+Result<bool> CalendarFeedKeyMatches(Store& store, std::string_view board_id, std::string_view person_id,
+                                    std::string_view key, Instant now);
 // A new feed secret: every earlier feed address stops working.
 Status RotateCalendarFeeds(Store& store, Instant now);
 

@@ -23,12 +23,18 @@ using namespace casereview::storage;
 
 template <class T>
 using ById = std::map<std::string, T, std::less<>>;  // iterates in id order, as SQL ORDER BY id
+// A board's own rows (agencies, people, passwords) by (board_id, id): ids are unique within a
+// board; a board's rows iterate in id order.
+using BoardKey = std::pair<std::string, std::string>;
+template <class T>
+using ByBoardId = std::map<BoardKey, T>;
+BoardKey KeyOf(std::string_view board_id, std::string_view id) { return {std::string(board_id), std::string(id)}; }
 
 // Board set-up, kept apart from the reviews so an import can be staged on a copy.
 struct BoardTables {
   ById<Board> boards;
-  ById<Agency> agencies;
-  ById<Person> people;
+  ByBoardId<Agency> agencies;
+  ByBoardId<Person> people;
 };
 
 Status WriteBoard(BoardTables& t, const Board& b) {
@@ -39,31 +45,25 @@ Status WriteBoard(BoardTables& t, const Board& b) {
 
 Status WriteAgency(BoardTables& t, const Agency& a) {
   if (!t.boards.count(a.board_id)) return MissingReference("agency " + a.id, "board '" + a.board_id + "'");
-  if (auto it = t.agencies.find(a.id); it != t.agencies.end() && it->second.board_id != a.board_id)
-    return IdOfAnotherBoard("agency", a.id);
-  t.agencies[a.id] = a;
+  t.agencies[KeyOf(a.board_id, a.id)] = a;
   return Status::Ok();
 }
 
 Status WritePerson(BoardTables& t, const Person& p) {
   CR_RETURN_IF_ERROR(CheckListItems(p.roles, "person " + p.id + ": role"));
   if (!t.boards.count(p.board_id)) return MissingReference("person " + p.id, "board '" + p.board_id + "'");
-  if (!p.agency_id.empty()) {
-    auto agency = t.agencies.find(p.agency_id);
-    if (agency == t.agencies.end() || agency->second.board_id != p.board_id)
-      return MissingReference("person " + p.id, "agency '" + p.agency_id + "' on board " + p.board_id);
-  }
-  auto it = t.people.find(p.id);
-  if (it != t.people.end() && it->second.board_id != p.board_id) return IdOfAnotherBoard("person", p.id);
+  if (!p.agency_id.empty() && !t.agencies.count(KeyOf(p.board_id, p.agency_id)))
+    return MissingReference("person " + p.id, "agency '" + p.agency_id + "' on board " + p.board_id);
+  auto it = t.people.find(KeyOf(p.board_id, p.id));
   Person stored = p;
   stored.removed_at = it != t.people.end() ? it->second.removed_at : std::nullopt;  // Put never changes it
-  t.people[p.id] = std::move(stored);
+  t.people[KeyOf(p.board_id, p.id)] = std::move(stored);
   return Status::Ok();
 }
 
 // The rows of `table` that belong to `board_id`, in id order.
 template <class T>
-std::vector<T> OnBoard(const ById<T>& table, std::string_view board_id) {
+std::vector<T> OnBoard(const ByBoardId<T>& table, std::string_view board_id) {
   std::vector<T> rows;
   for (const auto& [id, row] : table)
     if (row.board_id == board_id) rows.push_back(row);
@@ -194,17 +194,17 @@ class MemoryStore final : public Store {
     return Status::Ok();
   }
 
-  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
-                                                            Instant since) override {
-    auto it = idempotency_.find({std::string(actor), std::string(key)});
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view board_id, std::string_view actor,
+                                                            std::string_view key, Instant since) override {
+    auto it = idempotency_.find({std::string(board_id), std::string(actor), std::string(key)});
     if (it == idempotency_.end() || it->second.at < since) return std::optional<IdempotencyRecord>();
     return std::optional<IdempotencyRecord>(it->second);
   }
   Status PutIdempotency(const IdempotencyRecord& r, Instant forget_before) override {
     CR_RETURN_IF_ERROR(CheckIdempotencyRecord(r));
     std::erase_if(idempotency_, [&](const auto& kv) { return kv.second.at < forget_before; });
-    if (idempotency_.count({r.actor, r.key})) return IdempotencyKeyTaken(r.key);
-    idempotency_[{r.actor, r.key}] = r;
+    if (idempotency_.count(IdempotencyKey(r))) return IdempotencyKeyTaken(r.key);
+    idempotency_[IdempotencyKey(r)] = r;
     return Status::Ok();
   }
 
@@ -343,31 +343,37 @@ class MemoryStore final : public Store {
     return std::optional<std::string>{it->second};
   }
 
-  Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) override {
-    if (!tables_.people.count(person_id)) return MissingReference("a password", "person '" + std::string(person_id) + "'");
+  Status PutPasswordHash(std::string_view board_id, std::string_view person_id, std::string_view hash,
+                         Instant at) override {
+    if (!tables_.people.count(KeyOf(board_id, person_id))) return MissingReference("a password", PersonNamed(board_id, person_id));
     if (hash.empty()) return Status::InvalidArgument("a password hash cannot be empty");
-    passwords_.insert_or_assign(std::string(person_id), std::string(hash));
-    EndSignInsOf(person_id, at);
+    passwords_.insert_or_assign(KeyOf(board_id, person_id), std::string(hash));
+    EndSignInsOf(board_id, person_id, at);
     return Status::Ok();
   }
 
-  // Deletes the person's sessions and revokes their tokens (at `at`).
-  void EndSignInsOf(std::string_view person_id, Instant at) {
-    std::erase_if(sessions_, [&](const auto& row) { return row.second.person_id == person_id; });
-    for (auto& [id, t] : tokens_)
-      if (t.person_id == person_id && !t.revoked_at) t.revoked_at = at;
+  static std::string PersonNamed(std::string_view board_id, std::string_view id) {
+    return "person '" + std::string(id) + "' of board " + std::string(board_id);
   }
-  Result<std::optional<std::string>> GetPasswordHash(std::string_view person_id) override {
-    auto it = passwords_.find(person_id);
+
+  // Deletes the person's sessions and revokes their tokens (at `at`).
+  void EndSignInsOf(std::string_view board_id, std::string_view person_id, Instant at) {
+    auto theirs = [&](const auto& row) { return row.board_id == board_id && row.person_id == person_id; };
+    std::erase_if(sessions_, [&](const auto& row) { return theirs(row.second); });
+    for (auto& [id, t] : tokens_)
+      if (theirs(t) && !t.revoked_at) t.revoked_at = at;
+  }
+  Result<std::optional<std::string>> GetPasswordHash(std::string_view board_id, std::string_view person_id) override {
+    auto it = passwords_.find(KeyOf(board_id, person_id));
     if (it == passwords_.end()) return std::optional<std::string>{};
     return std::optional<std::string>{it->second};
   }
 
-  Status RemovePerson(std::string_view person_id, Instant at) override {
-    auto it = tables_.people.find(person_id);
-    if (it == tables_.people.end()) return Status::NotFound("there is no person '" + std::string(person_id) + "'");
+  Status RemovePerson(std::string_view board_id, std::string_view person_id, Instant at) override {
+    auto it = tables_.people.find(KeyOf(board_id, person_id));
+    if (it == tables_.people.end()) return Status::NotFound("there is no " + PersonNamed(board_id, person_id));
     if (!it->second.removed_at) it->second.removed_at = at;
-    EndSignInsOf(person_id, at);
+    EndSignInsOf(board_id, person_id, at);
     return Bumped(it->second.board_id, Status::Ok());
   }
 
@@ -405,7 +411,8 @@ class MemoryStore final : public Store {
 
   Status PutApiToken(const ApiToken& t) override {
     CR_RETURN_IF_ERROR(CheckNewToken(t));
-    if (!tables_.people.count(t.person_id)) return MissingReference("token " + t.id, "person '" + t.person_id + "'");
+    if (!tables_.people.count(KeyOf(t.board_id, t.person_id)))
+      return MissingReference("token " + t.id, PersonNamed(t.board_id, t.person_id));
     if (tokens_.count(t.id)) return TokenTaken(t.id);
     for (const auto& [id, stored] : tokens_)
       if (stored.token_hash == t.token_hash) return TokenTaken(t.id);
@@ -417,10 +424,11 @@ class MemoryStore final : public Store {
       if (t.token_hash == token_hash) return std::optional<ApiToken>{t};
     return std::optional<ApiToken>{};
   }
-  Result<std::vector<ApiToken>> ListApiTokens(std::string_view person_id) override {
+  Result<std::vector<ApiToken>> ListApiTokens(std::string_view board_id, std::string_view person_id) override {
     std::vector<ApiToken> rows;
     for (const auto& [id, t] : tokens_)
-      if (person_id.empty() || t.person_id == person_id) rows.push_back(t);
+      if ((board_id.empty() || t.board_id == board_id) && (person_id.empty() || t.person_id == person_id))
+        rows.push_back(t);
     return rows;
   }
   Status RevokeApiToken(std::string_view id, Instant at) override {
@@ -432,7 +440,8 @@ class MemoryStore final : public Store {
 
   Status PutSession(const Session& s) override {
     CR_RETURN_IF_ERROR(CheckNewSession(s));
-    if (!tables_.people.count(s.person_id)) return MissingReference("a session", "person '" + s.person_id + "'");
+    if (!tables_.people.count(KeyOf(s.board_id, s.person_id)))
+      return MissingReference("a session", PersonNamed(s.board_id, s.person_id));
     sessions_[s.id_hash] = s;
     return Status::Ok();
   }
@@ -491,7 +500,7 @@ class MemoryStore final : public Store {
     if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
     if (c.idempotency) {
       CR_RETURN_IF_ERROR(CheckIdempotencyRecord(*c.idempotency));
-      if (idempotency_.count({c.idempotency->actor, c.idempotency->key})) return IdempotencyKeyTaken(c.idempotency->key);
+      if (idempotency_.count(IdempotencyKey(*c.idempotency))) return IdempotencyKeyTaken(c.idempotency->key);
     }
     if (!tables_.boards.count(c.review.board_id))
       return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
@@ -506,7 +515,7 @@ class MemoryStore final : public Store {
     for (const Notice& n : c.notices) notices_[n.id] = n;
     if (c.idempotency) {
       std::erase_if(idempotency_, [&](const auto& kv) { return kv.second.at < c.idempotency->at - kIdempotencyKept; });
-      idempotency_[{c.idempotency->actor, c.idempotency->key}] = *c.idempotency;
+      idempotency_[IdempotencyKey(*c.idempotency)] = *c.idempotency;
     }
     return Status::Ok();
   }
@@ -565,7 +574,7 @@ class MemoryStore final : public Store {
   ById<TimerRow> timers_;
   ById<Notice> notices_;
   ById<std::string> settings_;
-  ById<std::string> passwords_;
+  ByBoardId<std::string> passwords_;
   ById<ApiToken> tokens_;
   ById<Session> sessions_;
   struct FailedSignInRow {
@@ -575,7 +584,10 @@ class MemoryStore final : public Store {
   };
   std::map<std::pair<std::string, std::string>, FailedSignInRow> failed_sign_ins_;  // by (account, address)
   std::vector<AuditEntry> audit_;
-  std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;  // by (actor, key)
+  static std::tuple<std::string, std::string, std::string> IdempotencyKey(const IdempotencyRecord& r) {
+    return {r.board_id, r.actor, r.key};
+  }
+  std::map<std::tuple<std::string, std::string, std::string>, IdempotencyRecord> idempotency_;  // by (board, actor, key)
   storage::AuditSealKeeper seal_;  // the key and witness, in memory
 };
 

@@ -9,22 +9,27 @@
 namespace casereview::storage {
 namespace {
 
-bool PersonStored(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, "SELECT 1 FROM people WHERE id = ?");
-  q.bind(1, id);
+bool PersonStored(SQLite::Database& db, const std::string& board_id, const std::string& id) {
+  SQLite::Statement q(db, "SELECT 1 FROM people WHERE board_id = ? AND id = ?");
+  SQLite::bind(q, board_id, id);
   return q.executeStep();
 }
 
-constexpr const char* kTokenColumns = "id, person_id, token_hash, label, created_at, revoked_at";
+std::string PersonNamed(const std::string& board_id, const std::string& id) {
+  return "person '" + id + "' of board " + board_id;
+}
+
+constexpr const char* kTokenColumns = "id, board_id, person_id, token_hash, label, created_at, revoked_at";
 
 ApiToken ReadToken(const SQLite::Statement& q) {
   ApiToken t;
   t.id = q.getColumn(0).getString();
-  t.person_id = q.getColumn(1).getString();
-  t.token_hash = q.getColumn(2).getString();
-  t.label = q.getColumn(3).getString();
-  t.created_at = InstantAt(q.getColumn(4).getInt64());
-  if (!q.getColumn(5).isNull()) t.revoked_at = InstantAt(q.getColumn(5).getInt64());
+  t.board_id = q.getColumn(1).getString();
+  t.person_id = q.getColumn(2).getString();
+  t.token_hash = q.getColumn(3).getString();
+  t.label = q.getColumn(4).getString();
+  t.created_at = InstantAt(q.getColumn(5).getInt64());
+  if (!q.getColumn(6).isNull()) t.revoked_at = InstantAt(q.getColumn(6).getInt64());
   return t;
 }
 
@@ -47,35 +52,37 @@ AuditEntry ReadAudit(const SQLite::Statement& q) {
 
 }  // namespace
 
-Status UpsertPasswordHash(SQLite::Database& db, const std::string& person_id, const std::string& hash, Instant at) {
-  if (!PersonStored(db, person_id)) return MissingReference("a password", "person '" + person_id + "'");
+Status UpsertPasswordHash(SQLite::Database& db, const std::string& board_id, const std::string& person_id,
+                          const std::string& hash, Instant at) {
+  if (!PersonStored(db, board_id, person_id)) return MissingReference("a password", PersonNamed(board_id, person_id));
   if (hash.empty()) return Status::InvalidArgument("a password hash cannot be empty");
   SQLite::Statement q(db,
-                      "INSERT INTO passwords (person_id, hash, updated_at) VALUES (?, ?, ?)"
-                      " ON CONFLICT (person_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at");
-  q.bind(1, person_id);
-  q.bind(2, hash);
-  q.bind(3, SecondsOf(at));
+                      "INSERT INTO passwords (board_id, person_id, hash, updated_at) VALUES (?, ?, ?, ?)"
+                      " ON CONFLICT (board_id, person_id) DO UPDATE SET hash = excluded.hash,"
+                      " updated_at = excluded.updated_at");
+  SQLite::bind(q, board_id, person_id, hash, SecondsOf(at));
   q.exec();
-  EndSignInsOf(db, person_id, at);
+  EndSignInsOf(db, board_id, person_id, at);
   return Status::Ok();
 }
 
-void EndSignInsOf(SQLite::Database& db, const std::string& person_id, Instant at) {
-  SQLite::Statement sessions(db, "DELETE FROM sessions WHERE person_id = ?");
-  SQLite::bind(sessions, person_id);
+void EndSignInsOf(SQLite::Database& db, const std::string& board_id, const std::string& person_id, Instant at) {
+  SQLite::Statement sessions(db, "DELETE FROM sessions WHERE board_id = ? AND person_id = ?");
+  SQLite::bind(sessions, board_id, person_id);
   sessions.exec();
-  SQLite::Statement tokens(db, "UPDATE api_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL");
-  SQLite::bind(tokens, SecondsOf(at), person_id);
+  SQLite::Statement tokens(db, "UPDATE api_tokens SET revoked_at = ? WHERE board_id = ? AND person_id = ?"
+                               " AND revoked_at IS NULL");
+  SQLite::bind(tokens, SecondsOf(at), board_id, person_id);
   tokens.exec();
 }
 
-Status UpdatePersonRemoved(SQLite::Database& db, const std::string& person_id, Instant at) {
-  if (!PersonStored(db, person_id)) return Status::NotFound("there is no person '" + person_id + "'");
-  SQLite::Statement q(db, "UPDATE people SET removed_at = ? WHERE id = ? AND removed_at IS NULL");
-  SQLite::bind(q, SecondsOf(at), person_id);
+Status UpdatePersonRemoved(SQLite::Database& db, const std::string& board_id, const std::string& person_id,
+                           Instant at) {
+  if (!PersonStored(db, board_id, person_id)) return Status::NotFound("there is no " + PersonNamed(board_id, person_id));
+  SQLite::Statement q(db, "UPDATE people SET removed_at = ? WHERE board_id = ? AND id = ? AND removed_at IS NULL");
+  SQLite::bind(q, SecondsOf(at), board_id, person_id);
   q.exec();
-  EndSignInsOf(db, person_id, at);
+  EndSignInsOf(db, board_id, person_id, at);
   return Status::Ok();
 }
 
@@ -125,25 +132,22 @@ void DeleteFailedSignIns(SQLite::Database& db, const std::string& account, const
   q.exec();
 }
 
-std::optional<std::string> SelectPasswordHash(SQLite::Database& db, const std::string& person_id) {
-  SQLite::Statement q(db, "SELECT hash FROM passwords WHERE person_id = ?");
-  q.bind(1, person_id);
+std::optional<std::string> SelectPasswordHash(SQLite::Database& db, const std::string& board_id,
+                                              const std::string& person_id) {
+  SQLite::Statement q(db, "SELECT hash FROM passwords WHERE board_id = ? AND person_id = ?");
+  SQLite::bind(q, board_id, person_id);
   if (!q.executeStep()) return std::nullopt;
   return q.getColumn(0).getString();
 }
 
 Status InsertToken(SQLite::Database& db, const ApiToken& t) {
-  if (!PersonStored(db, t.person_id)) return MissingReference("token " + t.id, "person '" + t.person_id + "'");
+  if (!PersonStored(db, t.board_id, t.person_id)) return MissingReference("token " + t.id, PersonNamed(t.board_id, t.person_id));
   SQLite::Statement taken(db, "SELECT 1 FROM api_tokens WHERE id = ? OR token_hash = ?");
   taken.bind(1, t.id);
   taken.bind(2, t.token_hash);
   if (taken.executeStep()) return TokenTaken(t.id);
-  SQLite::Statement q(db, std::string("INSERT INTO api_tokens (") + kTokenColumns + ") VALUES (?, ?, ?, ?, ?, NULL)");
-  q.bind(1, t.id);
-  q.bind(2, t.person_id);
-  q.bind(3, t.token_hash);
-  q.bind(4, t.label);
-  q.bind(5, SecondsOf(t.created_at));
+  SQLite::Statement q(db, std::string("INSERT INTO api_tokens (") + kTokenColumns + ") VALUES (?, ?, ?, ?, ?, ?, NULL)");
+  SQLite::bind(q, t.id, t.board_id, t.person_id, t.token_hash, t.label, SecondsOf(t.created_at));
   q.exec();
   return Status::Ok();
 }
@@ -155,12 +159,15 @@ std::optional<ApiToken> SelectTokenByHash(SQLite::Database& db, const std::strin
   return ReadToken(q);
 }
 
-std::vector<ApiToken> SelectTokens(SQLite::Database& db, const std::string& person_id) {
-  std::string sql = std::string("SELECT ") + kTokenColumns + " FROM api_tokens";
-  if (!person_id.empty()) sql += " WHERE person_id = ?";
+std::vector<ApiToken> SelectTokens(SQLite::Database& db, const std::string& board_id, const std::string& person_id) {
+  std::string sql = std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE 1 = 1";
+  if (!board_id.empty()) sql += " AND board_id = ?";
+  if (!person_id.empty()) sql += " AND person_id = ?";
   sql += " ORDER BY id";
   SQLite::Statement q(db, sql);
-  if (!person_id.empty()) q.bind(1, person_id);
+  int i = 0;
+  if (!board_id.empty()) q.bind(++i, board_id);
+  if (!person_id.empty()) q.bind(++i, person_id);
   std::vector<ApiToken> rows;
   while (q.executeStep()) rows.push_back(ReadToken(q));
   return rows;
@@ -177,30 +184,28 @@ Status UpdateTokenRevoked(SQLite::Database& db, const std::string& id, Instant a
 }
 
 Status InsertSession(SQLite::Database& db, const Session& s) {
-  if (!PersonStored(db, s.person_id)) return MissingReference("a session", "person '" + s.person_id + "'");
+  if (!PersonStored(db, s.board_id, s.person_id)) return MissingReference("a session", PersonNamed(s.board_id, s.person_id));
   SQLite::Statement q(db,
-                      "INSERT INTO sessions (id_hash, person_id, csrf_token, created_at, expires_at)"
-                      " VALUES (?, ?, ?, ?, ?)");
-  q.bind(1, s.id_hash);
-  q.bind(2, s.person_id);
-  q.bind(3, s.csrf_token);
-  q.bind(4, SecondsOf(s.created_at));
-  q.bind(5, SecondsOf(s.expires_at));
+                      "INSERT INTO sessions (id_hash, board_id, person_id, csrf_token, created_at, expires_at)"
+                      " VALUES (?, ?, ?, ?, ?, ?)");
+  SQLite::bind(q, s.id_hash, s.board_id, s.person_id, s.csrf_token, SecondsOf(s.created_at), SecondsOf(s.expires_at));
   q.exec();
   return Status::Ok();
 }
 
 std::optional<Session> SelectSession(SQLite::Database& db, const std::string& id_hash) {
   SQLite::Statement q(db,
-                      "SELECT id_hash, person_id, csrf_token, created_at, expires_at FROM sessions WHERE id_hash = ?");
+                      "SELECT id_hash, board_id, person_id, csrf_token, created_at, expires_at FROM sessions"
+                      " WHERE id_hash = ?");
   q.bind(1, id_hash);
   if (!q.executeStep()) return std::nullopt;
   Session s;
   s.id_hash = q.getColumn(0).getString();
-  s.person_id = q.getColumn(1).getString();
-  s.csrf_token = q.getColumn(2).getString();
-  s.created_at = InstantAt(q.getColumn(3).getInt64());
-  s.expires_at = InstantAt(q.getColumn(4).getInt64());
+  s.board_id = q.getColumn(1).getString();
+  s.person_id = q.getColumn(2).getString();
+  s.csrf_token = q.getColumn(3).getString();
+  s.created_at = InstantAt(q.getColumn(4).getInt64());
+  s.expires_at = InstantAt(q.getColumn(5).getInt64());
   return s;
 }
 
@@ -268,12 +273,12 @@ std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f) 
   return rows;
 }
 
-std::optional<IdempotencyRecord> SelectIdempotency(SQLite::Database& db, const std::string& actor,
-                                                   const std::string& key, Instant since) {
+std::optional<IdempotencyRecord> SelectIdempotency(SQLite::Database& db, const std::string& board_id,
+                                                   const std::string& actor, const std::string& key, Instant since) {
   SQLite::Statement q(db,
                       "SELECT actor, key, request, board_id, ref, seq, stage, at FROM idempotency_keys"
-                      " WHERE actor = ? AND key = ? AND at >= ?");
-  SQLite::bind(q, actor, key, SecondsOf(since));
+                      " WHERE board_id = ? AND actor = ? AND key = ? AND at >= ?");
+  SQLite::bind(q, board_id, actor, key, SecondsOf(since));
   if (!q.executeStep()) return std::nullopt;
   return IdempotencyRecord{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                            q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getInt64(),
@@ -284,8 +289,8 @@ Status InsertIdempotency(SQLite::Database& db, const IdempotencyRecord& r, Insta
   SQLite::Statement sweep(db, "DELETE FROM idempotency_keys WHERE at < ?");
   SQLite::bind(sweep, SecondsOf(forget_before));
   sweep.exec();
-  SQLite::Statement taken(db, "SELECT 1 FROM idempotency_keys WHERE actor = ? AND key = ?");
-  SQLite::bind(taken, r.actor, r.key);
+  SQLite::Statement taken(db, "SELECT 1 FROM idempotency_keys WHERE board_id = ? AND actor = ? AND key = ?");
+  SQLite::bind(taken, r.board_id, r.actor, r.key);
   if (taken.executeStep()) return IdempotencyKeyTaken(r.key);
   SQLite::Statement q(db,
                       "INSERT INTO idempotency_keys (actor, key, request, board_id, ref, seq, stage, at)"

@@ -23,9 +23,10 @@ namespace casereview::storage {
 class AuditSealKeeper;
 
 // Deletes the person's sessions and revokes their tokens (at `at`).
-void EndSignInsOf(SQLite::Database& db, const std::string& person_id, Instant at);
+void EndSignInsOf(SQLite::Database& db, const std::string& board_id, const std::string& person_id, Instant at);
 // Store::RemovePerson.
-Status UpdatePersonRemoved(SQLite::Database& db, const std::string& person_id, Instant at);
+Status UpdatePersonRemoved(SQLite::Database& db, const std::string& board_id, const std::string& person_id,
+                           Instant at);
 
 // Store::RecordFailedSignIn, CountFailedSignIns, CountThrottledSignIn, ClearFailedSignIns.
 void UpsertFailedSignIn(SQLite::Database& db, const std::string& account, const std::string& address, Instant at,
@@ -35,12 +36,14 @@ SignInFailures SelectFailedSignIns(SQLite::Database& db, const std::string& acco
 void UpdateThrottledSignIn(SQLite::Database& db, const std::string& account, const std::string& address);
 void DeleteFailedSignIns(SQLite::Database& db, const std::string& account, const std::string& address);
 
-Status UpsertPasswordHash(SQLite::Database& db, const std::string& person_id, const std::string& hash, Instant at);
-std::optional<std::string> SelectPasswordHash(SQLite::Database& db, const std::string& person_id);
+Status UpsertPasswordHash(SQLite::Database& db, const std::string& board_id, const std::string& person_id,
+                          const std::string& hash, Instant at);
+std::optional<std::string> SelectPasswordHash(SQLite::Database& db, const std::string& board_id,
+                                              const std::string& person_id);
 
 Status InsertToken(SQLite::Database& db, const ApiToken& t);
 std::optional<ApiToken> SelectTokenByHash(SQLite::Database& db, const std::string& token_hash);
-std::vector<ApiToken> SelectTokens(SQLite::Database& db, const std::string& person_id);
+std::vector<ApiToken> SelectTokens(SQLite::Database& db, const std::string& board_id, const std::string& person_id);
 Status UpdateTokenRevoked(SQLite::Database& db, const std::string& id, Instant at);
 
 Status InsertSession(SQLite::Database& db, const Session& s);
@@ -56,11 +59,11 @@ Result<AuditEntry> InsertAuditEntry(SQLite::Database& db, const AuditEntry& e, A
                                     AuditKey& key_used);
 std::vector<AuditEntry> SelectAudit(SQLite::Database& db, const AuditFilter& f);
 
-// Store::FindIdempotency; the record under (actor, key) kept at or after `since`.
-std::optional<IdempotencyRecord> SelectIdempotency(SQLite::Database& db, const std::string& actor,
-                                                   const std::string& key, Instant since);
+// Store::FindIdempotency; the record under (board_id, actor, key) kept at or after `since`.
+std::optional<IdempotencyRecord> SelectIdempotency(SQLite::Database& db, const std::string& board_id,
+                                                   const std::string& actor, const std::string& key, Instant since);
 // Deletes the records kept before `forget_before`, then keeps `r`: Conflict (nothing kept) if
-// its actor already has a record under its key.
+// its actor (of its board) already has a record under its key.
 Status InsertIdempotency(SQLite::Database& db, const IdempotencyRecord& r, Instant forget_before);
 
 }  // namespace casereview::storage

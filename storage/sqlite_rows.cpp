@@ -40,8 +40,7 @@ Board ReadBoard(const SQLite::Statement& s) {
 // ---------------------------------------------------------------------------------------
 const char* const kUpsertAgency =
     "INSERT INTO agencies (id, board_id, name, sector) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, sector = excluded.sector"
-    " WHERE agencies.board_id = excluded.board_id";
+    " ON CONFLICT (board_id, id) DO UPDATE SET name = excluded.name, sector = excluded.sector";
 
 void BindAgency(SQLite::Statement& s, const Agency& a) {
   s.bind(1, a.id);
@@ -58,9 +57,8 @@ Agency ReadAgency(const SQLite::Statement& s) {
 // ---------------------------------------------------------------------------------------
 const char* const kUpsertPerson =
     "INSERT INTO people (id, board_id, name, email, agency_id, roles) VALUES (?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-    " email = excluded.email, agency_id = excluded.agency_id, roles = excluded.roles"
-    " WHERE people.board_id = excluded.board_id";
+    " ON CONFLICT (board_id, id) DO UPDATE SET name = excluded.name,"
+    " email = excluded.email, agency_id = excluded.agency_id, roles = excluded.roles";
 
 void BindPerson(SQLite::Statement& s, const Person& p) {
   s.bind(1, p.id);
@@ -290,10 +288,6 @@ Status MissingReference(const std::string& who, const std::string& missing) {
   return Status::NotFound(who + " refers to " + missing + ", which is not stored; nothing was recorded");
 }
 
-Status IdOfAnotherBoard(const std::string& what, const std::string& id) {
-  return Status::Conflict("the " + what + " id '" + id + "' is already taken: choose another; nothing was saved");
-}
-
 Status CheckTimersAndNoticesOf(const ReviewChange& c) {
   const std::string& ref = c.review.ref;
   auto elsewhere = [&](const std::string& what, const std::string& its_ref) {
@@ -415,7 +409,7 @@ bool IsHexHash(const std::string& h) {
 
 Status CheckNewToken(const ApiToken& t) {
   if (t.id.empty()) return Status::InvalidArgument("a token needs an id");
-  if (t.person_id.empty()) return Status::InvalidArgument("token " + t.id + " needs a person");
+  if (t.person_id.empty() || t.board_id.empty()) return Status::InvalidArgument("token " + t.id + " needs a person and their board");
   if (!IsHexHash(t.token_hash)) return Status::InvalidArgument("token " + t.id + " needs a SHA-256 hash (64 hex digits)");
   if (t.revoked_at) return Status::InvalidArgument("token " + t.id + " is new, so it cannot be revoked yet");
   return Status::Ok();
@@ -423,7 +417,7 @@ Status CheckNewToken(const ApiToken& t) {
 
 Status CheckNewSession(const Session& s) {
   if (!IsHexHash(s.id_hash)) return Status::InvalidArgument("a session needs a SHA-256 hash (64 hex digits)");
-  if (s.person_id.empty()) return Status::InvalidArgument("a session needs a person");
+  if (s.person_id.empty() || s.board_id.empty()) return Status::InvalidArgument("a session needs a person and their board");
   if (s.csrf_token.empty()) return Status::InvalidArgument("a session needs a CSRF token");
   if (s.expires_at <= s.created_at) return Status::InvalidArgument("a session must expire after it starts");
   return Status::Ok();
@@ -438,8 +432,8 @@ Status IdempotencyKeyTaken(const std::string& key) {
   return Status::Conflict("the request with Idempotency-Key " + key + " was done before; nothing was done again");
 }
 Status CheckIdempotencyRecord(const IdempotencyRecord& r) {
-  if (r.actor.empty() || r.key.empty() || r.request.empty())
-    return Status::InvalidArgument("an idempotency record needs its sender, its key and the request's digest");
+  if (r.actor.empty() || r.board_id.empty() || r.key.empty() || r.request.empty())
+    return Status::InvalidArgument("an idempotency record needs its sender, their board, its key and the request's digest");
   return Status::Ok();
 }
 

@@ -112,11 +112,6 @@ Status NoReviewToReproject(const std::string& ref);
 // MissingReference("agency police", "board 'demo'").
 Status MissingReference(const std::string& who, const std::string& missing);
 
-// The Conflict a write of a person or agency returns when its id is another board's: ids
-// never move between boards, so one board's keeper cannot take over another's people or
-// agencies. The message does not say which board holds it.
-Status IdOfAnotherBoard(const std::string& what, const std::string& id);
-
 // What Commit can tell about a change's timers and notices without reading the store:
 // a re-projection fires no timer; every timer listed, the timer being fired and every
 // notice belong to change.review.ref; every notice is for the review's board and is new

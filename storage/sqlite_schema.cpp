@@ -289,6 +289,109 @@ const Migration kRevisions{
         "ALTER TABLE settings ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
     }};
 
+// 12: a board's agencies and people are its own. Their ids are unique within the board, not
+// across boards, so one board can neither take nor overwrite another's "police" or its panel
+// chair: the key is (board_id, id). Passwords, tokens and sessions name their person by
+// (board_id, person_id), and an idempotency key is its sender's within their board. Every
+// table is rebuilt, its rows kept: copied aside without constraints, dropped (children
+// first, so foreign keys, enforced during migrations, hold at every step), made again and
+// filled from the copies. Until now ids were unique across boards, so each row's board is
+// its person's.
+const Migration kIdsPerBoard{
+    12,
+    {
+        "CREATE TABLE v12_agencies AS SELECT id, board_id, name, sector FROM agencies",
+        "CREATE TABLE v12_people AS SELECT id, board_id, name, email, agency_id, roles, removed_at FROM people",
+        "CREATE TABLE v12_passwords AS SELECT p.board_id AS board_id, w.person_id AS person_id, w.hash AS hash,"
+        " w.updated_at AS updated_at FROM passwords w JOIN people p ON p.id = w.person_id",
+        "CREATE TABLE v12_api_tokens AS SELECT t.id AS id, p.board_id AS board_id, t.person_id AS person_id,"
+        " t.token_hash AS token_hash, t.label AS label, t.created_at AS created_at, t.revoked_at AS revoked_at"
+        " FROM api_tokens t JOIN people p ON p.id = t.person_id",
+        "CREATE TABLE v12_sessions AS SELECT s.id_hash AS id_hash, p.board_id AS board_id, s.person_id AS person_id,"
+        " s.csrf_token AS csrf_token, s.created_at AS created_at, s.expires_at AS expires_at"
+        " FROM sessions s JOIN people p ON p.id = s.person_id",
+        "CREATE TABLE v12_idempotency_keys AS SELECT actor, key, request, board_id, ref, seq, stage, at FROM idempotency_keys",
+        "DROP TABLE sessions",
+        "DROP TABLE api_tokens",
+        "DROP TABLE passwords",
+        "DROP TABLE people",
+        "DROP TABLE agencies",
+        "DROP TABLE idempotency_keys",
+
+        "CREATE TABLE agencies ("
+        " id TEXT NOT NULL,"
+        " board_id TEXT NOT NULL REFERENCES boards (id),"
+        " name TEXT NOT NULL,"
+        " sector TEXT NOT NULL,"
+        " PRIMARY KEY (board_id, id))",
+        "CREATE TABLE people ("
+        " id TEXT NOT NULL,"
+        " board_id TEXT NOT NULL REFERENCES boards (id),"
+        " name TEXT NOT NULL,"
+        " email TEXT NOT NULL,"
+        " agency_id TEXT NULL,"
+        " roles TEXT NOT NULL,"
+        " removed_at BIGINT NULL,"
+        " PRIMARY KEY (board_id, id),"
+        " FOREIGN KEY (board_id, agency_id) REFERENCES agencies (board_id, id))",
+        "CREATE TABLE passwords ("
+        " board_id TEXT NOT NULL,"
+        " person_id TEXT NOT NULL,"
+        " hash TEXT NOT NULL,"
+        " updated_at BIGINT NOT NULL,"
+        " PRIMARY KEY (board_id, person_id),"
+        " FOREIGN KEY (board_id, person_id) REFERENCES people (board_id, id))",
+        "CREATE TABLE api_tokens ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " board_id TEXT NOT NULL,"
+        " person_id TEXT NOT NULL,"
+        " token_hash TEXT NOT NULL UNIQUE,"
+        " label TEXT NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " revoked_at BIGINT NULL,"
+        " FOREIGN KEY (board_id, person_id) REFERENCES people (board_id, id))",
+        "CREATE INDEX api_tokens_by_person ON api_tokens (board_id, person_id, id)",
+        "CREATE TABLE sessions ("
+        " id_hash TEXT NOT NULL PRIMARY KEY,"
+        " board_id TEXT NOT NULL,"
+        " person_id TEXT NOT NULL,"
+        " csrf_token TEXT NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " expires_at BIGINT NOT NULL,"
+        " FOREIGN KEY (board_id, person_id) REFERENCES people (board_id, id))",
+        "CREATE INDEX sessions_by_expiry ON sessions (expires_at)",
+        "CREATE INDEX sessions_by_person ON sessions (board_id, person_id)",
+        "CREATE TABLE idempotency_keys ("
+        " actor TEXT NOT NULL,"
+        " key TEXT NOT NULL,"
+        " request TEXT NOT NULL,"
+        " board_id TEXT NOT NULL,"
+        " ref TEXT NOT NULL,"
+        " seq BIGINT NOT NULL,"
+        " stage TEXT NOT NULL,"
+        " at BIGINT NOT NULL,"
+        " PRIMARY KEY (board_id, actor, key))",
+        "CREATE INDEX idempotency_keys_by_at ON idempotency_keys (at)",
+
+        "INSERT INTO agencies (id, board_id, name, sector) SELECT id, board_id, name, sector FROM v12_agencies",
+        "INSERT INTO people (id, board_id, name, email, agency_id, roles, removed_at)"
+        " SELECT id, board_id, name, email, agency_id, roles, removed_at FROM v12_people",
+        "INSERT INTO passwords (board_id, person_id, hash, updated_at)"
+        " SELECT board_id, person_id, hash, updated_at FROM v12_passwords",
+        "INSERT INTO api_tokens (id, board_id, person_id, token_hash, label, created_at, revoked_at)"
+        " SELECT id, board_id, person_id, token_hash, label, created_at, revoked_at FROM v12_api_tokens",
+        "INSERT INTO sessions (id_hash, board_id, person_id, csrf_token, created_at, expires_at)"
+        " SELECT id_hash, board_id, person_id, csrf_token, created_at, expires_at FROM v12_sessions",
+        "INSERT INTO idempotency_keys (actor, key, request, board_id, ref, seq, stage, at)"
+        " SELECT actor, key, request, board_id, ref, seq, stage, at FROM v12_idempotency_keys",
+        "DROP TABLE v12_agencies",
+        "DROP TABLE v12_people",
+        "DROP TABLE v12_passwords",
+        "DROP TABLE v12_api_tokens",
+        "DROP TABLE v12_sessions",
+        "DROP TABLE v12_idempotency_keys",
+    }};
+
 int StoredVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Column v = db.execAndGet("SELECT MAX(version) FROM schema_version");
@@ -326,7 +429,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {kBoardsAndReviews, kTimersAndOutbox, kSettings, kOutboxDelivery, kAccess,
                                                kReviewSummaries, kNotifiedDeaths, kAuditByBoard,
                                                kThrottlingAndRemoval, kIdempotencyKeys,
-                                               kRevisions};
+                                               kRevisions, kIdsPerBoard};
   return kAll;
 }
 

@@ -121,13 +121,15 @@ class SqliteStore final : public Store {
     return Revision("setting", "SELECT revision FROM settings WHERE key = ?", std::string(key));
   }
 
-  Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) override {
-    std::string id(person_id), h(hash);
-    return Write("save the password of " + id, [&] { return UpsertPasswordHash(db_, id, h, at); });
+  Status PutPasswordHash(std::string_view board_id, std::string_view person_id, std::string_view hash,
+                         Instant at) override {
+    std::string board(board_id), id(person_id), h(hash);
+    return Write("save the password of " + id, [&] { return UpsertPasswordHash(db_, board, id, h, at); });
   }
-  Result<std::optional<std::string>> GetPasswordHash(std::string_view person_id) override {
-    std::string id(person_id);
-    return Read<std::optional<std::string>>("read the password of " + id, [&] { return SelectPasswordHash(db_, id); });
+  Result<std::optional<std::string>> GetPasswordHash(std::string_view board_id, std::string_view person_id) override {
+    std::string board(board_id), id(person_id);
+    return Read<std::optional<std::string>>("read the password of " + id,
+                                            [&] { return SelectPasswordHash(db_, board, id); });
   }
   Status PutApiToken(const ApiToken& t) override {
     CR_RETURN_IF_ERROR(CheckNewToken(t));
@@ -137,9 +139,9 @@ class SqliteStore final : public Store {
     std::string h(token_hash);
     return Read<std::optional<ApiToken>>("find a token", [&] { return SelectTokenByHash(db_, h); });
   }
-  Result<std::vector<ApiToken>> ListApiTokens(std::string_view person_id) override {
-    std::string id(person_id);
-    return Read<std::vector<ApiToken>>("list tokens", [&] { return SelectTokens(db_, id); });
+  Result<std::vector<ApiToken>> ListApiTokens(std::string_view board_id, std::string_view person_id) override {
+    std::string board(board_id), id(person_id);
+    return Read<std::vector<ApiToken>>("list tokens", [&] { return SelectTokens(db_, board, id); });
   }
   Status RevokeApiToken(std::string_view id, Instant at) override {
     std::string i(id);
@@ -168,13 +170,11 @@ class SqliteStore final : public Store {
     }));
     return deleted;
   }
-  Status RemovePerson(std::string_view person_id, Instant at) override {
-    std::string id(person_id);
+  Status RemovePerson(std::string_view board_id, std::string_view person_id, Instant at) override {
+    std::string board(board_id), id(person_id);
     return Write("remove person " + id, [&] {
-      CR_RETURN_IF_ERROR(UpdatePersonRemoved(db_, id, at));
-      SQLite::Statement bump(db_, "UPDATE boards SET revision = revision + 1 WHERE id = (SELECT board_id FROM people WHERE id = ?)");
-      bump.bind(1, id);
-      bump.exec();
+      CR_RETURN_IF_ERROR(UpdatePersonRemoved(db_, board, id, at));
+      BumpBoardRevision(board);
       return Status::Ok();
     });
   }
@@ -224,11 +224,11 @@ class SqliteStore final : public Store {
   }
   Result<AuditSeal> ReadAuditSeal() override { return seal_->Read(); }
 
-  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
-                                                            Instant since) override {
-    std::string a(actor), k(key);
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view board_id, std::string_view actor,
+                                                            std::string_view key, Instant since) override {
+    std::string b(board_id), a(actor), k(key);
     return Read<std::optional<IdempotencyRecord>>("look up a request's Idempotency-Key",
-                                                  [&] { return SelectIdempotency(db_, a, k, since); });
+                                                  [&] { return SelectIdempotency(db_, b, a, k, since); });
   }
   Status PutIdempotency(const IdempotencyRecord& r, Instant forget_before) override {
     CR_RETURN_IF_ERROR(CheckIdempotencyRecord(r));
@@ -354,7 +354,7 @@ Status SqliteStore::WriteAgency(const Agency& a) {
   Prepared upsert_prepared(db_, kUpsertAgency);
   SQLite::Statement& upsert = *upsert_prepared;
   BindAgency(upsert, a);
-  if (upsert.exec() == 0) return IdOfAnotherBoard("agency", a.id);  // the upsert's WHERE: same board only
+  upsert.exec();
   BumpBoardRevision(a.board_id);
   return Status::Ok();
 }
@@ -368,7 +368,7 @@ Status SqliteStore::WritePerson(const Person& p) {
   Prepared upsert_prepared(db_, kUpsertPerson);
   SQLite::Statement& upsert = *upsert_prepared;
   BindPerson(upsert, p);
-  if (upsert.exec() == 0) return IdOfAnotherBoard("person", p.id);  // the upsert's WHERE: same board only
+  upsert.exec();
   BumpBoardRevision(p.board_id);
   return Status::Ok();
 }
@@ -472,7 +472,7 @@ Status SqliteStore::WriteChange(const ReviewChange& c, AuditHead& head) {
   if (found != c.expected_last_seq) return ReviewChangedMeanwhile(ref, c.expected_last_seq, found);
   if (c.idempotency) {
     CR_RETURN_IF_ERROR(CheckIdempotencyRecord(*c.idempotency));
-    if (SelectIdempotency(db_, c.idempotency->actor, c.idempotency->key, Instant{}))
+    if (SelectIdempotency(db_, c.idempotency->board_id, c.idempotency->actor, c.idempotency->key, Instant{}))
       return IdempotencyKeyTaken(c.idempotency->key);
   }
   if (!Exists(kBoardExists, {c.review.board_id}))

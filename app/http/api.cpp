@@ -282,7 +282,7 @@ using Replay = std::function<Response(const IdempotencyRecord&)>;
 std::optional<Response> Replayed(Call& c, const std::optional<IdempotencyRecord>& mine, std::string_view action,
                                  const Replay& replay) {
   if (!mine) return std::nullopt;
-  auto found = c.store.FindIdempotency(mine->actor, mine->key, mine->at - kIdempotencyKept);
+  auto found = c.store.FindIdempotency(mine->board_id, mine->actor, mine->key, mine->at - kIdempotencyKept);
   if (!found.ok()) return Error(found.status());
   if (!*found) return std::nullopt;
   const IdempotencyRecord& first = **found;
@@ -594,7 +594,7 @@ Response RemovePerson(Call& c) {
   auto target = StoredPerson(*people, c.params[0]);
   if (!target) return Audited(c, "person.remove", "unknown-person", Error(404, "there is no such person on your board"));
   if (Status may = MayRemovePerson(p, *target); !may.ok()) return Audited(c, "person.remove", target->id, Error(may));
-  if (Status s = c.store.RemovePerson(target->id, c.clock.Now()); !s.ok()) return Audited(c, "person.remove", target->id, Error(s));
+  if (Status s = c.store.RemovePerson(p.board_id, target->id, c.clock.Now()); !s.ok()) return Audited(c, "person.remove", target->id, Error(s));
   Response r;
   r.status = 204;
   return Audited(c, "person.remove", target->id, std::move(r));
@@ -645,7 +645,7 @@ Response CreateToken(Call& c) {
   };
   auto mine = IdempotencyFor(c);  // the body's digest, once
   if (auto again = Replayed(c, mine, "token.create", replay)) return std::move(*again);
-  auto token = c.access.CreateToken(person, label);
+  auto token = c.access.CreateToken(c.person().board_id, person, label);
   if (!token.ok()) return Audited(c, "token.create", person, Error(token.status()));
   if (auto& kept = mine) {
     kept->ref = token->token.id;
@@ -661,16 +661,11 @@ Response CreateToken(Call& c) {
 // other token is answered as one that does not exist.
 Response RevokeToken(Call& c) {
   const Person& p = c.person();
-  auto tokens = c.store.ListApiTokens("");
+  auto tokens = c.store.ListApiTokens(p.board_id, "");  // only the caller's board's tokens
   if (!tokens.ok()) return Error(tokens.status());
   auto token = std::find_if(tokens->begin(), tokens->end(), [&](const ApiToken& t) { return t.id == c.params[0]; });
   bool mine = token != tokens->end() && token->person_id == p.id;
-  bool of_my_board = false;
-  if (token != tokens->end() && !mine && IsAdministrator(p)) {
-    auto people = c.store.ListPeople(p.board_id);
-    if (!people.ok()) return Error(people.status());
-    of_my_board = StoredPerson(*people, token->person_id).has_value();
-  }
+  bool of_my_board = token != tokens->end() && IsAdministrator(p);
   if (!mine && !of_my_board) return Audited(c, "token.revoke", "unknown-token", Error(404, "there is no such token, or it is not yours to revoke"));
   Status s = c.access.RevokeToken(token->id);
   if (!s.ok()) return Audited(c, "token.revoke", c.params[0], Error(s));
@@ -682,32 +677,28 @@ Response RevokeToken(Call& c) {
 // ---- calendar feeds ----
 
 Response CalendarAddress(Call& c) {
-  auto key = CalendarFeedKey(c.store, c.person().id, c.clock.Now());
+  const Person& p = c.person();
+  auto key = CalendarFeedKey(c.store, p.board_id, p.id, c.clock.Now());
   if (!key.ok()) return Error(key.status());
-  return Json(200, {{"path", "/calendar/" + c.person().id + "/" + *key + ".ics"},
+  return Json(200, {{"path", "/calendar/" + p.board_id + "/" + p.id + "/" + *key + ".ics"},
                     {"note", "a private address: anyone who has it sees your due dates"}});
 }
 
 // No sign-in (calendar programs cannot): the key in the address is the credential.
 Response CalendarFeedFor(Call& c) {
-  const std::string& person_id = c.params[0];
-  std::string key = c.params[1];
+  const std::string& board_id = c.params[0];
+  const std::string& person_id = c.params[1];
+  std::string key = c.params[2];
   if (key.size() < 4 || key.substr(key.size() - 4) != ".ics") return Error(404, "no such calendar");
   key.resize(key.size() - 4);
-  auto matches = CalendarFeedKeyMatches(c.store, person_id, key, c.clock.Now());
+  auto matches = CalendarFeedKeyMatches(c.store, board_id, person_id, key, c.clock.Now());
   if (!matches.ok()) return Error(matches.status());
   if (!*matches) return Audited(c, "calendar.read", "", Error(404, "no such calendar"));
-  Person person;
-  bool found = false;
-  auto boards = c.store.ListBoards();
-  if (!boards.ok()) return Error(boards.status());
-  for (const Board& b : *boards) {
-    auto people = c.store.ListPeople(b.id);
-    if (!people.ok()) return Error(people.status());
-    for (const Person& p : *people)
-      if (p.id == person_id) { person = p; found = true; }
-  }
-  if (!found) return Audited(c, "calendar.read", "", Error(404, "no such calendar"));
+  auto people = c.store.ListPeople(board_id);
+  if (!people.ok()) return Error(people.status());
+  auto found = StoredPerson(*people, person_id);
+  if (!found || found->removed_at) return Audited(c, "calendar.read", "", Error(404, "no such calendar"));
+  const Person person = *found;
   c.who = Principal{person, std::nullopt, ""};
   ReviewFilter f;
   f.board_id = person.board_id;
@@ -767,7 +758,7 @@ const std::vector<Route>& Routes() {
       {"DELETE", {"api", "v1", "tokens", "{}"}, true, RevokeToken},
       {"GET", {"api", "v1", "events"}, true, EventCatalogue},
       {"GET", {"api", "v1", "calendar"}, true, CalendarAddress},
-      {"GET", {"calendar", "{}", "{}"}, false, CalendarFeedFor},
+      {"GET", {"calendar", "{}", "{}", "{}"}, false, CalendarFeedFor},
   };
   return kRoutes;
 }

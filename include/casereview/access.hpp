@@ -28,6 +28,7 @@ namespace casereview {
 // An API token: the secret is shown once, when made; the store keeps its hash.
 struct ApiToken {
   std::string id;  // public, short: "tok-3f9a1c2b" (names it in lists and revocation)
+  std::string board_id;  // the board of the person it acts as: a person id is one board's
   std::string person_id;
   std::string token_hash;  // hex SHA-256 of the secret
   std::string label;       // what it is for, e.g. "board's reporting system"
@@ -40,6 +41,7 @@ struct ApiToken {
 // A signed-in browser. The cookie carries the session's secret; the store keeps its hash.
 struct Session {
   std::string id_hash;  // hex SHA-256 of the cookie's secret
+  std::string board_id;  // the board of the person signed in: a person id is one board's
   std::string person_id;
   std::string csrf_token;  // sent back in every form, compared with this
   Instant created_at{};

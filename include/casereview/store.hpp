@@ -123,7 +123,7 @@ struct IdempotencyRecord {
   std::string actor;    // who sent it: a key is its sender's own
   std::string key;      // as sent
   std::string request;  // a digest of the request (method, path, body): the key with another request is refused
-  std::string board_id;
+  std::string board_id;  // the sender's board (and so the review's): with actor, whose key it is
   std::string ref;       // the review opened or recorded on; a token's id for a token
   std::int64_t seq = 0;  // the review's last event after the change
   std::string stage;     // the review's stage after the change
@@ -186,7 +186,9 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Board set-up. Put* insert or replace by id.
+  // Board set-up. A board's agencies and people are its own: their ids are unique within the
+  // board, and another board may use the same ids for its own. Put* insert or replace by
+  // (board_id, id), so nothing a board does reaches another board's agencies or people.
   virtual Status PutBoard(const Board& b) = 0;
   virtual Result<std::vector<Board>> ListBoards() = 0;
   virtual Status PutAgency(const Agency& a) = 0;
@@ -199,13 +201,12 @@ class Store {
   virtual Result<std::int64_t> BoardRevision(std::string_view board_id) = 0;
   // Board, agencies and people in one transaction: all or nothing.
   virtual Status ImportBoardData(const BoardData& d) = 0;
-  // Ids of people and agencies never move between boards: a Put or an import naming an id that
-  // another board holds is Conflict, and nothing is written. Put* never changes removed_at.
+  // Put* never changes removed_at.
   //
-  // The person can no longer act: removed at `at`, and in the same transaction their sessions
+  // The board's person can no longer act: removed at `at`, and in the same transaction their sessions
   // deleted and their tokens revoked. They stay in ListPeople (the history names them).
   // NotFound if unknown; a person already removed keeps their first removal time.
-  virtual Status RemovePerson(std::string_view person_id, Instant at) = 0;
+  virtual Status RemovePerson(std::string_view board_id, std::string_view person_id, Instant at) = 0;
 
   // Reviews.
   virtual Result<ReviewRecord> GetReview(std::string_view ref) = 0;  // NotFound if absent
@@ -282,17 +283,21 @@ class Store {
   virtual Result<std::int64_t> SettingRevision(std::string_view key) = 0;  // nullopt if unset
 
   // ---- Sign-in (access.hpp). Nothing here is a secret in clear. ----
+  // People are named by (board_id, person_id): a person id is unique only within its board.
   // A person's password as its Argon2id hash, replacing any earlier one, and in the same
   // transaction every way they were signed in ends: their sessions are deleted and their API
   // tokens revoked at `at` (whoever knew the old password may have made them). NotFound if
   // the person is not stored.
-  virtual Status PutPasswordHash(std::string_view person_id, std::string_view hash, Instant at) = 0;
-  virtual Result<std::optional<std::string>> GetPasswordHash(std::string_view person_id) = 0;
+  virtual Status PutPasswordHash(std::string_view board_id, std::string_view person_id, std::string_view hash,
+                                 Instant at) = 0;
+  virtual Result<std::optional<std::string>> GetPasswordHash(std::string_view board_id,
+                                                             std::string_view person_id) = 0;
   // A new token: InvalidArgument if its id or hash is taken, NotFound if its person is not stored.
   virtual Status PutApiToken(const ApiToken& t) = 0;
   virtual Result<std::optional<ApiToken>> FindApiToken(std::string_view token_hash) = 0;
-  // One person's tokens, or everyone's when person_id is empty; by id.
-  virtual Result<std::vector<ApiToken>> ListApiTokens(std::string_view person_id) = 0;
+  // Tokens by id: one board's (every board's when board_id is empty), of one person of it
+  // (everyone's when person_id is empty).
+  virtual Result<std::vector<ApiToken>> ListApiTokens(std::string_view board_id, std::string_view person_id) = 0;
   // NotFound if unknown; a token already revoked keeps its first revocation time.
   virtual Status RevokeApiToken(std::string_view id, Instant at) = 0;
   // A new session (NotFound if its person is not stored), found by the hash of its secret,
@@ -330,11 +335,12 @@ class Store {
   virtual Result<AuditSeal> ReadAuditSeal() = 0;
 
   // ---- Idempotency keys (IdempotencyRecord) ----
-  // The record kept under (actor, key), if any younger than `since` (older ones are forgotten).
-  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view actor, std::string_view key,
-                                                                    Instant since) = 0;
+  // The record kept under (board, actor, key), if any younger than `since` (older ones are
+  // forgotten).
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view board_id, std::string_view actor,
+                                                                    std::string_view key, Instant since) = 0;
   // Keeps a record for a request that changed no review (a token made, say). Conflict if the
-  // actor already has a record under the key. Records older than `forget_before` are deleted.
+  // actor (of the record's board) already has a record under the key. Records older than `forget_before` are deleted.
   virtual Status PutIdempotency(const IdempotencyRecord& r, Instant forget_before) = 0;
 };
 

@@ -246,5 +246,18 @@ run --audit-key "$work/audit-key.saved" audit verify | has "^audit log intact" |
 mv "$work/audit-key.saved" "$db.audit-key"
 python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE audit_log SET actor=? WHERE seq=2", ("p-nobody",)); c.commit()' "$db"
 expect_refusal 4 "entry 2 was changed after it was written" -- audit verify
+# A second board may use the first board's person ids for its own people: nothing of the
+# first board's changes, and a command that could mean either asks which board.
+run board create --id other --name "Other Partnership (fictional)" >/dev/null || fail "second board"
+run person add --board other --id p-spoc --name "Other Officer" --email other.spoc@example.org --roles business-officer \
+  | has "person p-spoc saved" || fail "a person of the same id on the second board"
+run person list --board demo | grep -q "Other Officer" && fail "the second board's person moved onto the first"
+expect_refusal 1 "several boards" -- person password --id p-spoc
+echo "another long passphrase" | run person password --id p-spoc --board other | has "password set for p-spoc" \
+  || fail "person password --board"
+expect_refusal 1 "several boards have a person with this id" -- refer --by p-spoc --set referring_agency=police \
+  --set incident=death --set incident_date=2026-01-02 --set subject_name="Child Z" --set subject_dob=2025-01-01
+run token create --person p-spoc --board other --label theirs | has "token tok-" || fail "token create --board"
+run token list --board other | has "	other	p-spoc	theirs	" || fail "token list --board: $(run token list)"
 run --help >/dev/null && run record --help | has -- "--set" || fail "--help"
 echo "cli walkthrough: 1 passed, 0 failed"

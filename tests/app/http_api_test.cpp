@@ -545,7 +545,7 @@ SCENARIO("An administrator reads and verifies their own board's audit log only",
                     {},
                     {{"p-admin-b", "elsewhere", "Admin B", "admin-b@example.org", "", {"administrator"}}}};
     REQUIRE(store->ImportBoardData(other).ok());
-    auto token = Access(*store, api.clock()).CreateToken("p-admin-b", "tests");
+    auto token = Access(*store, api.clock()).CreateToken("elsewhere", "p-admin-b", "tests");
     REQUIRE(token.ok());
     admin_b = token->secret;
   }
@@ -610,14 +610,14 @@ SCENARIO("Each person has a private iCalendar feed of their own due dates", "[ht
   Reply address = api.As("p-csc-author", "GET", "/api/v1/calendar");
   REQUIRE(address.status == 200);
   const std::string path = address.body["path"];
-  CHECK(path.rfind("/calendar/p-csc-author/", 0) == 0);
+  CHECK(path.rfind("/calendar/demo/p-csc-author/", 0) == 0);
 
   // Fetched as a calendar program would: no sign-in, the key in the address.
   auto feed_of = [&](const std::string& target) { return api.Call("GET", target); };
   auto head = api.AuditHead();
-  Reply bad = feed_of("/calendar/p-csc-author/" + std::string(64, '0') + ".ics");
+  Reply bad = feed_of("/calendar/demo/p-csc-author/" + std::string(64, '0') + ".ics");
   CHECK(bad.status == 404);
-  Reply other = feed_of("/calendar/p-hospital-author/" + path.substr(path.rfind('/') + 1));
+  Reply other = feed_of("/calendar/demo/p-hospital-author/" + path.substr(path.rfind('/') + 1));
   CHECK(other.status == 404);  // one person's key does not open another's feed
 
   Reply fetched = api.Call("GET", path);

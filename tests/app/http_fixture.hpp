@@ -112,9 +112,9 @@ class ServedReview {
       ref_ = runner.review_ref();
       clock_.Set(setup_clock.Now() + std::chrono::hours{1});
       Access access(**store, clock_);
-      for (const char* person : {"p-panel-chair", "p-spoc"}) REQUIRE(access.SetPassword(person, kPassword).ok());
+      for (const char* person : {"p-panel-chair", "p-spoc"}) REQUIRE(access.SetPassword("demo", person, kPassword).ok());
       for (const std::string& person : PeopleWithTokens()) {
-        auto t = access.CreateToken(person, "tests");
+        auto t = access.CreateToken("demo", person, "tests");
         REQUIRE(t.ok());
         tokens_[person] = t->secret;
       }
@@ -166,7 +166,7 @@ class ServedReview {
   // A password (kPassword) for someone the fixture did not give one.
   void GivePassword(const std::string& person) {
     auto store = Open();
-    REQUIRE(Access(*store, clock_).SetPassword(person, kPassword).ok());
+    REQUIRE(Access(*store, clock_).SetPassword("demo", person, kPassword).ok());
   }
   // Runs `f(engine, store)` on a connection of its own, as a second process would.
   template <typename F>

@@ -141,7 +141,7 @@ SCENARIO("An engine keeps a board's people between commands and sees another pro
   }
   WHEN("the other process removes them, and this engine is asked to record as them") {
     REQUIRE(engine.Record(*ref, "PanelMeetingConvened", {{"date", "2026-01-12"}, {"kind", "ordinary"}}, "p-newcomer").ok());
-    REQUIRE((*theirs)->RemovePerson("p-newcomer", referral.at).ok());
+    REQUIRE((*theirs)->RemovePerson("demo", "p-newcomer", referral.at).ok());
     const auto last = engine.GetReview(*ref)->last_seq;
     auto refused = engine.Record(*ref, "PanelMeetingHeld", meeting, "p-newcomer");
     THEN("it is refused, naming why, and nothing is recorded") {

@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ManualClock& clock = service.clock;
   Engine& engine = service.engine;
   Access access(*store, clock);
-  auto token = access.CreateToken(person, "fuzz");
+  auto token = access.CreateToken("demo", person, "fuzz");
   if (!token.ok()) return -1;  // not a person of the board
   req.bearer_token = token->secret;
   clock.Advance(std::chrono::hours{26});

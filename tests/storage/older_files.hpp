@@ -42,6 +42,34 @@ inline void InsertVersion2Notice(SQLite::Database& db, const Notice& n) {
 // Takes a file written by this build back to schema `version` (5 or later), as an older build
 // would have left it: the tables and columns of each later migration dropped, newest first.
 inline void RewindSchema(SQLite::Database& raw, int version) {
+  if (version < 12) {  // ids unique across boards, passwords, tokens and sessions by person id
+    for (const char* table : {"agencies", "people", "passwords", "api_tokens", "sessions", "idempotency_keys"})
+      raw.exec(std::string("CREATE TABLE r_") + table + " AS SELECT * FROM " + table);
+    for (const char* table : {"sessions", "api_tokens", "passwords", "people", "agencies", "idempotency_keys"})
+      raw.exec(std::string("DROP TABLE ") + table);
+    raw.exec("CREATE TABLE agencies (id TEXT NOT NULL PRIMARY KEY, board_id TEXT NOT NULL REFERENCES boards (id),"
+             " name TEXT NOT NULL, sector TEXT NOT NULL)");
+    raw.exec("CREATE TABLE people (id TEXT NOT NULL PRIMARY KEY, board_id TEXT NOT NULL REFERENCES boards (id),"
+             " name TEXT NOT NULL, email TEXT NOT NULL, agency_id TEXT REFERENCES agencies (id), roles TEXT NOT NULL,"
+             " removed_at BIGINT NULL)");
+    raw.exec("CREATE TABLE passwords (person_id TEXT NOT NULL PRIMARY KEY REFERENCES people (id), hash TEXT NOT NULL,"
+             " updated_at BIGINT NOT NULL)");
+    raw.exec("CREATE TABLE api_tokens (id TEXT NOT NULL PRIMARY KEY, person_id TEXT NOT NULL REFERENCES people (id),"
+             " token_hash TEXT NOT NULL UNIQUE, label TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT NULL)");
+    raw.exec("CREATE TABLE sessions (id_hash TEXT NOT NULL PRIMARY KEY, person_id TEXT NOT NULL REFERENCES people (id),"
+             " csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)");
+    raw.exec("CREATE TABLE idempotency_keys (actor TEXT NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL,"
+             " board_id TEXT NOT NULL, ref TEXT NOT NULL, seq BIGINT NOT NULL, stage TEXT NOT NULL, at BIGINT NOT NULL,"
+             " PRIMARY KEY (actor, key))");
+    raw.exec("INSERT INTO agencies SELECT id, board_id, name, sector FROM r_agencies");
+    raw.exec("INSERT INTO people SELECT id, board_id, name, email, agency_id, roles, removed_at FROM r_people");
+    raw.exec("INSERT INTO passwords SELECT person_id, hash, updated_at FROM r_passwords");
+    raw.exec("INSERT INTO api_tokens SELECT id, person_id, token_hash, label, created_at, revoked_at FROM r_api_tokens");
+    raw.exec("INSERT INTO sessions SELECT id_hash, person_id, csrf_token, created_at, expires_at FROM r_sessions");
+    raw.exec("INSERT INTO idempotency_keys SELECT actor, key, request, board_id, ref, seq, stage, at FROM r_idempotency_keys");
+    for (const char* table : {"agencies", "people", "passwords", "api_tokens", "sessions", "idempotency_keys"})
+      raw.exec(std::string("DROP TABLE r_") + table);
+  }
   if (version < 11) {
     raw.exec("ALTER TABLE boards DROP COLUMN revision");
     raw.exec("ALTER TABLE settings DROP COLUMN revision");
@@ -74,8 +102,12 @@ inline void WriteOlderFile(const std::string& path, int version, const BoardData
     for (std::string_view sql : storage::Migrations().at(static_cast<std::size_t>(v - 1)).statements)
       raw.exec(std::string(sql));
   InsertRow(raw, storage::kUpsertBoard, storage::BindBoard, board.board);
-  for (const Agency& a : board.agencies) InsertRow(raw, storage::kUpsertAgency, storage::BindAgency, a);
-  for (const Person& p : board.people) InsertRow(raw, storage::kUpsertPerson, storage::BindPerson, p);
+  // Agencies and people as every version stored them (the columns of version 1).
+  for (const Agency& a : board.agencies)
+    InsertRow(raw, "INSERT INTO agencies (id, board_id, name, sector) VALUES (?, ?, ?, ?)", storage::BindAgency, a);
+  for (const Person& p : board.people)
+    InsertRow(raw, "INSERT INTO people (id, board_id, name, email, agency_id, roles) VALUES (?, ?, ?, ?, ?, ?)",
+              storage::BindPerson, p);
   InsertRow(raw, storage::kUpsertReview, storage::BindReview, review.review);
   for (const StoredEvent& e : review.events) InsertRow(raw, storage::kInsertEvent, storage::BindEvent, e);
   if (version >= 2) {

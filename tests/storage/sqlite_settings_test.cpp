@@ -1,7 +1,8 @@
 // The SQLite store's later schema versions, 3 (settings) and 4 (the outbox's delivery):
 // settings survive reopening, a version-2 file is upgraded with its timers and outbox
 // intact, the outbox's rebuild keeps every notice of a version-2 or -3 file, all or nothing,
-// and an up-to-date file is opened without being changed.
+// an up-to-date file is opened without being changed, and version 12 (ids per board) keeps
+// every person, agency and sign-in row of a version-11 file.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -41,10 +42,10 @@ int SchemaVersionOf(const std::string& path) {
 
 }  // namespace
 
-SCENARIO("The migrations are numbered 1 to 11 in order, revisions last", "[store][sqlite][migration]") {
+SCENARIO("The migrations are numbered 1 to 12 in order, ids per board last", "[store][sqlite][migration]") {
   const auto& migrations = storage::Migrations();
   for (std::size_t i = 0; i < migrations.size(); ++i) REQUIRE(migrations[i].version == static_cast<int>(i + 1));
-  REQUIRE(storage::LatestSchemaVersion() == 11);
+  REQUIRE(storage::LatestSchemaVersion() == 12);
   REQUIRE(migrations.at(6).backfill != nullptr);  // the notified deaths, from the reviews' opening events
 }
 
@@ -201,6 +202,58 @@ SCENARIO("A version-2 or version-3 outbox is rebuilt for delivery, every notice 
       REQUIRE_FALSE(raw.tableExists("outbox_v4"));
       REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM outbox WHERE status = 'bounced'").getInt() == 2);
       REQUIRE(raw.tableExists("settings") == (version == 3));
+    }
+  }
+}
+
+SCENARIO("A version-11 database keeps every person, agency, password, token, session and idempotency key "
+         "when ids become per board (version 12)",
+         "[store][sqlite][migration][security]") {
+  TempDir dir;
+  const std::string path = dir.File("v11.db");
+  const BoardData board = DemoBoardData();
+  const Person& someone = board.people.front();
+  ApiToken token{"tok-kept", board.board.id, someone.id, SecretHash("secret-kept"), "reporting", At(kJan5), std::nullopt};
+  Session session{SecretHash("cookie-kept"), board.board.id, someone.id, "csrf", At(kJan5), At(kJan5 + kDay)};
+  IdempotencyRecord key{someone.id, "k-1", "digest", board.board.id, "tok-kept", 0, "", At(kJan5)};
+  std::vector<Person> people;
+  std::vector<Agency> agencies;
+  {
+    auto store = OpenSqliteStore(path);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->ImportBoardData(board).ok());
+    REQUIRE((*store)->PutPasswordHash(board.board.id, someone.id, "$argon2id$kept", At(kJan5)).ok());
+    REQUIRE((*store)->PutApiToken(token).ok());
+    REQUIRE((*store)->PutSession(session).ok());
+    REQUIRE((*store)->PutIdempotency(key, At(0)).ok());
+    people = *(*store)->ListPeople(board.board.id);
+    agencies = *(*store)->ListAgencies(board.board.id);
+  }
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    RewindSchema(raw, 11);
+    // Written as version 11 would: ids unique across boards, rows named by person id alone.
+    REQUIRE(raw.execAndGet("SELECT COUNT(*) FROM pragma_table_info('api_tokens') WHERE name = 'board_id'").getInt() == 0);
+  }
+  WHEN("this build opens it") {
+    auto store = OpenExisting(path);
+    THEN("it is at version 12 and every row is kept, named by its person's board") {
+      CHECK(SchemaVersionOf(path) == 12);
+      CHECK(*store->ListPeople(board.board.id) == people);
+      CHECK(*store->ListAgencies(board.board.id) == agencies);
+      CHECK(store->GetPasswordHash(board.board.id, someone.id)->value() == "$argon2id$kept");
+      CHECK(store->FindApiToken(token.token_hash)->value() == token);
+      CHECK(store->FindSession(session.id_hash)->value() == session);
+      CHECK(store->FindIdempotency(board.board.id, someone.id, "k-1", At(0))->value() == key);
+    }
+    AND_THEN("another board can now hold the same ids, and the first board's are untouched") {
+      REQUIRE(store->PutBoard(Board{"other", "Other board"}).ok());
+      Person same = someone;
+      same.board_id = "other";
+      same.agency_id = "";
+      REQUIRE(store->PutPerson(same).ok());
+      CHECK(*store->ListPeople(board.board.id) == people);
+      CHECK(store->ListPeople("other")->size() == 1);
     }
   }
 }

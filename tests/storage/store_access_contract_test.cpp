@@ -29,7 +29,7 @@ StoreUnderTest WithBoard(const std::string& kind) {
 }
 
 ApiToken Token(const std::string& id, const std::string& person, const std::string& secret) {
-  return {id, person, SecretHash(secret), "reporting", At(kJan5), std::nullopt};
+  return {id, "demo", person, SecretHash(secret), "reporting", At(kJan5), std::nullopt};
 }
 
 AuditEntry Access(const std::string& actor, const std::string& action, const std::string& target, std::int64_t at,
@@ -50,16 +50,16 @@ SCENARIO("A password is kept as the hash given, for a stored person only", "[sto
   const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
   auto under = WithBoard(kind);
   Store& store = *under.store;
-  auto none = store.GetPasswordHash("p-chair");
+  auto none = store.GetPasswordHash("demo", "p-chair");
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
-  RequireOk(store.PutPasswordHash("p-chair", "$argon2id$first", At(kJan5)));
-  RequireOk(store.PutPasswordHash("p-chair", "$argon2id$second", At(kJan5 + kDay)));
-  CHECK(store.GetPasswordHash("p-chair")->value() == "$argon2id$second");
-  Status unknown = store.PutPasswordHash("p-ghost", "$argon2id$x", At(kJan5));
+  RequireOk(store.PutPasswordHash("demo", "p-chair", "$argon2id$first", At(kJan5)));
+  RequireOk(store.PutPasswordHash("demo", "p-chair", "$argon2id$second", At(kJan5 + kDay)));
+  CHECK(store.GetPasswordHash("demo", "p-chair")->value() == "$argon2id$second");
+  Status unknown = store.PutPasswordHash("demo", "p-ghost", "$argon2id$x", At(kJan5));
   CHECK(unknown.code() == Status::Code::kNotFound);
   CHECK(unknown.message().find("p-ghost") != std::string::npos);
-  CHECK_FALSE(store.GetPasswordHash("p-ghost")->has_value());
+  CHECK_FALSE(store.GetPasswordHash("demo", "p-ghost")->has_value());
 }
 
 SCENARIO("A new password ends the person's sessions and tokens, and nobody else's", "[store][access][security]") {
@@ -68,12 +68,12 @@ SCENARIO("A new password ends the person's sessions and tokens, and nobody else'
   Store& store = *under.store;
   RequireOk(store.PutApiToken(Token("tok-a", "p-chair", "secret-a")));
   RequireOk(store.PutApiToken(Token("tok-b", "p-spoc", "secret-b")));
-  Session chair{SecretHash("cookie-a"), "p-chair", "csrf-a", At(kJan5), At(kJan5 + kDay)};
-  Session spoc{SecretHash("cookie-b"), "p-spoc", "csrf-b", At(kJan5), At(kJan5 + kDay)};
+  Session chair{SecretHash("cookie-a"), "demo", "p-chair", "csrf-a", At(kJan5), At(kJan5 + kDay)};
+  Session spoc{SecretHash("cookie-b"), "demo", "p-spoc", "csrf-b", At(kJan5), At(kJan5 + kDay)};
   RequireOk(store.PutSession(chair));
   RequireOk(store.PutSession(spoc));
 
-  RequireOk(store.PutPasswordHash("p-chair", "$argon2id$new", At(kJan5 + 60)));
+  RequireOk(store.PutPasswordHash("demo", "p-chair", "$argon2id$new", At(kJan5 + 60)));
 
   CHECK_FALSE(store.FindSession(chair.id_hash)->has_value());
   CHECK(store.FindSession(spoc.id_hash)->has_value());
@@ -81,7 +81,8 @@ SCENARIO("A new password ends the person's sessions and tokens, and nobody else'
   CHECK_FALSE(store.FindApiToken(SecretHash("secret-b"))->value().revoked_at);
 }
 
-SCENARIO("A person's or an agency's id never moves to another board", "[store][board][security]") {
+SCENARIO("A board's people and agencies are its own: another board using the same ids neither moves nor changes them",
+         "[store][board][security]") {
   const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
   auto under = WithBoard(kind);
   Store& store = *under.store;
@@ -89,26 +90,66 @@ SCENARIO("A person's or an agency's id never moves to another board", "[store][b
   const auto people_before = *store.ListPeople("demo");
   const auto agencies_before = *store.ListAgencies("demo");
   const Person& someone = people_before.front();
-  Person taken = someone;
-  taken.board_id = "other";
-  taken.agency_id = "";
-  taken.name = "Someone else";
   Agency agency = agencies_before.front();
   agency.board_id = "other";
+  agency.name = "Other's own";
+  Person same_id = someone;
+  same_id.board_id = "other";
+  same_id.agency_id = agency.id;
+  same_id.name = "Someone else";
+  same_id.roles = {"panel-chair"};
 
-  CHECK(store.PutPerson(taken).code() == Status::Code::kConflict);
-  CHECK(store.PutAgency(agency).code() == Status::Code::kConflict);
-  BoardData other{Board{"other", "Other board"}, {}, {taken}};
-  CHECK(store.ImportBoardData(other).code() == Status::Code::kConflict);
-
-  CHECK(*store.ListPeople("demo") == people_before);
-  CHECK(*store.ListAgencies("demo") == agencies_before);
-  CHECK(store.ListPeople("other")->empty());
-  CHECK(store.ListAgencies("other")->empty());
-  // The same board may still change its own.
-  Person renamed = someone;
-  renamed.name = "Renamed";
-  RequireOk(store.PutPerson(renamed));
+  WHEN("the other board puts an agency and a person with the demo board's ids") {
+    RequireOk(store.PutAgency(agency));
+    RequireOk(store.PutPerson(same_id));
+    THEN("each board has its own, and the demo board's are as they were") {
+      CHECK(*store.ListPeople("demo") == people_before);
+      CHECK(*store.ListAgencies("demo") == agencies_before);
+      CHECK(*store.ListPeople("other") == std::vector<Person>{same_id});
+      CHECK(*store.ListAgencies("other") == std::vector<Agency>{agency});
+    }
+    AND_WHEN("the other board's person gets a password, a token, a session, and is removed") {
+      RequireOk(store.PutPasswordHash("other", someone.id, "$argon2id$theirs", At(kJan5)));
+      RequireOk(store.PutPasswordHash("demo", someone.id, "$argon2id$ours", At(kJan5)));
+      ApiToken ours = Token("tok-ours", someone.id, "secret-ours");
+      ApiToken theirs = Token("tok-theirs", someone.id, "secret-theirs");
+      theirs.board_id = "other";
+      RequireOk(store.PutApiToken(ours));
+      RequireOk(store.PutApiToken(theirs));
+      Session our_session{SecretHash("cookie-ours"), "demo", someone.id, "csrf", At(kJan5), At(kJan5 + kDay)};
+      Session their_session{SecretHash("cookie-theirs"), "other", someone.id, "csrf", At(kJan5), At(kJan5 + kDay)};
+      RequireOk(store.PutSession(our_session));
+      RequireOk(store.PutSession(their_session));
+      RequireOk(store.RemovePerson("other", someone.id, At(kJan5 + 60)));
+      THEN("only the other board's person is removed, and only their sign-ins end") {
+        CHECK(store.GetPasswordHash("demo", someone.id)->value() == "$argon2id$ours");
+        CHECK(store.GetPasswordHash("other", someone.id)->value() == "$argon2id$theirs");
+        CHECK(*store.ListPeople("demo") == people_before);
+        CHECK(store.ListPeople("other")->front().removed_at == At(kJan5 + 60));
+        CHECK(store.FindSession(our_session.id_hash)->has_value());
+        CHECK_FALSE(store.FindSession(their_session.id_hash)->has_value());
+        CHECK_FALSE(store.FindApiToken(ours.token_hash)->value().revoked_at);
+        CHECK(store.FindApiToken(theirs.token_hash)->value().revoked_at == At(kJan5 + 60));
+        CHECK(store.ListApiTokens("other", "")->size() == 1);
+        CHECK(store.ListApiTokens("demo", someone.id)->front().id == "tok-ours");
+      }
+    }
+  }
+  WHEN("the other board names an agency only the demo board has") {
+    Person stranger = same_id;
+    stranger.agency_id = agencies_before.back().id;
+    Status refused = store.PutPerson(stranger);
+    THEN("it is refused: a person's agency is of their own board") {
+      CHECK(refused.code() == Status::Code::kNotFound);
+      CHECK(store.ListPeople("other")->empty());
+    }
+  }
+  WHEN("the demo board changes its own person") {
+    Person renamed = someone;
+    renamed.name = "Renamed";
+    RequireOk(store.PutPerson(renamed));
+    THEN("it is changed in place") { CHECK(store.ListPeople("demo")->front().name == "Renamed"); }
+  }
 }
 
 SCENARIO("A token is found by the hash of its secret, never twice, and stays revoked", "[store][access]") {
@@ -129,10 +170,10 @@ SCENARIO("A token is found by the hash of its secret, never twice, and stays rev
   CHECK(store.PutApiToken(Token("tok-a", "p-spoc", "secret-z")).code() == Status::Code::kInvalidArgument);
   CHECK(store.PutApiToken(Token("tok-c", "p-spoc", "secret-a")).code() == Status::Code::kInvalidArgument);
   CHECK(store.PutApiToken(Token("tok-d", "p-ghost", "secret-d")).code() == Status::Code::kNotFound);
-  CHECK(store.PutApiToken({"tok-e", "p-chair", "not-a-hash", "", At(kJan5), std::nullopt}).code() ==
+  CHECK(store.PutApiToken({"tok-e", "demo", "p-chair", "not-a-hash", "", At(kJan5), std::nullopt}).code() ==
         Status::Code::kInvalidArgument);
-  CHECK(store.ListApiTokens("")->size() == 2);
-  auto chairs = store.ListApiTokens("p-chair");
+  CHECK(store.ListApiTokens("", "")->size() == 2);
+  auto chairs = store.ListApiTokens("demo", "p-chair");
   REQUIRE(chairs->size() == 1);
   CHECK(chairs->front().id == "tok-a");
 
@@ -146,14 +187,14 @@ SCENARIO("Sessions are found by their hash, end on sign-out and are swept once e
   const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite");
   auto under = WithBoard(kind);
   Store& store = *under.store;
-  Session early{SecretHash("cookie-1"), "p-chair", "csrf-1", At(kJan5), At(kJan5 + 3600)};
-  Session late{SecretHash("cookie-2"), "p-spoc", "csrf-2", At(kJan5), At(kJan5 + 8 * 3600)};
+  Session early{SecretHash("cookie-1"), "demo", "p-chair", "csrf-1", At(kJan5), At(kJan5 + 3600)};
+  Session late{SecretHash("cookie-2"), "demo", "p-spoc", "csrf-2", At(kJan5), At(kJan5 + 8 * 3600)};
   RequireOk(store.PutSession(early));
   RequireOk(store.PutSession(late));
   CHECK(store.FindSession(early.id_hash)->value() == early);
-  CHECK(store.PutSession({SecretHash("c3"), "p-ghost", "x", At(kJan5), At(kJan5 + 1)}).code() ==
+  CHECK(store.PutSession({SecretHash("c3"), "demo", "p-ghost", "x", At(kJan5), At(kJan5 + 1)}).code() ==
         Status::Code::kNotFound);
-  CHECK(store.PutSession({SecretHash("c4"), "p-chair", "x", At(kJan5), At(kJan5)}).code() ==
+  CHECK(store.PutSession({SecretHash("c4"), "demo", "p-chair", "x", At(kJan5), At(kJan5)}).code() ==
         Status::Code::kInvalidArgument);
 
   auto swept = store.DeleteExpiredSessions(At(kJan5 + 3600));

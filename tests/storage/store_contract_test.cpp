@@ -369,12 +369,12 @@ SCENARIO("A change keeps its audit entry and its idempotency key in its own tran
       next.idempotency = Key("k-1", kJan5 + 60);
       REQUIRE(store.Commit(next).ok());
       THEN("the key finds what the request did, and the entry follows the first") {
-        auto found = store.FindIdempotency("p-spoc", "k-1", At(kJan5));
+        auto found = store.FindIdempotency("demo", "p-spoc", "k-1", At(kJan5));
         REQUIRE(found.ok());
         REQUIRE(found->has_value());
         CHECK(**found == *next.idempotency);
-        CHECK_FALSE(store.FindIdempotency("p-panel-chair", "k-1", At(kJan5))->has_value());  // keys are their sender's
-        CHECK_FALSE(store.FindIdempotency("p-spoc", "k-1", At(kJan5 + 61))->has_value());    // older than asked: forgotten
+        CHECK_FALSE(store.FindIdempotency("demo", "p-panel-chair", "k-1", At(kJan5))->has_value());  // keys are their sender's
+        CHECK_FALSE(store.FindIdempotency("demo", "p-spoc", "k-1", At(kJan5 + 61))->has_value());    // older than asked: forgotten
         auto log = *store.ListAudit({});
         REQUIRE(log.size() == 2);
         CHECK(log[1].target == "SCR-2026-001");
@@ -401,7 +401,7 @@ SCENARIO("A change keeps its audit entry and its idempotency key in its own tran
       REQUIRE(store.Commit(stale).code() == Status::Code::kConflict);
       THEN("its audit entry and its key are not kept either") {
         CHECK(store.ListAudit({})->size() == 1);
-        CHECK_FALSE(store.FindIdempotency("p-spoc", "k-2", At(kJan5))->has_value());
+        CHECK_FALSE(store.FindIdempotency("demo", "p-spoc", "k-2", At(kJan5))->has_value());
         CHECK(VerifyAuditChain(store)->problem.empty());
       }
     }
@@ -412,11 +412,11 @@ SCENARIO("A change keeps its audit entry and its idempotency key in its own tran
       Status again = store.PutIdempotency(token, At(kJan5));
       THEN("the second is a Conflict and the first stands") {
         CHECK(again.code() == Status::Code::kConflict);
-        CHECK(store.FindIdempotency("p-spoc", "k-3", At(kJan5))->value().ref == "t-1");
+        CHECK(store.FindIdempotency("demo", "p-spoc", "k-3", At(kJan5))->value().ref == "t-1");
       }
       AND_WHEN("a later key is kept after the first one's day has passed") {
         REQUIRE(store.PutIdempotency(Key("k-4", kJan5 + 90000), At(kJan5 + 90000 - 86400)).ok());
-        THEN("the first is forgotten") { CHECK_FALSE(store.FindIdempotency("p-spoc", "k-3", At(0))->has_value()); }
+        THEN("the first is forgotten") { CHECK_FALSE(store.FindIdempotency("demo", "p-spoc", "k-3", At(0))->has_value()); }
       }
     }
   }
@@ -447,7 +447,7 @@ SCENARIO("A board's revision grows with every change to its agencies and people,
     person.name = "Renamed";
     REQUIRE(store.PutPerson(person).ok());
     CHECK(grew());
-    REQUIRE(store.RemovePerson(person.id, At(kJan5)).ok());
+    REQUIRE(store.RemovePerson(person.board_id, person.id, At(kJan5)).ok());
     CHECK(grew());
     REQUIRE(store.PutBoard(demo.board).ok());
     CHECK(grew());
