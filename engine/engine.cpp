@@ -219,7 +219,7 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
     return Status::Corruption(about + "recorded under machine version " +
                               std::to_string(record->machine_version) + "; this build reads version " +
                               std::to_string(DefinitionVersionOf(record->kind)));
-  if (event == "DeadlineReminderDue" || event == "DeadlineEscalated")
+  if (event == kDeadlineReminderDue || event == kDeadlineEscalated)
     return Status::InvalidArgument(about + std::string(event) +
                                    " is recorded by the scheduler when a timer falls due, not by hand");
   // Read once: the actor's check, the resolution of the fields and the notices all use it.

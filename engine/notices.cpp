@@ -2,44 +2,15 @@
 
 #include <algorithm>
 
+#include "common/notice_rule.hpp"
+#include "common/review_kind.hpp"
+#include "timers.hpp"
+
 namespace casereview {
 namespace {
 
 using Json = nlohmann::json;
-using Ids = std::vector<std::string>;
-
-Ids WithRole(const BoardDirectory& dir, std::string_view role, std::string_view agency = {}) {
-  Ids ids;
-  for (const auto& [id, p] : dir.people)
-    if (p.HasRole(role) && (agency.empty() || p.agency_id == agency)) ids.push_back(id);
-  return ids;
-}
-
-Ids Joined(Ids a, const Ids& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-// The panel chair, else the business officer: someone always hears of a missed date.
-Ids PanelChairs(const BoardDirectory& dir) {
-  auto ids = WithRole(dir, "panel-chair");
-  return ids.empty() ? WithRole(dir, "business-officer") : ids;
-}
-
-Ids StandingPanel(const BoardDirectory& dir) { return Joined(PanelChairs(dir), WithRole(dir, "panel-member")); }
-
-// The board chair, else the panel chair: a decision never waits on nobody.
-Ids BoardChairs(const BoardDirectory& dir) {
-  auto ids = WithRole(dir, "board-chair");
-  return ids.empty() ? PanelChairs(dir) : ids;
-}
-
-// A person field as the log stores it (resolved {"id",...}) or as typed (the id).
-std::string PersonId(const Json& fields, const char* key) {
-  if (!fields.contains(key)) return "";
-  const Json& v = fields[key];
-  return v.is_object() ? v.value("id", "") : v.is_string() ? v.get<std::string>() : "";
-}
+using Ids = PersonIds;
 
 const Deadline* FindDeadline(const DeadlineTracker& t, const std::string& key) {
   for (const auto& d : t.deadlines())
@@ -57,30 +28,27 @@ std::string AgencyName(const BoardDirectory& dir, const std::string& id) {
   return it == dir.agencies.end() ? id : it->second.name;
 }
 
-// An IMR's author and senior manager, as commissioned.
-Ids ImrPeople(const ReviewState& s, const std::string& agency) {
-  if (s.Scr() == nullptr) return {};
-  const auto& imrs = s.Scr()->Case().imrs;
-  auto it = imrs.find(agency);
-  if (it == imrs.end()) return {};
-  return {it->second.Facts().author, it->second.Facts().senior_manager};
+std::string FieldText(const Json& fields, std::string_view field) {
+  return fields.value(std::string(field), std::string());
 }
 
-Ids Holders(const ReviewState& s, const Deadline& d, const BoardDirectory& dir) {
+Ids Holders(const ReviewKind& kind, const ReviewState& s, const Deadline& d, const BoardDirectory& dir) {
   // "each IMR author and their agency's senior manager ... before it is due, when it is overdue"
-  if (d.Rule() == "imr-due" && !ImrPeople(s, d.subject).empty()) return ImrPeople(s, d.subject);
+  if (d.Rule() == "imr-due")
+    if (auto report = HoldersOfReport(kind, *s.workflow, d.subject)) return {report->author, report->senior_manager};
   if (!d.holder.empty()) return {std::string(d.holder)};
-  auto ids = WithRole(dir, d.HolderRole());
-  return ids.empty() ? PanelChairs(dir) : ids;
+  auto ids = PeopleWithRole(dir.people, d.HolderRole());
+  return ids.empty() ? PanelChairs(dir.people) : ids;
 }
 
-Ids EscalationRecipients(const ReviewState& s, const Deadline& d, const std::string& to,
+Ids EscalationRecipients(const ReviewKind& kind, const ReviewState& s, const Deadline& d, const std::string& to,
                          const BoardDirectory& dir) {
   Ids ids;
-  if (to == "holder") ids = Holders(s, d, dir);
-  if (to == "senior-manager" && !d.holder_agency.empty()) ids = WithRole(dir, "senior-manager", d.holder_agency);
-  if (to == "board-chair") ids = BoardChairs(dir);
-  if (to == "panel-chair" || ids.empty()) ids = PanelChairs(dir);
+  if (to == "holder") ids = Holders(kind, s, d, dir);
+  if (to == "senior-manager" && !d.holder_agency.empty())
+    ids = PeopleWithRole(dir.people, "senior-manager", d.holder_agency);
+  if (to == "board-chair") ids = BoardChairs(dir.people);
+  if (to == "panel-chair" || ids.empty()) ids = PanelChairs(dir.people);
   return ids;
 }
 
@@ -99,8 +67,8 @@ struct Addressed {
   Json about;
 };
 
-std::vector<Addressed> ForDeadlineTimer(const ReviewState& s, std::string_view event, const Json& fields,
-                                        const BoardDirectory& dir) {
+std::vector<Addressed> ForDeadlineTimer(const ReviewKind& kind, const ReviewState& s, std::string_view event,
+                                        const Json& fields, const BoardDirectory& dir) {
   const Deadline* d = FindDeadline(s.deadlines, fields.value("deadline", ""));
   if (d == nullptr) return {};  // its deadline was met in the same instant: nothing to say
   Json about = About(s, d->What(), fields.value("due_date", ""),
@@ -108,76 +76,66 @@ std::vector<Addressed> ForDeadlineTimer(const ReviewState& s, std::string_view e
                       {"to", fields.value("to", "")}});
   if (d->Rule() == "imr-due") about["agency"] = AgencyName(dir, d->subject);
   if (d->Rule() == "action-due") about["action"] = d->subject;
-  if (event == "DeadlineReminderDue") return {{"deadline-reminder", Holders(s, *d, dir), about}};
+  if (event == kDeadlineReminderDue) return {{"deadline-reminder", Holders(kind, s, *d, dir), about}};
   std::string to = fields.value("to", "holder");
-  return {{to == "holder" ? "deadline-overdue" : "deadline-escalation", EscalationRecipients(s, *d, to, dir), about}};
+  return {{to == "holder" ? "deadline-overdue" : "deadline-escalation", EscalationRecipients(kind, s, *d, to, dir),
+           about}};
 }
 
-std::vector<Addressed> ForImrEvent(const ReviewState& s, std::string_view event, const Json& fields,
-                                   const BoardDirectory& dir) {
-  std::string agency = fields.value("agency", "");
-  std::string due = DueDateOf(s, "imr-due:" + agency);
-  Json about = About(s, "IMR (" + AgencyName(dir, agency) + ")", due, {{"agency", AgencyName(dir, agency)}});
-  if (event == "ImrCommissioned") return {{"imr-commissioned", ImrPeople(s, agency), about}};
-  if (event == "ImrReturnedForRevision") return {{"imr-returned", ImrPeople(s, agency), about}};
-  // ImrTimeframeAtRisk: "the panel chair on escalations and early warnings"
-  Ids to = PanelChairs(dir);
-  if (Ids imr = ImrPeople(s, agency); imr.size() == 2) to.push_back(imr[1]);
-  return {{"timeframe-at-risk", to, about}};
+// The rule's task with each "{field}" filled in: the agency field by the agency's name.
+std::string TaskOf(const NoticeRule& rule, const Json& fields, const std::string& agency_name) {
+  std::string task;
+  std::string_view rest = rule.task;
+  for (auto open = rest.find('{'); open != std::string_view::npos; open = rest.find('{')) {
+    auto close = rest.find('}', open);
+    if (close == std::string_view::npos) break;
+    std::string_view field = rest.substr(open + 1, close - open - 1);
+    task.append(rest.substr(0, open));
+    task += !rule.agency_field.empty() && field == rule.agency_field ? agency_name : FieldText(fields, field);
+    rest.remove_prefix(close + 1);
+  }
+  task.append(rest);
+  return task;
 }
 
-std::vector<Addressed> ForDecision(const ReviewState& s, std::string_view event, const Json& fields,
-                                   const BoardDirectory& dir) {
-  if (event == "ScrRecommended")
-    return {{"decision-needed", BoardChairs(dir),
-             About(s, "decide whether to hold an SCR: the panel recommends one", DueDateOf(s, "scr-decision"))}};
-  if (event == "NoScrRecommended")
-    return {{"decision-needed", BoardChairs(dir),
-             About(s, "decide whether to hold an SCR: the panel recommends none", DueDateOf(s, "scr-decision"))}};
-  if (event == "OverviewEndorsedByPanel")
-    return {{"decision-needed", BoardChairs(dir),
-             About(s, "sign off the overview report the panel has endorsed", DueDateOf(s, "scr-completion"))}};
-  return {{"decision-needed", BoardChairs(dir),
-           About(s, "decide on the request to extend the review to " + fields.value("until", ""),
-                 DueDateOf(s, "scr-completion"))}};
+std::string DueDateFor(const NoticeDue& due, const ReviewState& s, const Json& fields) {
+  if (!due.deadline.empty()) {
+    std::string key(due.deadline);
+    if (!due.deadline_subject_field.empty()) key += ":" + FieldText(fields, due.deadline_subject_field);
+    return DueDateOf(s, key);
+  }
+  return due.field.empty() ? "" : FieldText(fields, due.field);
 }
 
+Addressed ByRule(const NoticeRule& rule, const NoticeContext& c, const ReviewState& s, const BoardDirectory& dir) {
+  Ids to;
+  for (const RecipientSelector& r : rule.to) {
+    Ids some = r.select(c, r.field);
+    to.insert(to.end(), some.begin(), some.end());
+  }
+  Json extra = Json::object();
+  std::string agency_name;
+  if (!rule.agency_field.empty()) {
+    agency_name = AgencyName(dir, FieldText(c.fields, rule.agency_field));
+    extra["agency"] = agency_name;
+  }
+  for (const NoticeField& f : rule.copied) extra[std::string(f.key)] = FieldText(c.fields, f.field);
+  return {std::string(rule.notice), std::move(to),
+          About(s, TaskOf(rule, c.fields, agency_name), DueDateFor(rule.due, s, c.fields), std::move(extra))};
+}
+
+// The timers' events are the engine's own; every other event's notices are its kind's rules.
 std::vector<Addressed> Addressees(const ReviewState& s, std::string_view event, const Json& fields,
                                   const BoardDirectory& dir) {
-  if (event == "DeadlineReminderDue" || event == "DeadlineEscalated") return ForDeadlineTimer(s, event, fields, dir);
-  if (event == "ImrCommissioned" || event == "ImrReturnedForRevision" || event == "ImrTimeframeAtRisk")
-    return ForImrEvent(s, event, fields, dir);
-  if (event == "ScrRecommended" || event == "NoScrRecommended" || event == "OverviewEndorsedByPanel" ||
-      event == "ExtensionRequested")
-    return ForDecision(s, event, fields, dir);
-  if (event == "CaseReferred")
-    return {{"case-referred", StandingPanel(dir),
-             About(s, "consider the referral at a panel meeting", DueDateOf(s, "scr-decision"))}};
-  if (event == "PanelMeetingConvened")
-    return {{"meeting-convened", StandingPanel(dir),
-             About(s, "attend the " + fields.value("kind", "") + " panel meeting", fields.value("date", ""),
-                   {{"meeting_date", fields.value("date", "")}, {"meeting_kind", fields.value("kind", "")}})}};
-  if (event == "AgencyReportRequested") {
-    // A child death review's reporting form: its author, and their agency's senior manager.
-    std::string agency = fields.value("agency", "");
-    Ids to = WithRole(dir, "senior-manager", agency);
-    to.push_back(PersonId(fields, "author"));
-    return {{"report-requested", to,
-             About(s, "agency reporting form (" + AgencyName(dir, agency) + ")", fields.value("due", ""),
-                   {{"agency", AgencyName(dir, agency)}})}};
-  }
-  std::string writer = s.Scr() != nullptr ? s.Scr()->Case().overview_writer : "";
-  if (event == "OverviewWriterAppointed")
-    return {{"overview-commissioned", {writer}, About(s, "write the overview report", DueDateOf(s, "scr-completion"))}};
-  if (event == "OverviewReturnedForRevision" || event == "ReportReturnedByBoard")
-    return {{"overview-returned", {writer}, About(s, "revise the overview report", DueDateOf(s, "scr-completion"))}};
-  if (event == "ActionAdded") {
-    std::string action = fields.value("action", "");
-    return {{"action-assigned", {PersonId(fields, "lead_officer")},
-             About(s, "action " + action + " of the action plan", fields.value("due", ""),
-                   {{"action", action}, {"agency", AgencyName(dir, fields.value("agency", ""))}})}};
-  }
-  return {};
+  const ReviewKind* kind = FindReviewKind(s.workflow->Kind());
+  if (kind == nullptr) return {};  // not reached: a review is opened only as a registered kind
+  if (event == kDeadlineReminderDue || event == kDeadlineEscalated)
+    return ForDeadlineTimer(*kind, s, event, fields, dir);
+  const NoticeContext context{*kind, *s.workflow, fields, dir.people};
+  std::vector<Addressed> out;
+  for (const NoticeRule& rule : kind->notices)
+    if (rule.event == event) out.push_back(ByRule(rule, context, s, dir));
+  return out;
 }
 
 }  // namespace

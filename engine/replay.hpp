@@ -32,9 +32,6 @@ Result<ReviewRules> RulesFromJson(const nlohmann::json& j);
 struct ReviewState {
   std::unique_ptr<ReviewWorkflow> workflow;  // never null
   DeadlineTracker deadlines;
-
-  // The SCR's own facts (IMRs, overview writer); nullptr for another kind of review.
-  const ScrWorkflow* Scr() const { return dynamic_cast<const ScrWorkflow*>(workflow.get()); }
 };
 
 // The event that opens a review of `kind` ("scr": CaseReferred), and the kinds by it.

@@ -53,12 +53,12 @@ std::vector<Timer> PlanTimers(const std::string& review_ref, const DeadlineTrack
       Instant when = ReminderTime(d, profile.reminders[i], calendar);
       if (when <= d.opened_at) continue;  // already past when the clock started
       timers.push_back(MakeTimer(review_ref, d, "reminder-" + std::to_string(i + 1), when,
-                                 "DeadlineReminderDue", nlohmann::json::object()));
+                                 std::string(kDeadlineReminderDue), nlohmann::json::object()));
     }
     for (std::size_t i = 0; i < profile.escalation.size(); ++i) {
       const EscalationStep& step = profile.escalation[i];
       timers.push_back(MakeTimer(review_ref, d, "escalation-" + std::to_string(i + 1),
-                                 EscalationTime(d, step.after, calendar), "DeadlineEscalated",
+                                 EscalationTime(d, step.after, calendar), std::string(kDeadlineEscalated),
                                  {{"to", step.to}}));
     }
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "calendar.hpp"
@@ -17,6 +18,11 @@ namespace casereview {
 // Reminders go out at this London time on their day; escalations after the first (which
 // goes the moment the due date has passed) likewise.
 inline constexpr std::chrono::hours kNoticeHour{9};
+
+// The events the timers fire. Every kind of review lists them among its events (its machine
+// takes them alongside any stage), so the engine may name them.
+inline constexpr std::string_view kDeadlineReminderDue = "DeadlineReminderDue";
+inline constexpr std::string_view kDeadlineEscalated = "DeadlineEscalated";
 
 // REQUIRES: tracker's deadlines belong to `review_ref`.
 std::vector<Timer> PlanTimers(const std::string& review_ref, const DeadlineTracker& tracker,

@@ -1,8 +1,10 @@
 // A kind of review is a folder of its own plus one registration line: a tiny kind, defined and
-// registered here alone, is opened, recorded on, replayed, refused and listed by the engine
-// with nothing in engine/ or storage/ knowing its name (workflows/common/review_kind.hpp).
+// registered here alone, is opened, recorded on, replayed, refused and listed by the engine,
+// and its event's notice addressed, with nothing in engine/ or storage/ knowing its name
+// (workflows/common/review_kind.hpp).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <memory>
 
 #include "board_import.hpp"
@@ -68,6 +70,12 @@ const ReviewKind& TinyKind() {
       .opening_gerund = "opening a tiny learning review",
       .open_link_text = "Open a tiny learning review",
       .definition_version = 3,
+      // Its one notice, built from the generic selectors alone (common/notice_rule.hpp).
+      .notices = {{.event = "TinyConcluded",
+                   .notice = "decision-needed",
+                   .to = {BoardChair()},
+                   .task = "sign off the learning written up on {date}",
+                   .due = {.field = "date"}}},
       .events = [] { return std::span<const EventSpec>(TinySpecs()); },
       .begin = [](const std::string& ref, const QuorumRule&, const std::string&,
                   const nlohmann::json&) -> Result<std::unique_ptr<ReviewWorkflow>> {
@@ -163,4 +171,67 @@ SCENARIO("A kind that clashes with a registered one is refused", "[engine][kinds
   CHECK(FindReviewKind("tiny-2") == nullptr);
   ReviewKind empty;
   CHECK(RegisterReviewKind(empty).code() == Status::Code::kInvalidArgument);
+}
+
+SCENARIO("A kind's own notice rule addresses the notice its event causes, with nothing in engine/ naming it",
+         "[engine][kinds][notices]") {
+  RegisteredTiny();
+  GIVEN("a tiny learning review opened on the demo board") {
+    auto store = NewMemoryStore();
+    ManualClock clock(At("2026-03-02T10:00:00Z"));
+    Engine engine(*store, clock);
+    auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+    REQUIRE(board.ok());
+    REQUIRE(engine.ImportBoardData(*board).ok());
+    auto opened = engine.Open("tiny", "", {{"lead", "p-spoc"}}, "p-spoc");
+    REQUIRE(opened.ok());
+    THEN("its opening, which has no rule, causes no notice") {
+      auto outbox = store->ListNotices({});
+      REQUIRE(outbox.ok());
+      CHECK(outbox->empty());
+    }
+    WHEN("the learning is written up") {
+      REQUIRE(engine.Record(*opened, "TinyConcluded", {{"date", "2026-03-09"}}, "p-spoc").ok());
+      THEN("the board chair is asked to sign it off, as its rule says") {
+        auto outbox = store->ListNotices({});
+        REQUIRE(outbox.ok());
+        REQUIRE(outbox->size() == 1);
+        const Notice& n = outbox->front();
+        CHECK(n.kind == "decision-needed");
+        CHECK(n.recipients == std::vector<std::string>{"p-board-chair"});
+        CHECK(n.review_ref == *opened);
+        CHECK(n.board_id == "demo");
+        auto about = nlohmann::json::parse(n.payload);
+        CHECK(about == nlohmann::json{{"review", *opened},
+                                      {"stage", "Concluded"},
+                                      {"task", "sign off the learning written up on 2026-03-09"},
+                                      {"due_date", "2026-03-09"}});
+      }
+    }
+  }
+}
+
+SCENARIO("Every kind's notice rules are for its own events", "[engine][kinds][notices]") {
+  RegisteredTiny();
+  for (const ReviewKind* kind : ReviewKinds()) {
+    auto events = kind->events();
+    for (const NoticeRule& rule : kind->notices) {
+      INFO(kind->name << ": " << rule.event << " -> " << rule.notice);
+      CHECK(std::any_of(events.begin(), events.end(), [&](const EventSpec& e) { return e.name == rule.event; }));
+      CHECK_FALSE(rule.to.empty());
+    }
+  }
+  WHEN("a kind names another kind's event in a rule") {
+    ReviewKind stray = RegisteredTiny();
+    stray.name = "tiny-stray";
+    stray.ref_prefix = "TNS";
+    stray.opening_event = "TinyStrayOpened";
+    stray.notices = {{.event = "ImrCommissioned", .notice = "imr-commissioned", .to = {PanelChair()}}};
+    THEN("it is refused, and not registered") {
+      Status s = RegisterReviewKind(stray);
+      CHECK(s.code() == Status::Code::kInvalidArgument);
+      CHECK_THAT(s.message(), Catch::Contains("'ImrCommissioned'"));
+      CHECK(FindReviewKind("tiny-stray") == nullptr);
+    }
+  }
 }

@@ -45,6 +45,14 @@ const ReviewKind& CdopKind() {
                   .sign_off_event = "",
                   .sign_off_stage = "",
                   .sign_off_button = ""},
+      // A reporting form requested: its author, and their agency's senior managers
+      // (docs/notices.md, "Who hears what").
+      .notices = {{.event = "AgencyReportRequested",
+                   .notice = "report-requested",
+                   .to = {SeniorManagersOfAgencyIn("agency"), PersonNamedIn("author")},
+                   .task = "agency reporting form ({agency})",
+                   .due = {.field = "due"},
+                   .agency_field = "agency"}},
       .events = CdopEventSpecs,
       .begin = BeginCdop,
   };

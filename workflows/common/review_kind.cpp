@@ -21,6 +21,20 @@ const ReviewKind* Find(Pred pred) {
   return it == kinds.end() ? nullptr : *it;
 }
 
+// Each notice rule is for one of the kind's own events, names its notice and selects someone.
+Status CheckNoticeRules(const ReviewKind& kind) {
+  auto events = kind.events();
+  for (const NoticeRule& rule : kind.notices) {
+    bool known = std::any_of(events.begin(), events.end(), [&](const EventSpec& e) { return e.name == rule.event; });
+    bool selects = !rule.to.empty() &&
+                   std::all_of(rule.to.begin(), rule.to.end(), [](const RecipientSelector& r) { return r.select; });
+    if (!known || rule.notice.empty() || !selects)
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the notice rule for '" +
+                                     std::string(rule.event) + "' needs one of its events, a notice and a recipient");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const ReviewKind* FindReviewKind(std::string_view name) {
@@ -38,6 +52,7 @@ Status RegisterReviewKind(const ReviewKind& kind) {
       kind.begin == nullptr)
     return Status::InvalidArgument("a kind of review needs a name, a reference prefix, an opening event, its events "
                                    "and a way to begin");
+  CR_RETURN_IF_ERROR(CheckNoticeRules(kind));
   for (const ReviewKind* k : Registry())
     if (k->name == kind.name || k->ref_prefix == kind.ref_prefix || k->opening_event == kind.opening_event)
       return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "' shares its name, prefix or "

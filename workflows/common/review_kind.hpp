@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -22,6 +23,7 @@
 #include "casereview/board.hpp"
 #include "casereview/status.hpp"
 #include "common/event_spec.hpp"
+#include "common/notice_rule.hpp"
 #include "common/review_workflow.hpp"
 
 namespace casereview {
@@ -43,6 +45,9 @@ struct AgencyReports {
   std::string_view sign_off_event;             // the agency's senior manager's ("" if none)
   std::string_view sign_off_stage;             // the stage it is signed off in
   std::string_view sign_off_button;            // "Sign off the IMR"
+  // Who holds the report asked of `agency` on `review`, as the review records it; nullopt when
+  // none was asked of it. nullptr: the kind records no holders.
+  std::optional<ReportHolders> (*holders)(const ReviewWorkflow& review, std::string_view agency) = nullptr;
 };
 
 struct ReviewKind {
@@ -61,6 +66,9 @@ struct ReviewKind {
   std::string_view open_link_text;  // how the pages offer it: "Refer a case to the SCR panel"
   int definition_version = 0;      // of its machine, stored with each review's stage
   AgencyReports reports;           // what it asks of agencies (none: an empty key)
+  // The notices its events cause, and to whom (common/notice_rule.hpp). An event with no rule
+  // causes none; one with several causes one notice each.
+  std::vector<NoticeRule> notices;
   // Every event of the kind, the opening one first.
   std::span<const EventSpec> (*events)() = nullptr;
   // Its machine, started from the opening event's fields (resolved, as stored) under the

@@ -2,6 +2,7 @@
 #include "scr/scr_kind.hpp"
 
 #include "scr/scr_events.hpp"
+#include "scr/scr_notices.hpp"
 #include "scr/scr_workflow.hpp"
 
 namespace casereview {
@@ -45,7 +46,9 @@ const ReviewKind& ScrKind() {
                   .late_link = "Warn the panel that the IMR will be late",
                   .sign_off_event = "ImrSignedOff",
                   .sign_off_stage = "Accepted",
-                  .sign_off_button = "Sign off the IMR"},
+                  .sign_off_button = "Sign off the IMR",
+                  .holders = ImrHolders},
+      .notices = ScrNoticeRules(),
       .events = ScrEventSpecs,
       .begin = BeginScr,
   };
