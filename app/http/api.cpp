@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "access.hpp"
+#include "board_scope.hpp"
 #include "casereview/json_input.hpp"
 #include "common/review_kind.hpp"
 #include "board_import.hpp"
@@ -34,7 +35,10 @@ Response Json(int status, const json& body) {
 Response Error(const Status& s) { return Json(HttpStatusFor(s), {{"error", s.message()}}); }
 Response Error(int status, const std::string& message) { return Json(status, {{"error", message}}); }
 
-// One request, as the handlers see it.
+// One request, as the handlers see it. A handler reaches board data through board(), which
+// is the acting person's board and only it (board_scope.hpp): no handler passes a board id.
+// The store itself is left to signing in and to a calendar feed, whose address names its
+// board and person and is checked before anything of theirs is read.
 struct Call {
   const Request& req;
   Store& store;
@@ -46,6 +50,8 @@ struct Call {
   std::optional<Principal> who;
 
   const Person& person() const { return who->person; }
+  // REQUIRES: signed in.
+  BoardScope board() { return BoardScope(store, engine, who->person.board_id); }
   // Writes the audit entry; false (and the request is refused) if it could not be written.
   Status Audit(std::string_view action, std::string_view target, std::string_view outcome) {
     return access.Audit(who ? AuditActor::Of(who->person) : AuditActor{"anonymous", ""}, action, target, outcome);
@@ -96,14 +102,12 @@ struct FoundReview {
 // board's review is, to the caller and in their board's audit log, a reference that does not
 // exist: its reference never goes where this board's administrator reads it (docs/api.md, Roles).
 FoundReview FindReview(Call& c, const std::string& ref) {
-  auto r = c.engine.GetReview(ref);
+  auto r = c.board().Review(ref);  // another board's is not found
   if (!r.ok()) {
     if (r.status().code() == Status::Code::kNotFound)
       return {Status::NotFound("there is no such review, or it is not one of yours"), kUnknownReview};
     return {Status::Unavailable("the review could not be read; nothing was changed"), kUnknownReview};
   }
-  if (r->board_id != c.person().board_id)
-    return {Status::NotFound("there is no such review, or it is not one of yours"), kUnknownReview};
   if (!CanSeeReview(c.person(), *r))
     return {Status::NotFound("there is no such review, or it is not one of yours"), ref, true};
   return {std::move(r), ref};
@@ -165,9 +169,8 @@ Response BoardRead(Call& c, std::string_view action, bool allowed, const std::st
   const std::string& board = c.person().board_id;
   if (!allowed) return Audited(c, action, board, Error(403, why));
   ReviewFilter f;
-  f.board_id = board;
   f.open_only = open_only;
-  auto reviews = c.engine.ListReviews(f);
+  auto reviews = c.board().Reviews(f);
   if (!reviews.ok()) return Error(reviews.status());
   return Audited(c, action, board, Json(200, make(*reviews)));
 }
@@ -202,12 +205,11 @@ Response ListReviews(Call& c) {
   auto page = ListPageOf(c.req);
   if (!page.ok()) return Audited(c, "review.list", board, Error(page.status()));
   ReviewFilter f;
-  f.board_id = board;
   f.open_only = c.req.query.count("all") == 0;
   ReviewPage ask = *page;
   if (ask.limit != SIZE_MAX) ++ask.limit;  // one more than the page: is there a next one?
   Instant now = c.clock.Now();
-  auto summaries = c.engine.ListReviewSummaries(f, ask);
+  auto summaries = c.board().ReviewSummaries(f, ask);
   if (!summaries.ok()) return Error(summaries.status());
   json next = nullptr;
   if (summaries->size() > page->limit) {
@@ -240,7 +242,7 @@ Response ReviewEvents(Call& c) {
   auto& r = found.review;
   if (!SeesCaseDetails(c.person(), r->board_id))
     return Audited(c, "review.events", ref, Error(403, "review " + ref + "'s log needs a chair, panel member or business officer role on its board"));
-  auto events = c.engine.History(ref);
+  auto events = c.board().History(ref);
   if (!events.ok()) return Error(events.status());
   json out = json::array();
   for (const StoredEvent& e : *events)
@@ -282,7 +284,7 @@ using Replay = std::function<Response(const IdempotencyRecord&)>;
 std::optional<Response> Replayed(Call& c, const std::optional<IdempotencyRecord>& mine, std::string_view action,
                                  const Replay& replay) {
   if (!mine) return std::nullopt;
-  auto found = c.store.FindIdempotency(mine->board_id, mine->actor, mine->key, mine->at - kIdempotencyKept);
+  auto found = c.board().FindIdempotency(mine->actor, mine->key, mine->at - kIdempotencyKept);
   if (!found.ok()) return Error(found.status());
   if (!*found) return std::nullopt;
   const IdempotencyRecord& first = **found;
@@ -328,11 +330,11 @@ Response RecordEvent(Call& c) {
   const Replay replay = [&](const IdempotencyRecord& first) { return RecordedReply(first.ref, event, first.seq, first.stage); };
   const auto mine = IdempotencyFor(c);  // the body's digest, once
   if (auto again = Replayed(c, mine, "review.record", replay)) return std::move(*again);
-  auto people = c.store.ListPeople(r->board_id);
+  auto people = c.board().People();
   if (!people.ok()) return Error(people.status());
   if (Status may = MayRecord(c.person(), *r, event, fields, *people); !may.ok())
     return Audited(c, "review.record", ref, Error(may));
-  auto recorded = c.engine.Record(ref, event, fields, c.person().id, TrailFor(c, mine, "review.record"));
+  auto recorded = c.board().Record(ref, event, fields, c.person().id, TrailFor(c, mine, "review.record"));
   if (!recorded.ok()) {
     // A retry racing the first request: the first's result, once it is kept.
     if (auto again = Replayed(c, mine, "review.record", replay)) return std::move(*again);
@@ -361,7 +363,7 @@ Response OpenReview(Call& c, std::string_view fixed) {
   const Replay replay = [](const IdempotencyRecord& first) { return Json(201, {{"ref", first.ref}}); };
   const auto mine = IdempotencyFor(c);  // the body's digest, once
   if (auto again = Replayed(c, mine, action, replay)) return std::move(*again);
-  auto ref = c.engine.Open(kind, board, fields, c.person().id, TrailFor(c, mine, action));
+  auto ref = c.board().Open(kind, fields, c.person().id, TrailFor(c, mine, action));  // MayOpen: board is theirs
   if (!ref.ok()) {
     if (auto again = Replayed(c, mine, action, replay)) return std::move(*again);
     return Audited(c, action, board, Error(ref.status()));
@@ -371,9 +373,8 @@ Response OpenReview(Call& c, std::string_view fixed) {
 
 Response Tasks(Call& c) {
   ReviewFilter f;
-  f.board_id = c.person().board_id;
   f.open_only = true;
-  auto reviews = c.engine.ListReviews(f);
+  auto reviews = c.board().Reviews(f);
   if (!reviews.ok()) return Error(reviews.status());
   return Audited(c, "tasks.read", c.person().id, Json(200, {{"tasks", TasksOf(c.person(), *reviews)}}));
 }
@@ -438,9 +439,8 @@ Response Outbox(Call& c) {
   if (!IsAdministrator(p) && !p.HasRole("business-officer"))
     return Forbid(c, "outbox.read", "the outbox is for administrators and the business officer");
   NoticeFilter f;
-  f.board_id = p.board_id;
   if (c.req.query.count("status")) f.status = c.req.query.at("status");
-  auto notices = c.store.ListNotices(f);
+  auto notices = c.board().Notices(f);
   if (!notices.ok()) return Error(notices.status());
   json out = json::array();
   for (const Notice& n : *notices)
@@ -478,8 +478,7 @@ Response AuditLog(Call& c) {
     if (!at.ok()) return Error(400, std::string("'") + key + "' is a date or an ISO 8601 time");
     (std::string_view(key) == "since" ? f.since : f.until) = *at;
   }
-  f.board = c.person().board_id;  // an administrator reads their own board's log only
-  auto entries = c.store.ListAudit(f);
+  auto entries = c.board().Audit(f);  // an administrator reads their own board's log only
   if (!entries.ok()) return Error(entries.status());
   json out = json::array();
   for (const AuditEntry& e : *entries) out.push_back(AuditJson(e));
@@ -489,7 +488,7 @@ Response AuditLog(Call& c) {
 Response AuditVerify(Call& c) {
   if (!IsAdministrator(c.person())) return Forbid(c, "audit.verify", "the audit log is for administrators");
   // The chain is one for every board, so it is checked whole; the counts and head are the board's.
-  auto v = VerifyAuditChain(c.store, c.person().board_id);
+  auto v = c.board().VerifyAudit();
   if (!v.ok()) return Error(v.status());
   json out = {{"entries", v->board_entries},  {"head_seq", v->board_head_seq}, {"head_hash", v->board_head_hash},
               {"keyed_from", v->keyed_from}, {"intact", v->problem.empty()}};
@@ -501,7 +500,7 @@ Response People(Call& c) {
   const Person& p = c.person();
   if (!IsAdministrator(p) && !p.HasRole("business-officer"))
     return Forbid(c, "people.read", "the board's people are listed for administrators and the business officer");
-  auto people = c.store.ListPeople(p.board_id);
+  auto people = c.board().People();
   if (!people.ok()) return Error(people.status());
   json out = json::array();
   for (const Person& person : *people) out.push_back(PersonJson(person));
@@ -522,9 +521,10 @@ constexpr const char* kKeepsBoard = "the board's set-up is kept by administrator
 Response ShowBoard(Call& c) {
   const Person& p = c.person();
   if (!KeepsBoard(p)) return Forbid(c, "board.read", kKeepsBoard);
-  auto board = c.engine.LoadBoardData(p.board_id);
+  BoardScope scope = c.board();
+  auto board = scope.Data();
   if (!board.ok()) return Error(board.status());
-  auto meetings = BoardMeetings(c.store, p.board_id);
+  auto meetings = scope.Meetings();
   if (!meetings.ok()) return Error(meetings.status());
   json out = BoardDataToJson(*board);
   out["meetings"] = json::array();
@@ -538,15 +538,16 @@ Response ImportBoard(Call& c) {
   if (!IsAdministrator(p)) return Forbid(c, "board.import", "a board file is imported by an administrator");
   auto data = ParseBoardJson(c.req.body);
   if (!data.ok()) return Audited(c, "board.import", p.board_id, Error(data.status()));
-  if (data->board.id != p.board_id)
+  BoardScope scope = c.board();
+  if (data->board.id != scope.id())  // (Import refuses it too)
     return Audited(c, "board.import", p.board_id, Error(403, "the file is another board's: import it as one of that board's administrators"));
-  auto people = c.store.ListPeople(p.board_id);
+  auto people = scope.People();
   if (!people.ok()) return Error(people.status());
   for (const Person& after : data->people) {
     if (Status may = MayPutPerson(p, StoredPerson(*people, after.id), after); !may.ok())
       return Audited(c, "board.import", p.board_id, Error(may));
   }
-  if (Status s = c.engine.ImportBoardData(*data); !s.ok()) return Audited(c, "board.import", p.board_id, Error(s));
+  if (Status s = scope.Import(*data); !s.ok()) return Audited(c, "board.import", p.board_id, Error(s));
   return Audited(c, "board.import", p.board_id,
                  Json(200, {{"board", p.board_id}, {"agencies", data->agencies.size()}, {"people", data->people.size()}}));
 }
@@ -558,7 +559,7 @@ Response PutAgency(Call& c) {
   if (!body.ok()) return Error(body.status());
   Agency a{TextField(*body, "id"), p.board_id, TextField(*body, "name"), TextField(*body, "sector")};
   if (a.id.empty() || a.name.empty()) return Error(400, "an agency is {\"id\": ..., \"name\": ..., \"sector\": ...}");
-  if (Status s = c.engine.PutAgency(a); !s.ok()) return Audited(c, "agency.put", a.id, Error(s));
+  if (Status s = c.board().PutAgency(a); !s.ok()) return Audited(c, "agency.put", a.id, Error(s));
   return Audited(c, "agency.put", a.id, Json(200, {{"id", a.id}, {"name", a.name}, {"sector", a.sector}}));
 }
 
@@ -576,11 +577,12 @@ Response PutPerson(Call& c) {
   }
   if (person.id.empty() || person.name.empty() || person.email.empty())
     return Error(400, "a person is {\"id\", \"name\", \"email\", \"agency\", \"roles\": [...]}");
-  auto people = c.store.ListPeople(p.board_id);
+  BoardScope scope = c.board();
+  auto people = scope.People();
   if (!people.ok()) return Error(people.status());
   if (Status may = MayPutPerson(p, StoredPerson(*people, person.id), person); !may.ok())
     return Audited(c, "person.put", person.id, Error(may));
-  if (Status s = c.engine.PutPerson(person); !s.ok()) return Audited(c, "person.put", person.id, Error(s));
+  if (Status s = scope.PutPerson(person); !s.ok()) return Audited(c, "person.put", person.id, Error(s));
   return Audited(c, "person.put", person.id, Json(200, PersonJson(person)));
 }
 
@@ -589,15 +591,16 @@ Response PutPerson(Call& c) {
 Response RemovePerson(Call& c) {
   const Person& p = c.person();
   if (!KeepsBoard(p)) return Forbid(c, "person.remove", kKeepsBoard);
-  auto people = c.store.ListPeople(p.board_id);
-  if (!people.ok()) return Error(people.status());
-  auto target = StoredPerson(*people, c.params[0]);
-  if (!target) return Audited(c, "person.remove", "unknown-person", Error(404, "there is no such person on your board"));
-  if (Status may = MayRemovePerson(p, *target); !may.ok()) return Audited(c, "person.remove", target->id, Error(may));
-  if (Status s = c.store.RemovePerson(p.board_id, target->id, c.clock.Now()); !s.ok()) return Audited(c, "person.remove", target->id, Error(s));
+  BoardScope scope = c.board();
+  auto target = scope.FindPerson(c.params[0]);
+  if (!target.ok()) return Error(target.status());
+  if (!*target) return Audited(c, "person.remove", "unknown-person", Error(404, "there is no such person on your board"));
+  const Person& leaving = **target;
+  if (Status may = MayRemovePerson(p, leaving); !may.ok()) return Audited(c, "person.remove", leaving.id, Error(may));
+  if (Status s = scope.RemovePerson(leaving.id, c.clock.Now()); !s.ok()) return Audited(c, "person.remove", leaving.id, Error(s));
   Response r;
   r.status = 204;
-  return Audited(c, "person.remove", target->id, std::move(r));
+  return Audited(c, "person.remove", leaving.id, std::move(r));
 }
 
 Response AddMeeting(Call& c) {
@@ -608,7 +611,7 @@ Response AddMeeting(Call& c) {
   if (!body.ok()) return Error(body.status());
   auto date = ParseDate(TextField(*body, "date"));
   if (!date.ok()) return Error(400, "a board meeting is {\"date\": \"YYYY-MM-DD\"}");
-  if (Status s = AddBoardMeeting(c.store, p.board_id, *date, c.clock.Now()); !s.ok()) return Error(s);
+  if (Status s = c.board().AddMeeting(*date, c.clock.Now()); !s.ok()) return Error(s);
   return Audited(c, "board.meeting", p.board_id, Json(201, {{"board", p.board_id}, {"date", FormatDate(*date)}}));
 }
 
@@ -622,7 +625,7 @@ Response RetryNotices(Call& c) {
   std::string id = TextField(*body, "notice");
   bool all = body->value("all", false) == true;
   if (id.empty() == !all) return Error(400, "retry one notice, {\"notice\": ID}, or every failed one, {\"all\": true}");
-  auto n = c.store.RequeueFailed(all ? std::nullopt : std::optional<std::string>(id), c.clock.Now(), p.board_id);
+  auto n = c.board().RequeueFailed(all ? std::nullopt : std::optional<std::string>(id), c.clock.Now());
   if (!n.ok()) return Audited(c, "outbox.retry", id, Error(n.status()));
   return Audited(c, "outbox.retry", id, Json(200, {{"queued", *n}}));
 }
@@ -651,7 +654,7 @@ Response CreateToken(Call& c) {
     kept->ref = token->token.id;
     // If the store cannot keep it, the token still stands and is answered; a retry would then
     // make a second token, which its maker sees in their list and can revoke.
-    (void)c.store.PutIdempotency(*kept, kept->at - kIdempotencyKept);
+    (void)c.board().PutIdempotency(*kept, kept->at - kIdempotencyKept);
   }
   return Audited(c, "token.create", person,
                  Json(201, {{"id", token->token.id}, {"person", person}, {"label", label}, {"token", token->secret}}));
@@ -661,7 +664,7 @@ Response CreateToken(Call& c) {
 // other token is answered as one that does not exist.
 Response RevokeToken(Call& c) {
   const Person& p = c.person();
-  auto tokens = c.store.ListApiTokens(p.board_id, "");  // only the caller's board's tokens
+  auto tokens = c.board().Tokens();  // only the caller's board's tokens
   if (!tokens.ok()) return Error(tokens.status());
   auto token = std::find_if(tokens->begin(), tokens->end(), [&](const ApiToken& t) { return t.id == c.params[0]; });
   bool mine = token != tokens->end() && token->person_id == p.id;
@@ -678,7 +681,7 @@ Response RevokeToken(Call& c) {
 
 Response CalendarAddress(Call& c) {
   const Person& p = c.person();
-  auto key = CalendarFeedKey(c.store, p.board_id, p.id, c.clock.Now());
+  auto key = c.board().CalendarKey(p.id, c.clock.Now());
   if (!key.ok()) return Error(key.status());
   return Json(200, {{"path", "/calendar/" + p.board_id + "/" + p.id + "/" + *key + ".ics"},
                     {"note", "a private address: anyone who has it sees your due dates"}});
@@ -691,19 +694,19 @@ Response CalendarFeedFor(Call& c) {
   std::string key = c.params[2];
   if (key.size() < 4 || key.substr(key.size() - 4) != ".ics") return Error(404, "no such calendar");
   key.resize(key.size() - 4);
-  auto matches = CalendarFeedKeyMatches(c.store, board_id, person_id, key, c.clock.Now());
+  // Not signed in: the address names the board and the person, and its key is checked first.
+  BoardScope scope(c.store, c.engine, board_id);
+  auto matches = scope.CalendarKeyMatches(person_id, key, c.clock.Now());
   if (!matches.ok()) return Error(matches.status());
   if (!*matches) return Audited(c, "calendar.read", "", Error(404, "no such calendar"));
-  auto people = c.store.ListPeople(board_id);
-  if (!people.ok()) return Error(people.status());
-  auto found = StoredPerson(*people, person_id);
-  if (!found || found->removed_at) return Audited(c, "calendar.read", "", Error(404, "no such calendar"));
-  const Person person = *found;
+  auto found = scope.FindPerson(person_id);
+  if (!found.ok()) return Error(found.status());
+  if (!*found || (*found)->removed_at) return Audited(c, "calendar.read", "", Error(404, "no such calendar"));
+  const Person person = **found;
   c.who = Principal{person, std::nullopt, ""};
   ReviewFilter f;
-  f.board_id = person.board_id;
   f.open_only = true;
-  auto reviews = c.engine.ListReviews(f);
+  auto reviews = scope.Reviews(f);
   if (!reviews.ok()) return Error(reviews.status());
   Response r;
   r.content_type = "text/calendar";

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "access.hpp"
+#include "board_scope.hpp"
 #include "common/review_kind.hpp"
 #include "calendar.hpp"
 #include "casereview/mustache_json.hpp"
@@ -153,6 +154,8 @@ struct Ctx {
   Form form;  // a POST's fields
 
   const Person& person() const { return who->person; }
+  // The signed-in person's board and only it (board_scope.hpp), for what a page reads itself.
+  BoardScope board() { return BoardScope(store, engine, who->person.board_id); }
 
   // Calls the JSON API as the signed-in person: the same roles, refusals and audit entries
   // as any other client. The CSRF header is sent only for a form whose token was checked.
@@ -471,9 +474,9 @@ Response ReviewPage(Ctx& c, const std::string& ref) {
 
 // The form's fields for an event, filled from `values` (the query or the posted form).
 json FieldsView(Ctx& c, const EventHelp& event, const Form& values) {
-  const std::string& board = c.person().board_id;
-  auto agencies = c.store.ListAgencies(board);
-  auto people = c.store.ListPeople(board);
+  BoardScope scope = c.board();
+  auto agencies = scope.Agencies();
+  auto people = scope.People();
   json fields = json::array();
   for (const json& spec : event.fields) {
     std::string name = spec.value("name", ""), type = spec.value("type", "");
@@ -628,7 +631,7 @@ Form QueryForm(const Request& req) {
 // otherwise, as for a review that does not exist, NotFound: a form must not confirm a
 // reference to someone it is nothing to.
 Result<ReviewRecord> ReviewForForm(Ctx& c, const std::string& ref) {
-  auto r = c.engine.GetReview(ref);
+  auto r = c.board().Review(ref);  // another board's is not found
   if (!r.ok() || !CanSeeReview(c.person(), *r)) return Status::NotFound("there is no such review, or it is not one of yours");
   return r;
 }
