@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const Person& p : fuzz::Must(std::move(people), "ListPeople")) known = known || p.id == person;
     if (!known) return -1;
     Instant now = clock.Now();
-    FUZZ_CHECK(store->PutSession({SecretHash(kCookie), person, "csrf", now, now + std::chrono::hours{8}}).ok(),
+    FUZZ_CHECK(store->PutSession({SecretHash(kCookie), "demo", person, "csrf", now, now + std::chrono::hours{8}}).ok(),
                "the session is stored");
     req.session_cookie = kCookie;
   }
