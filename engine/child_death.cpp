@@ -32,24 +32,7 @@ Json ScrReferralFrom(const std::string& cdop_ref, const Json& notification, cons
 
 Result<std::string> Engine::NotifyChildDeath(std::string_view board_id, const Json& fields, std::string_view actor,
                                              const CommandTrail& trail) {
-  auto board = FindBoard(board_id);
-  if (!board.ok()) return board.status();
-  auto loaded = Directory(board->id);
-  if (!loaded.ok()) return loaded.status();
-  const BoardDirectory* dir = loaded->get();
-  CR_RETURN_IF_ERROR(CheckActor(*dir, board->id, actor));
-  auto resolved = CheckAndResolve(*dir, CdopWorkflow::kKind, kChildDeathNotified, fields);
-  if (!resolved.ok()) return Prefixed("notification: ", resolved.status());
-  // On any board: the store indexes every child death review's NHS number (the number is in
-  // the case record only, never in a read model).
-  if (std::string nhs = TextField(*resolved, "nhs_number"); !nhs.empty()) {
-    auto found = store_.FindNotifiedDeath(nhs);
-    if (!found.ok()) return found.status();
-    if (*found)
-      return Status::InvalidArgument("notification: this death was already notified as " + **found +
-                                     " (the same NHS number); record on that review instead");
-  }
-  return OpenReview(CdopKind(), *board, *dir, *resolved, actor, nullptr, &trail);
+  return Open(CdopKind().name, board_id, fields, actor, trail);  // CdopKind's check_opening: the NHS number
 }
 
 Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, const BoardDirectory& dir,

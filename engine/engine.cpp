@@ -10,7 +10,6 @@
 #include "timers.hpp"
 #include "resolve.hpp"
 #include "review_cache.hpp"
-#include "cdop/cdop_kind.hpp"
 #include "cdop/cdop_workflow.hpp"
 #include "child_death.hpp"
 #include "commands.hpp"
@@ -142,7 +141,6 @@ Result<std::string> Engine::Open(std::string_view kind_name, std::string_view bo
                                  std::string_view actor, const CommandTrail& trail) {
   const ReviewKind* kind = FindReviewKind(kind_name);
   if (kind == nullptr) return Status::InvalidArgument("there is no kind of review '" + std::string(kind_name) + "'");
-  if (kind == &CdopKind()) return NotifyChildDeath(board_id, fields, actor, trail);  // checks the NHS number first
   auto board = FindBoard(board_id);
   if (!board.ok()) return board.status();
   auto loaded = Directory(board->id);
@@ -151,6 +149,9 @@ Result<std::string> Engine::Open(std::string_view kind_name, std::string_view bo
   CR_RETURN_IF_ERROR(CheckActor(dir, board->id, actor));
   auto resolved = CheckAndResolve(dir, kind->name, kind->opening_event, fields);
   if (!resolved.ok()) return Prefixed(std::string(kind->opening_noun) + ": ", resolved.status());
+  if (kind->check_opening != nullptr)
+    if (Status allowed = kind->check_opening(store_, *resolved); !allowed.ok())
+      return Prefixed(std::string(kind->opening_noun) + ": ", allowed);
   return OpenReview(*kind, *board, dir, *resolved, actor, nullptr, &trail);
 }
 

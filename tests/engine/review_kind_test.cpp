@@ -81,6 +81,13 @@ const ReviewKind& TinyKind() {
                   const nlohmann::json&) -> Result<std::unique_ptr<ReviewWorkflow>> {
         return std::unique_ptr<ReviewWorkflow>(std::make_unique<TinyWorkflow>(ref));
       },
+      // Its own check before opening, which the engine runs without naming the kind: at most
+      // one tiny review in the database.
+      .check_opening = [](Store& store, const nlohmann::json&) -> Status {
+        auto count = store.CountReviewsWithPrefix("TNY-");
+        if (!count.ok()) return count.status();
+        return *count == 0 ? Status::Ok() : Status::InvalidArgument("there is a tiny learning review already");
+      },
   };
   return kind;
 }
@@ -132,6 +139,12 @@ SCENARIO("A kind of review registered outside engine/ and storage/ is opened, re
       auto other = engine.Record(ref, "PanelMeetingHeld", {{"date", "2026-03-02"}}, "p-spoc");
       CHECK(other.status().code() == Status::Code::kInvalidArgument);
       CHECK_THAT(other.status().message(), Catch::Contains("not an event of a tiny learning review"));
+    }
+    THEN("its own opening check refuses a second one, naming why, and nothing is written") {
+      auto second = engine.Open("tiny", "", {{"lead", "p-spoc"}}, "p-spoc");
+      CHECK(second.status().code() == Status::Code::kInvalidArgument);
+      CHECK(second.status().message() == "opening: there is a tiny learning review already");
+      CHECK(engine.ListReviews({})->size() == 1);
     }
     THEN("a missing field is named") {
       auto missing = engine.Open("tiny", "", nlohmann::json::object(), "p-spoc");

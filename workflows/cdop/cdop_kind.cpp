@@ -1,6 +1,7 @@
 // The child death review as the registry knows it (common/review_kind.hpp).
 #include "cdop/cdop_kind.hpp"
 
+#include "casereview/store.hpp"
 #include "cdop/cdop_events.hpp"
 #include "cdop/cdop_workflow.hpp"
 
@@ -13,6 +14,20 @@ Result<std::unique_ptr<ReviewWorkflow>> BeginCdop(const std::string& ref, const 
   auto w = CdopWorkflow::Begin(ref, CdopRules{quorum}, notification);
   if (!w.ok()) return w.status();
   return std::unique_ptr<ReviewWorkflow>(std::make_unique<CdopWorkflow>(std::move(*w)));
+}
+
+// A death is reviewed once: a notification with the NHS number of one notified before, on any
+// board, is refused, naming that review. The store indexes every child death review's NHS
+// number (the number is in the case record only, never in a read model).
+Status NotNotifiedBefore(Store& store, const nlohmann::json& notification) {
+  const std::string nhs = TextField(notification, "nhs_number");
+  if (nhs.empty()) return Status::Ok();
+  auto found = store.FindNotifiedDeath(nhs);
+  if (!found.ok()) return found.status();
+  if (*found)
+    return Status::InvalidArgument("this death was already notified as " + **found +
+                                   " (the same NHS number); record on that review instead");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -55,6 +70,7 @@ const ReviewKind& CdopKind() {
                    .agency_field = "agency"}},
       .events = CdopEventSpecs,
       .begin = BeginCdop,
+      .check_opening = NotNotifiedBefore,
   };
   return kind;
 }

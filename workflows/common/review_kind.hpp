@@ -28,6 +28,8 @@
 
 namespace casereview {
 
+class Store;
+
 // The reports a kind of review asks of the agencies that knew the child (an SCR's individual
 // management reviews, a child death review's reporting forms): where its read model lists
 // them and what their authors and senior managers record. Each listed report carries
@@ -76,6 +78,10 @@ struct ReviewKind {
   Result<std::unique_ptr<ReviewWorkflow>> (*begin)(const std::string& ref, const QuorumRule& quorum,
                                                   const std::string& policy_profile,
                                                   const nlohmann::json& opening) = nullptr;
+  // What the database must allow before a review is opened from these opening fields
+  // (resolved): a child death notified before is refused, say. A refusal is prefixed with the
+  // opening noun and nothing is written. nullptr: nothing to check.
+  Status (*check_opening)(Store& store, const nlohmann::json& opening) = nullptr;
 };
 
 // The kind stored as `name`, or nullptr.
