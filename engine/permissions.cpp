@@ -153,11 +153,11 @@ Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event,
       if (Text(report, "agency") == agency && (WritesReport(p, report) || ManagesReport(p, report))) return Status::Ok();
     return Forbidden(event, "the author (or senior manager) of that agency's report");
   }
-  // The independent overview writer submits the overview report they were appointed to write
-  // (Appendix 2 of the seed handbook: the panel commissions the overview report from the writer).
-  if (event == "OverviewReportSubmitted") {
-    if (!p.id.empty() && Text(projection, "overview_writer") == p.id) return Status::Ok();
-    return Forbidden(event, "the review's overview writer, the business officer or the panel chair");
+  // The writer appointed to the kind's one report (the SCR's independent overview writer)
+  // submits the report they were appointed to write.
+  if (kind && Is(event, kind->appointed.submit_event)) {
+    if (!p.id.empty() && Text(projection, std::string(kind->appointed.writer_key).c_str()) == p.id) return Status::Ok();
+    return Forbidden(event, "the review's appointed writer, the business officer or the panel chair");
   }
   if (kind && Is(event, kind->reports.sign_off_event)) {
     for (const auto& report : Reports(kind, projection))
@@ -180,7 +180,6 @@ nlohmann::json TasksOf(const Person& p, const std::vector<ReviewRecord>& reviews
     if (r.board_id != p.board_id) continue;
     nlohmann::json projection = Projection(r);
     const ReviewKind* kind = FindReviewKind(r.kind);
-    const bool scr = r.kind == "scr";
     for (const auto& report : Reports(kind, projection)) {
       if (!WritesReport(p, report) && !ManagesReport(p, report)) continue;
       std::string stage = Text(report, std::string(kind->reports.stage_key).c_str());
@@ -192,15 +191,16 @@ nlohmann::json TasksOf(const Person& p, const std::vector<ReviewRecord>& reviews
                        {"stage", stage},
                        {"due", Text(report, "due")}});
     }
-    if (scr && !p.id.empty() && Text(projection, "overview_writer") == p.id) {
+    const AppointedReport* appointed = kind && !kind->appointed.writer_key.empty() ? &kind->appointed : nullptr;
+    if (appointed && !p.id.empty() && Text(projection, std::string(appointed->writer_key).c_str()) == p.id) {
       std::string due;
       for (const auto& d : projection.value("deadlines", nlohmann::json::array()))
-        if (Text(d, "key") == "scr-completion") due = Text(d, "due_date");
+        if (Text(d, "key") == appointed->due_deadline) due = Text(d, "due_date");
       tasks.push_back({{"review", r.ref},
                        {"kind", r.kind},
-                       {"task", "overview"},
+                       {"task", appointed->task},
                        {"agency", ""},
-                       {"as", "overview-writer"},
+                       {"as", appointed->as},
                        {"stage", r.stage},
                        {"due", due}});
     }

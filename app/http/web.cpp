@@ -726,10 +726,11 @@ json TaskView(const Ctx& c, const json& t) {
       one_click(reports.sign_off_event, reports.sign_off_button,
                 json::array({{{"name", "agency"}, {"value", agency}}, {{"name", "senior_manager"}, {"value", c.person().id}}}));
     }
-  } else if (task == "overview") {
-    v["task_text"] = "Overview report and executive summary";
-    if (stage == "OverviewDrafting")
-      links.push_back({{"href", record + "OverviewReportSubmitted"}, {"text", "Record that the overview report is submitted"}});
+  } else if (kind && !kind->appointed.task.empty() && task == kind->appointed.task) {
+    const AppointedReport& appointed = kind->appointed;
+    v["task_text"] = appointed.name;
+    if (stage == appointed.submit_stage)
+      links.push_back({{"href", record + std::string(appointed.submit_event)}, {"text", appointed.submit_link}});
   } else if (task == "action") {
     v["task_text"] = "Action " + action + " (" + agency + ")";
     if (!IsActionDone(stage)) {

@@ -314,6 +314,19 @@ SCENARIO("The chair records through a form, and a forged, refused or malformed f
   }
 }
 
+SCENARIO("The appointed overview writer sees the overview report on My tasks, with the way to record it",
+         "[http][web][author]") {
+  WebFixture web(37);  // the writer appointed, the overview report being drafted
+  REQUIRE(web.Open()->GetReview(web.ref())->stage == "OverviewDrafting");
+  web.GivePassword("p-writer");
+  const std::string cookie = web.SignIn("sidney.carrow@example.org");
+  HttpReply tasks = web.Get("/tasks", cookie);
+  REQUIRE(tasks.status == 200);
+  CHECK(Has(tasks.body, "Overview report and executive summary"));
+  CHECK(Has(tasks.body, "/reviews/" + web.ref() + "/record?event=OverviewReportSubmitted"));
+  CHECK(Has(tasks.body, "Record that the overview report is submitted"));
+}
+
 SCENARIO("An author sees their own IMR on My tasks, submits it in one click and sees nothing else",
          "[http][web][author]") {
   WebFixture web(19);  // the IMRs are commissioned: ImrsInProgress

@@ -52,6 +52,20 @@ struct AgencyReports {
   std::optional<ReportHolders> (*holders)(const ReviewWorkflow& review, std::string_view agency) = nullptr;
 };
 
+// The report a kind has one appointed person write for the whole review (the SCR's overview
+// report, by its independent writer), if any: who it is, as the read model records them, and
+// what they record. An empty key: none.
+struct AppointedReport {
+  std::string_view writer_key;     // the read model's field naming the writer: "overview_writer"
+  std::string_view task;           // the task's name in My tasks and the API: "overview"
+  std::string_view as;             // the writer's part in it: "overview-writer"
+  std::string_view name;           // as people read it: "Overview report and executive summary"
+  std::string_view submit_event;   // the writer's: "OverviewReportSubmitted"
+  std::string_view submit_stage;   // the stage it is submitted in: "OverviewDrafting"
+  std::string_view submit_link;    // "Record that the overview report is submitted"
+  std::string_view due_deadline;   // the deadline it is due by: "scr-completion"
+};
+
 struct ReviewKind {
   std::string_view name;           // stored with each review, and in the API: "scr"
   std::string_view title;          // as people read it: "Serious Case Review"
@@ -68,6 +82,7 @@ struct ReviewKind {
   std::string_view open_link_text;  // how the pages offer it: "Refer a case to the SCR panel"
   int definition_version = 0;      // of its machine, stored with each review's stage
   AgencyReports reports;           // what it asks of agencies (none: an empty key)
+  AppointedReport appointed;       // what one appointed writer writes (none: an empty key)
   // The notices its events cause, and to whom (common/notice_rule.hpp). An event with no rule
   // causes none; one with several causes one notice each.
   std::vector<NoticeRule> notices;

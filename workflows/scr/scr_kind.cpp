@@ -48,6 +48,17 @@ const ReviewKind& ScrKind() {
                   .sign_off_stage = "Accepted",
                   .sign_off_button = "Sign off the IMR",
                   .holders = ImrHolders},
+      // The overview report: the panel commissions it from an independent writer (Appendix 2
+      // of the seed handbook), who submits it while it is being drafted, by the review's
+      // completion date.
+      .appointed = {.writer_key = "overview_writer",
+                    .task = "overview",
+                    .as = "overview-writer",
+                    .name = "Overview report and executive summary",
+                    .submit_event = "OverviewReportSubmitted",
+                    .submit_stage = "OverviewDrafting",
+                    .submit_link = "Record that the overview report is submitted",
+                    .due_deadline = "scr-completion"},
       .notices = ScrNoticeRules(),
       .events = ScrEventSpecs,
       .begin = BeginScr,
