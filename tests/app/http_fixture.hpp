@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/URI.h>
 
 #include <atomic>
 #include <map>
@@ -70,6 +71,18 @@ inline std::vector<std::pair<std::string, std::string>> FormFields(const nlohman
       out.emplace_back(name, value.get<std::string>());
   }
   return out;
+}
+
+// application/x-www-form-urlencoded, as a browser sends a form.
+inline std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    std::string n, v;
+    Poco::URI::encode(name, "&=+#;/?:@", n);
+    Poco::URI::encode(value, "&=+#;/?:@", v);
+    body += (body.empty() ? "" : "&") + n + "=" + v;
+  }
+  return body;
 }
 
 inline constexpr const char* kPassword = "correct horse battery staple";

@@ -89,16 +89,7 @@ Roles CaseReadersBut(const Roles& except) {
   return out;
 }
 
-std::string Encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    std::string n, v;
-    Poco::URI::encode(name, "&=+#;/?:@", n);
-    Poco::URI::encode(value, "&=+#;/?:@", v);
-    body += (body.empty() ? "" : "&") + n + "=" + v;
-  }
-  return body;
-}
+using testing::FormEncode;
 
 using testing::FormFields;
 
@@ -388,7 +379,7 @@ Ask Page(Cell& c, const std::string& target) { return {"GET", target, "", c.m.Br
 Ask Form(Cell& c, const std::string& target, std::vector<std::pair<std::string, std::string>> fields) {
   const Credentials& who = c.m.Browser(c.me());
   fields.insert(fields.begin(), {"csrf_token", who.csrf});
-  return {"POST", target, Encode(fields), {"", who.cookie, "", ""}, "application/x-www-form-urlencoded"};
+  return {"POST", target, FormEncode(fields), {"", who.cookie, "", ""}, "application/x-www-form-urlencoded"};
 }
 std::string Events(const std::string& ref) { return "/api/v1/reviews/" + ref + "/events"; }
 
@@ -715,14 +706,14 @@ std::vector<Row> Table() {
           Credentials who;
           who.sign_in_cookie = set_cookie.substr(name.size(), set_cookie.find(';') - name.size());
           auto [email, password] = SignInAs(c);
-          return Ask{"POST", "/sign-in", Encode({{"email", email}, {"password", password}, {"sign_in_token", token[1].str()}}),
+          return Ask{"POST", "/sign-in", FormEncode({{"email", email}, {"password", password}, {"sign_in_token", token[1].str()}}),
                      who, "application/x-www-form-urlencoded"};
         },
         All(303), All(401), false);
   write("form: sign out",
         [](Cell& c) {
           Credentials s = c.m.NewSession(c.caller.board, c.me());
-          return Ask{"POST", "/sign-out", Encode({{"csrf_token", s.csrf}}), {"", s.cookie, "", ""}, "application/x-www-form-urlencoded"};
+          return Ask{"POST", "/sign-out", FormEncode({{"csrf_token", s.csrf}}), {"", s.cookie, "", ""}, "application/x-www-form-urlencoded"};
         },
         All(303), All(303), false);
   return t;

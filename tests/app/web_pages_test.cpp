@@ -5,7 +5,6 @@
 // author's tasks, the board's action plans, escaping and confidentiality, and the headers.
 #include <catch2/catch.hpp>
 
-#include <Poco/URI.h>
 
 #include <regex>
 #include <utility>
@@ -22,17 +21,7 @@ namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-// application/x-www-form-urlencoded, as a browser sends a form.
-std::string Encode(const Fields& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    std::string n, v;
-    Poco::URI::encode(name, "&=+#;/?:@", n);
-    Poco::URI::encode(value, "&=+#;/?:@", v);
-    body += (body.empty() ? "" : "&") + n + "=" + v;
-  }
-  return body;
-}
+using testing::FormEncode;
 
 using testing::FormFields;
 
@@ -59,7 +48,7 @@ class WebFixture : public testing::ServedReview {
 
   HttpReply Get(const std::string& target, const std::string& cookie = "") { return Send("GET", target, {"", cookie, ""}); }
   HttpReply Post(const std::string& target, const std::string& cookie, const Fields& fields) {
-    return Send("POST", target, {"", cookie, ""}, Encode(fields), "application/x-www-form-urlencoded");
+    return Send("POST", target, {"", cookie, ""}, FormEncode(fields), "application/x-www-form-urlencoded");
   }
   // Posts the sign-in form as a browser does: the form is fetched first, for the token it
   // carries and the cookie set with it.
@@ -74,7 +63,7 @@ class WebFixture : public testing::ServedReview {
     REQUIRE(set_cookie.rfind(name, 0) == 0);
     testing::Credentials who;
     who.sign_in_cookie = set_cookie.substr(name.size(), set_cookie.find(';') - name.size());
-    return Send("POST", "/sign-in", who, Encode(with), "application/x-www-form-urlencoded");
+    return Send("POST", "/sign-in", who, FormEncode(with), "application/x-www-form-urlencoded");
   }
   // Signs in through the form; the session cookie's value.
   std::string SignIn(const std::string& email) {
