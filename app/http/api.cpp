@@ -242,7 +242,7 @@ Response ReviewEvents(Call& c) {
   auto& r = found.review;
   if (!SeesCaseDetails(c.person(), r->board_id))
     return Audited(c, "review.events", ref, Error(403, "review " + ref + "'s log needs a chair, panel member or business officer role on its board"));
-  auto events = c.board().History(ref);
+  auto events = c.board().History(*r);
   if (!events.ok()) return Error(events.status());
   json out = json::array();
   for (const StoredEvent& e : *events)
@@ -334,7 +334,7 @@ Response RecordEvent(Call& c) {
   if (!people.ok()) return Error(people.status());
   if (Status may = MayRecord(c.person(), *r, event, fields, *people); !may.ok())
     return Audited(c, "review.record", ref, Error(may));
-  auto recorded = c.board().Record(ref, event, fields, c.person().id, TrailFor(c, mine, "review.record"));
+  auto recorded = c.board().Record(*r, event, fields, c.person().id, TrailFor(c, mine, "review.record"));
   if (!recorded.ok()) {
     // A retry racing the first request: the first's result, once it is kept.
     if (auto again = Replayed(c, mine, "review.record", replay)) return std::move(*again);

@@ -5,9 +5,15 @@
 
 namespace casereview::http {
 
+namespace {
+
+Status NotFoundHere() { return Status::NotFound("no such review"); }
+
+}  // namespace
+
 Result<ReviewRecord> BoardScope::Review(const std::string& ref) {
   auto r = engine_.GetReview(ref);
-  if (r.ok() && r->board_id != board_) return Status::NotFound("no such review");
+  if (r.ok() && r->board_id != board_) return NotFoundHere();
   return r;
 }
 
@@ -21,17 +27,16 @@ Result<std::vector<ReviewSummary>> BoardScope::ReviewSummaries(ReviewFilter f, c
   return engine_.ListReviewSummaries(f, page);
 }
 
-Result<std::vector<StoredEvent>> BoardScope::History(const std::string& ref) {
-  auto r = Review(ref);
-  if (!r.ok()) return r.status();
-  return engine_.History(ref);
+Result<std::vector<StoredEvent>> BoardScope::History(const ReviewRecord& review) {
+  if (review.board_id != board_) return NotFoundHere();
+  return engine_.History(review.ref);
 }
 
-Result<ReviewRecord> BoardScope::Record(const std::string& ref, const std::string& event, const nlohmann::json& fields,
-                                        const std::string& actor, const CommandTrail& trail) {
-  auto r = Review(ref);
-  if (!r.ok()) return r.status();
-  return engine_.Record(ref, event, fields, actor, trail);
+Result<ReviewRecord> BoardScope::Record(const ReviewRecord& review, const std::string& event,
+                                        const nlohmann::json& fields, const std::string& actor,
+                                        const CommandTrail& trail) {
+  if (review.board_id != board_) return NotFoundHere();
+  return engine_.Record(review.ref, event, fields, actor, trail);
 }
 
 Result<std::string> BoardScope::Open(std::string_view kind, const nlohmann::json& fields, const std::string& actor,

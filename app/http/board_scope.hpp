@@ -32,9 +32,10 @@ class BoardScope {
   Result<ReviewRecord> Review(const std::string& ref);
   Result<std::vector<ReviewRecord>> Reviews(ReviewFilter f);
   Result<std::vector<ReviewSummary>> ReviewSummaries(ReviewFilter f, const ReviewPage& page);
-  Result<std::vector<StoredEvent>> History(const std::string& ref);
+  // On a review already read (by Review): NotFound if it is another board's, with nothing read.
+  Result<std::vector<StoredEvent>> History(const ReviewRecord& review);
   // The engine checks the event, and that `actor` is a person of the review's board.
-  Result<ReviewRecord> Record(const std::string& ref, const std::string& event, const nlohmann::json& fields,
+  Result<ReviewRecord> Record(const ReviewRecord& review, const std::string& event, const nlohmann::json& fields,
                               const std::string& actor, const CommandTrail& trail);
   // A review of `kind` opened on this board.
   Result<std::string> Open(std::string_view kind, const nlohmann::json& fields, const std::string& actor,

@@ -18,9 +18,11 @@ SCENARIO("A board's scope reaches its own board's data only, whatever board it i
   http::BoardScope other(*run.store, run.engine, "other");
 
   THEN("the other board's scope finds none of the demo board's reviews, events, people or notices") {
-    CHECK(demo.Review(ref).ok());
+    auto review = demo.Review(ref);
+    REQUIRE(review.ok());
     CHECK(other.Review(ref).status().code() == Status::Code::kNotFound);
-    CHECK(other.History(ref).status().code() == Status::Code::kNotFound);
+    CHECK(other.History(*review).status().code() == Status::Code::kNotFound);
+    CHECK(static_cast<std::int64_t>(demo.History(*review)->size()) == review->last_seq);
     ReviewFilter asks_for_demo;
     asks_for_demo.board_id = "demo";  // narrowed to the scope's own board
     CHECK(other.Reviews(asks_for_demo)->empty());
@@ -36,7 +38,7 @@ SCENARIO("A board's scope reaches its own board's data only, whatever board it i
   }
   THEN("it records nothing on another board's review") {
     const auto before = run.engine.GetReview(ref)->last_seq;
-    auto refused = other.Record(ref, "PanelMeetingHeld", {{"date", "2026-01-12"}}, "p-spoc", {});
+    auto refused = other.Record(*run.engine.GetReview(ref), "PanelMeetingHeld", {{"date", "2026-01-12"}}, "p-spoc", {});
     CHECK(refused.status().code() == Status::Code::kNotFound);
     CHECK(run.engine.GetReview(ref)->last_seq == before);
   }
