@@ -35,7 +35,26 @@ Status CheckNoticeRules(const ReviewKind& kind) {
   return Status::Ok();
 }
 
+// Each linked opening is by one of the kind's own events, whose spec has the field the new
+// review's reference is given in, and says how the other kind's opening is built.
+Status CheckLinkedOpenings(const ReviewKind& kind) {
+  for (const LinkedOpening& link : kind.linked_openings) {
+    const EventSpec* spec = FindSpec(kind.events(), link.event);
+    if (spec == nullptr || link.opens.empty() || spec->Field(link.ref_field) == nullptr || link.opening == nullptr)
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the linked opening by '" +
+                                     std::string(link.event) + "' needs one of its events with the field for the "
+                                     "new review's reference, the kind it opens and how its opening is built");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+const LinkedOpening* ReviewKind::LinkedOpeningBy(std::string_view event) const {
+  for (const LinkedOpening& link : linked_openings)
+    if (link.event == event) return &link;
+  return nullptr;
+}
 
 const ReviewKind* FindReviewKind(std::string_view name) {
   return Find([&](const ReviewKind& k) { return k.name == name; });
@@ -53,6 +72,7 @@ Status RegisterReviewKind(const ReviewKind& kind) {
     return Status::InvalidArgument("a kind of review needs a name, a reference prefix, an opening event, its events "
                                    "and a way to begin");
   CR_RETURN_IF_ERROR(CheckNoticeRules(kind));
+  CR_RETURN_IF_ERROR(CheckLinkedOpenings(kind));
   for (const ReviewKind* k : Registry())
     if (k->name == kind.name || k->ref_prefix == kind.ref_prefix || k->opening_event == kind.opening_event)
       return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "' shares its name, prefix or "

@@ -66,6 +66,18 @@ struct AppointedReport {
   std::string_view due_deadline;   // the deadline it is due by: "scr-completion"
 };
 
+// An event of one kind that opens a review of another kind with it, both written in one commit
+// (a child death review referred for an SCR opens the SCR, and its own event names it).
+struct LinkedOpening {
+  std::string_view event;      // this kind's event: "ReferredForScr"
+  std::string_view opens;      // the kind it opens: "scr"
+  std::string_view ref_field;  // this event's field given the new review's reference: "scr_ref"
+  // The other kind's opening fields (unresolved, as a command gives them), from this review's
+  // reference, the fields it was opened with (as stored) and this event's fields (resolved).
+  nlohmann::json (*opening)(const std::string& ref, const nlohmann::json& opened_with,
+                            const nlohmann::json& fields) = nullptr;
+};
+
 struct ReviewKind {
   std::string_view name;           // stored with each review, and in the API: "scr"
   std::string_view title;          // as people read it: "Serious Case Review"
@@ -86,6 +98,8 @@ struct ReviewKind {
   // The notices its events cause, and to whom (common/notice_rule.hpp). An event with no rule
   // causes none; one with several causes one notice each.
   std::vector<NoticeRule> notices;
+  // The events of this kind that open a review of another kind with them (none: empty).
+  std::vector<LinkedOpening> linked_openings;
   // Every event of the kind, the opening one first.
   std::span<const EventSpec> (*events)() = nullptr;
   // Its machine, started from the opening event's fields (resolved, as stored) under the
@@ -97,6 +111,9 @@ struct ReviewKind {
   // (resolved): a child death notified before is refused, say. A refusal is prefixed with the
   // opening noun and nothing is written. nullptr: nothing to check.
   Status (*check_opening)(Store& store, const nlohmann::json& opening) = nullptr;
+
+  // Its linked opening by `event`, or nullptr when `event` opens no other review.
+  const LinkedOpening* LinkedOpeningBy(std::string_view event) const;
 };
 
 // The kind stored as `name`, or nullptr.

@@ -60,6 +60,7 @@ const ReviewKind& ScrKind() {
                     .submit_link = "Record that the overview report is submitted",
                     .due_deadline = "scr-completion"},
       .notices = ScrNoticeRules(),
+      .linked_openings = {},
       .events = ScrEventSpecs,
       .begin = BeginScr,
   };
