@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "board_import.hpp"
+#include "permissions.hpp"
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
 #include "common/review_kind.hpp"
@@ -35,7 +36,8 @@ const std::vector<EventSpec>& TinySpecs() {
   static const std::vector<EventSpec> specs = {
       {"TinyOpened", "a learning review is opened", {{"lead", FieldType::kPerson, true, "who leads it"}}},
       {"TinyConcluded", "the learning is written up",
-       {{"date", FieldType::kDate, true, "when"}, WrittenOn()}},
+       {{"date", FieldType::kDate, true, "when"}, WrittenOn(),
+        {"signed_off_by", FieldType::kPerson, false, "the board chair who signed it off"}}},
       // Opens an SCR with it (the kind's linked opening below).
       {"TinyReferred", "the case is referred for an SCR",
        {{"date", FieldType::kDate, true, "when the child was harmed"},
@@ -84,6 +86,9 @@ const ReviewKind& TinyKind() {
       .definition_version = 3,
       .reports = {},
       .appointed = {},
+      .action_plan_key = "",
+      // Signing the learning off is the board chair's (recorded for them, it names them).
+      .board_chair_decisions = {{"TinyConcluded", "signed_off_by"}},
       // Its one notice, built from the generic selectors alone (common/notice_rule.hpp).
       .notices = {{.event = "TinyConcluded",
                    .notice = "decision-needed",
@@ -365,5 +370,48 @@ SCENARIO("A kind's event that opens a review of another kind opens it in the sam
       CHECK_THAT(s.message(), Catch::Contains("'TinyReferred'"));
       CHECK(FindReviewKind("tiny-linked") == nullptr);
     }
+  }
+}
+
+SCENARIO("Who may record a kind's events is the kind's data: its board chair's decisions", "[engine][kinds][permissions]") {
+  RegisteredTiny();
+  auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+  REQUIRE(board.ok());
+  auto person = [&](const std::string& id) {
+    auto it = std::find_if(board->people.begin(), board->people.end(), [&](const Person& p) { return p.id == id; });
+    REQUIRE(it != board->people.end());
+    return *it;
+  };
+  ReviewRecord tiny;
+  tiny.ref = "TNY-2026-001";
+  tiny.board_id = "demo";
+  tiny.kind = "tiny";
+  tiny.stage = "Open";
+  tiny.projection = R"({"ref": "TNY-2026-001", "kind": "tiny", "stage": "Open"})";
+  THEN("the board chair signs the learning off") {
+    CHECK(MayRecord(person("p-board-chair"), tiny, "TinyConcluded", {{"date", "2026-03-09"}}, board->people).ok());
+  }
+  THEN("the business officer records it for them only by naming them") {
+    Status unnamed = MayRecord(person("p-spoc"), tiny, "TinyConcluded", {{"date", "2026-03-09"}}, board->people);
+    CHECK(unnamed.code() == Status::Code::kForbidden);
+    CHECK_THAT(unnamed.message(), Catch::Contains("board chair's decision") && Catch::Contains("signed_off_by"));
+    CHECK(MayRecord(person("p-spoc"), tiny, "TinyConcluded",
+                    {{"date", "2026-03-09"}, {"signed_off_by", "p-board-chair"}}, board->people)
+              .ok());
+  }
+  THEN("an IMR author may not") {
+    CHECK(MayRecord(person("p-csc-author"), tiny, "TinyConcluded", {{"date", "2026-03-09"}}, board->people).code() ==
+          Status::Code::kForbidden);
+  }
+  THEN("a decision by an event the kind lacks, or without the field naming who decided, is refused at registration") {
+    ReviewKind stray = RegisteredTiny();
+    stray.name = "tiny-chair";
+    stray.ref_prefix = "TNC";
+    stray.opening_event = "TinyChairOpened";
+    stray.board_chair_decisions = {{"TinyConcluded", "no_such_field"}};
+    Status s = RegisterReviewKind(stray);
+    CHECK(s.code() == Status::Code::kInvalidArgument);
+    CHECK_THAT(s.message(), Catch::Contains("'TinyConcluded'"));
+    CHECK(FindReviewKind("tiny-chair") == nullptr);
   }
 }

@@ -81,6 +81,8 @@ const ReviewKind& CdopKind() {
       // A reporting form requested: its author, and their agency's senior managers
       // (docs/notices.md, "Who hears what").
       .appointed = {},
+      .action_plan_key = "",
+      .board_chair_decisions = {},
       .notices = {{.event = "AgencyReportRequested",
                    .notice = "report-requested",
                    .to = {SeniorManagersOfAgencyIn("agency"), PersonNamedIn("author")},

@@ -56,6 +56,12 @@ const LinkedOpening* ReviewKind::LinkedOpeningBy(std::string_view event) const {
   return nullptr;
 }
 
+const ChairDecision* ReviewKind::BoardChairDecisionBy(std::string_view event) const {
+  for (const ChairDecision& d : board_chair_decisions)
+    if (d.event == event) return &d;
+  return nullptr;
+}
+
 const ReviewKind* FindReviewKind(std::string_view name) {
   return Find([&](const ReviewKind& k) { return k.name == name; });
 }
@@ -73,6 +79,12 @@ Status RegisterReviewKind(const ReviewKind& kind) {
                                    "and a way to begin");
   CR_RETURN_IF_ERROR(CheckNoticeRules(kind));
   CR_RETURN_IF_ERROR(CheckLinkedOpenings(kind));
+  for (const ChairDecision& d : kind.board_chair_decisions) {
+    const EventSpec* spec = FindSpec(kind.events(), d.event);
+    if (spec == nullptr || spec->Field(d.decider_field) == nullptr)
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the board chair's decision '" +
+                                     std::string(d.event) + "' needs one of its events with the field naming who decided");
+  }
   for (const ReviewKind* k : Registry())
     if (k->name == kind.name || k->ref_prefix == kind.ref_prefix || k->opening_event == kind.opening_event)
       return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "' shares its name, prefix or "

@@ -66,6 +66,13 @@ struct AppointedReport {
   std::string_view due_deadline;   // the deadline it is due by: "scr-completion"
 };
 
+// A decision the guidance gives to the board chair, and the field of its event that names which
+// board chair decided when someone records it on their behalf (engine/permissions.cpp).
+struct ChairDecision {
+  std::string_view event;          // "ChairDecidedToProceed"
+  std::string_view decider_field;  // "on_behalf_of"
+};
+
 // An event of one kind that opens a review of another kind with it, both written in one commit
 // (a child death review referred for an SCR opens the SCR, and its own event names it).
 struct LinkedOpening {
@@ -95,6 +102,12 @@ struct ReviewKind {
   int definition_version = 0;      // of its machine, stored with each review's stage
   AgencyReports reports;           // what it asks of agencies (none: an empty key)
   AppointedReport appointed;       // what one appointed writer writes (none: an empty key)
+  // The read model's list of the review's action plan (action_plan/action_workflow.hpp), each
+  // action with its "id", "lead_officer", "agency", "stage" and "due"; its lead officer records
+  // its progress. "": the kind keeps no action plan.
+  std::string_view action_plan_key;
+  // The decisions that are the board chair's, recorded by them or on their behalf.
+  std::vector<ChairDecision> board_chair_decisions;
   // The notices its events cause, and to whom (common/notice_rule.hpp). An event with no rule
   // causes none; one with several causes one notice each.
   std::vector<NoticeRule> notices;
@@ -114,6 +127,8 @@ struct ReviewKind {
 
   // Its linked opening by `event`, or nullptr when `event` opens no other review.
   const LinkedOpening* LinkedOpeningBy(std::string_view event) const;
+  // The board chair's decision recorded by `event`, or nullptr when it is not one.
+  const ChairDecision* BoardChairDecisionBy(std::string_view event) const;
 };
 
 // The kind stored as `name`, or nullptr.
