@@ -55,13 +55,15 @@ Result<ReviewState> BeginReview(const ReviewKind& kind, const std::string& ref, 
   auto w = kind.begin(ref, rules.quorum, rules.policy_profile, opening);
   if (!w.ok()) return w.status();
   ReviewState state{std::move(*w), DeadlineTracker(rules.profile, calendar)};
-  state.deadlines.Apply(kind.opening_event, opening, at);
+  state.deadlines.Apply(kind.opening_event, opening, at, kind.deadline_moves);
   return state;
 }
 
 Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at) {
   CR_RETURN_IF_ERROR(state.workflow->Apply(event, fields));
-  state.deadlines.Apply(event, fields, at);  // only events the machine accepted
+  // Only events the machine accepted; a review's kind is registered (its machine began).
+  const ReviewKind* kind = FindReviewKind(state.workflow->Kind());
+  state.deadlines.Apply(event, fields, at, kind ? kind->deadline_moves : DeadlineMoves{});
   return Status::Ok();
 }
 

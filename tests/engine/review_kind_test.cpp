@@ -87,6 +87,7 @@ const ReviewKind& TinyKind() {
       .reports = {},
       .appointed = {},
       .action_plan_key = "",
+      .deadline_moves = {},
       // Signing the learning off is the board chair's (recorded for them, it names them).
       .board_chair_decisions = {{"TinyConcluded", "signed_off_by"}},
       // Its one notice, built from the generic selectors alone (common/notice_rule.hpp).
@@ -413,5 +414,29 @@ SCENARIO("Who may record a kind's events is the kind's data: its board chair's d
     CHECK(s.code() == Status::Code::kInvalidArgument);
     CHECK_THAT(s.message(), Catch::Contains("'TinyConcluded'"));
     CHECK(FindReviewKind("tiny-chair") == nullptr);
+  }
+}
+
+SCENARIO("A kind's events that move deadlines are its own, with date fields", "[engine][kinds]") {
+  ReviewKind stray = RegisteredTiny();
+  stray.name = "tiny-moves";
+  stray.ref_prefix = "TNM";
+  stray.opening_event = "TinyMovesOpened";
+  WHEN("an extension's new due date is not a date field") {
+    stray.deadline_moves = {.extended = "TinyConcluded", .extended_until = "signed_off_by"};
+    Status s = RegisterReviewKind(stray);
+    THEN("the kind is refused, naming the event") {
+      CHECK(s.code() == Status::Code::kInvalidArgument);
+      CHECK_THAT(s.message(), Catch::Contains("'TinyConcluded'"));
+      CHECK(FindReviewKind("tiny-moves") == nullptr);
+    }
+  }
+  WHEN("the clock is paused by an event of another kind") {
+    stray.deadline_moves = {.paused = "SuspensionStarted"};
+    Status s = RegisterReviewKind(stray);
+    THEN("the kind is refused") {
+      CHECK(s.code() == Status::Code::kInvalidArgument);
+      CHECK_THAT(s.message(), Catch::Contains("'SuspensionStarted'"));
+    }
   }
 }

@@ -82,6 +82,7 @@ const ReviewKind& CdopKind() {
       // (docs/notices.md, "Who hears what").
       .appointed = {},
       .action_plan_key = "",
+      .deadline_moves = {},
       .board_chair_decisions = {},
       .notices = {{.event = "AgencyReportRequested",
                    .notice = "report-requested",

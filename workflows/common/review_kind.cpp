@@ -79,6 +79,16 @@ Status RegisterReviewKind(const ReviewKind& kind) {
                                    "and a way to begin");
   CR_RETURN_IF_ERROR(CheckNoticeRules(kind));
   CR_RETURN_IF_ERROR(CheckLinkedOpenings(kind));
+  const DeadlineMoves& m = kind.deadline_moves;
+  for (auto [event, field] : {std::pair{m.extended, m.extended_until}, std::pair{m.paused, std::string_view()},
+                              std::pair{m.resumed, m.resumed_on}}) {
+    if (event.empty()) continue;
+    const EventSpec* spec = FindSpec(kind.events(), event);
+    const FieldSpec* date = field.empty() ? nullptr : (spec ? spec->Field(field) : nullptr);
+    if (spec == nullptr || (!field.empty() && (date == nullptr || date->type != FieldType::kDate)))
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the deadline move by '" +
+                                     std::string(event) + "' needs one of its events, with its date field");
+  }
   for (const ChairDecision& d : kind.board_chair_decisions) {
     const EventSpec* spec = FindSpec(kind.events(), d.event);
     if (spec == nullptr || spec->Field(d.decider_field) == nullptr)

@@ -73,6 +73,17 @@ struct ChairDecision {
   std::string_view decider_field;  // "on_behalf_of"
 };
 
+// The events of a kind that move its review's deadlines (engine/deadlines.cpp): an extension
+// granted to a date (for deadlines its policy profile makes extendable), and the review's clock
+// paused and restarted (for suspendable ones). An empty event: none of its events does that.
+struct DeadlineMoves {
+  std::string_view extended;        // "ExtensionGranted"
+  std::string_view extended_until;  // its date field giving the new due date: "until"
+  std::string_view paused;          // "SuspensionStarted"
+  std::string_view resumed;         // "SuspensionEnded"
+  std::string_view resumed_on;      // its date field giving the day the clock restarts: "date"
+};
+
 // An event of one kind that opens a review of another kind with it, both written in one commit
 // (a child death review referred for an SCR opens the SCR, and its own event names it).
 struct LinkedOpening {
@@ -106,6 +117,8 @@ struct ReviewKind {
   // action with its "id", "lead_officer", "agency", "stage" and "due"; its lead officer records
   // its progress. "": the kind keeps no action plan.
   std::string_view action_plan_key;
+  // The events that extend, pause and restart its deadlines.
+  DeadlineMoves deadline_moves;
   // The decisions that are the board chair's, recorded by them or on their behalf.
   std::vector<ChairDecision> board_chair_decisions;
   // The notices its events cause, and to whom (common/notice_rule.hpp). An event with no rule
