@@ -112,6 +112,10 @@ ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant
   r.opened_at = opened_at;
   r.updated_at = updated_at;
   nlohmann::json projection = w.Projection();
+  if (!projection.contains("next_step")) {  // what every list and page reads (review_workflow.hpp)
+    NextStep next = w.Next();
+    projection["next_step"] = {{"what", next.what}, {"holders", next.holders}};
+  }
   projection["deadlines"] = s.deadlines.ToJson();
   r.summary = SummarizeProjection(projection);
   r.projection = projection.dump();

@@ -43,6 +43,9 @@ class ReviewWorkflow {
   virtual std::span<const EventSpec> Events() const = 0;
   virtual NextStep Next() const = 0;
   // The read model stored with the review. Never includes the child's identifying details.
+  // Every list, page and command reads "ref", "kind", "stage" and "next_step" ({"what",
+  // "holders"}) from it; a kind that leaves "next_step" out has Next()'s put in by the engine
+  // (engine/replay.cpp RecordOf), and "deadlines" is always the engine's.
   virtual nlohmann::json Projection() const = 0;
 };
 
