@@ -73,6 +73,12 @@ int Fail(const Status& s);
 void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code);
+// The whole command line: parses `argv`, runs the command, returns the exit code. The kinds of
+// review it offers are those registered by then (workflows/common/review_kind.hpp); a test
+// registers one of its own first (tests/support/tiny_kind_cli.cpp). Called once per process:
+// the commands keep their options in function-local statics.
+int Run(int argc, char** argv);
+
 void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddCalendarCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddOutboxCommands(CLI::App& app, Context& ctx, int& exit_code);

@@ -1,10 +1,10 @@
 // casereview report: what the board receives.
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "calendar.hpp"
-#include "cdop_report.hpp"
+#include "common/review_kind.hpp"
 #include "cli.hpp"
 #include "slippage.hpp"
 
@@ -34,46 +34,6 @@ void PrintSlippage(const nlohmann::json& report) {
   }
 }
 
-// A number as the text summary shows it: whole numbers bare, others to one decimal place.
-std::string Figure(const nlohmann::json& v) {
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", v.get<double>());
-  return text;
-}
-
-void PrintStep(const std::string& label, const nlohmann::json& t) {
-  std::cout << "  " << label << ": " << t["met_on_time"] << " on time, " << t["met_late"] << " late";
-  if (!t["median_days_late"].is_null()) std::cout << " (median " << Figure(t["median_days_late"]) << " days late)";
-  std::cout << ", " << t["open_overdue"] << " overdue, " << t["open_in_time"] << " open within time";
-  if (!t["median_days_from_notification"].is_null())
-    std::cout << "; median " << Figure(t["median_days_from_notification"]) << " days from notification";
-  std::cout << "\n";
-}
-
-void PrintChildDeaths(const nlohmann::json& r) {
-  const auto& n = r["reviews"];
-  std::cout << "Child deaths notified " << r["from"].get<std::string>() << " to " << r["to"].get<std::string>() << ": "
-            << n["notified"] << " (" << n["unexpected"] << " unexpected, " << n["expected"] << " expected); "
-            << n["closed"] << " closed, " << n["open"] << " open; " << n["referred_for_scr"]
-            << " referred for an SCR\n\nCategory of death (" << r["categories"]["reviewed"]
-            << " reviewed by the panel)\n";
-  for (const auto& c : r["categories"]["rows"])
-    std::cout << "  " << c["number"] << ". " << c["title"].get<std::string>() << ": " << c["count"] << "\n";
-  const auto& m = r["modifiable"];
-  std::cout << "\nModifiable factors: " << m["yes"] << " yes, " << m["no"] << " no, " << m["insufficient_information"]
-            << " insufficient information";
-  if (!m["proportion_yes"].is_null())
-    std::cout << " (" << static_cast<int>(m["proportion_yes"].get<double>() * 100 + 0.5) << "% with modifiable factors)";
-  std::cout << "\n\nTimeliness, as at " << r["as_at"].get<std::string>() << "\n";
-  if (r["timeliness"].empty()) std::cout << "  no deadlines\n";
-  for (const auto& t : r["timeliness"]) {
-    PrintStep(t["what"].get<std::string>(), t);
-    if (t.contains("by_subject"))
-      for (const auto& s : t["by_subject"]) PrintStep("  " + s["subject"].get<std::string>(), s);
-  }
-}
-
 // The financial year (1 April to 31 March) containing `today`, as boards' annual reports use.
 std::pair<Date, Date> FinancialYear(Date today) {
   int y = int(today.year()) - (unsigned(today.month()) < 4 ? 1 : 0);
@@ -87,18 +47,57 @@ Result<Date> DateOption(const std::string& name, const std::string& text, Date f
   return *d;
 }
 
+// The options of one period report's command, kept as long as the command line.
+struct PeriodOptions {
+  std::string from, to;
+  bool csv = false;
+};
+
+void AddPeriodReport(CLI::App& report, const PeriodReport& r, Context& ctx, int& exit_code) {
+  auto options = std::make_shared<PeriodOptions>();
+  auto* cmd = report.add_subcommand(std::string(r.name), std::string(r.summary) + " (default: this financial year)");
+  cmd->add_option("--from", options->from, "First notification date, YYYY-MM-DD (default: 1 April of the financial year)");
+  cmd->add_option("--to", options->to, "Last notification date, YYYY-MM-DD (default: 31 March of the financial year)");
+  cmd->add_flag("--csv", options->csv, "One long CSV table: section,item,measure,value (instead of --json)");
+  cmd->callback([&r, &ctx, &exit_code, options] {
+    const PeriodOptions& o = *options;
+    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
+    // Neither end given: this financial year. --from alone runs to the end of this financial
+    // year (or of its own, if later); --to alone from the start of its own (or this one's, if
+    // earlier).
+    Date today = LondonDate(ctx.clock.Now());
+    auto first = DateOption("--from", o.from, today);
+    if (!first.ok()) { exit_code = Fail(first.status()); return; }
+    auto last = DateOption("--to", o.to, today);
+    if (!last.ok()) { exit_code = Fail(last.status()); return; }
+    if (o.from.empty()) *first = FinancialYear(std::min(today, *last)).first;
+    if (o.to.empty()) *last = FinancialYear(std::max(today, *first)).second;
+    if (std::chrono::sys_days{*last} < std::chrono::sys_days{*first}) {
+      exit_code = Fail(Status::InvalidArgument("--to is before --from: " + FormatDate(*last) + " comes before " +
+                                               FormatDate(*first)));
+      return;
+    }
+    auto rows = ctx.engine->ListReviews({std::nullopt, /*open_only=*/false});
+    if (!rows.ok()) { exit_code = Fail(rows.status()); return; }
+    nlohmann::json out = r.build(*rows, *first, *last, ctx.clock.Now());
+    if (o.csv) std::cout << r.csv(out);
+    else if (ctx.json) std::cout << out.dump(2) << "\n";
+    else std::cout << r.text(out);
+  });
+}
+
 }  // namespace
 
 void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string at;
+  auto at = std::make_shared<std::string>();
   auto* report = app.add_subcommand("report", "Reports for the board")->require_subcommand(1);
   auto* slippage = report->add_subcommand("slippage", "How late each review ran, and why (extensions, suspensions, IMRs)");
-  slippage->add_option("--at", at, "As at this date instead of now");
-  slippage->callback([&] {
+  slippage->add_option("--at", *at, "As at this date instead of now");
+  slippage->callback([&ctx, &exit_code, at] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     Instant when = ctx.clock.Now();
-    if (!at.empty()) {
-      auto parsed = ParseInstant(at);
+    if (!at->empty()) {
+      auto parsed = ParseInstant(*at);
       if (!parsed.ok()) { exit_code = Fail(Status::InvalidArgument("--at: " + parsed.status().message())); return; }
       when = *parsed;
     }
@@ -109,37 +108,9 @@ void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code) {
     PrintSlippage(out);
   });
 
-  static std::string from, to;
-  static bool csv = false;
-  auto* cdop = report->add_subcommand(
-      "cdop", "Child deaths: categories, modifiable factors and timeliness (default: this financial year)");
-  cdop->add_option("--from", from, "First notification date, YYYY-MM-DD (default: 1 April of the financial year)");
-  cdop->add_option("--to", to, "Last notification date, YYYY-MM-DD (default: 31 March of the financial year)");
-  cdop->add_flag("--csv", csv, "One long CSV table: section,item,measure,value (instead of --json)");
-  cdop->callback([&] {
-    if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
-    // Neither end given: this financial year. --from alone runs to the end of this financial
-    // year (or of its own, if later); --to alone from the start of its own (or this one's, if
-    // earlier).
-    Date today = LondonDate(ctx.clock.Now());
-    auto first = DateOption("--from", from, today);
-    if (!first.ok()) { exit_code = Fail(first.status()); return; }
-    auto last = DateOption("--to", to, today);
-    if (!last.ok()) { exit_code = Fail(last.status()); return; }
-    if (from.empty()) *first = FinancialYear(std::min(today, *last)).first;
-    if (to.empty()) *last = FinancialYear(std::max(today, *first)).second;
-    if (std::chrono::sys_days{*last} < std::chrono::sys_days{*first}) {
-      exit_code = Fail(Status::InvalidArgument("--to is before --from: " + FormatDate(*last) + " comes before " +
-                                               FormatDate(*first)));
-      return;
-    }
-    auto rows = ctx.engine->ListReviews({std::nullopt, /*open_only=*/false});
-    if (!rows.ok()) { exit_code = Fail(rows.status()); return; }
-    nlohmann::json out = ChildDeathReport(*rows, *first, *last, ctx.clock.Now());
-    if (csv) std::cout << ChildDeathReportCsv(out);
-    else if (ctx.json) std::cout << out.dump(2) << "\n";
-    else PrintChildDeaths(out);
-  });
+  // Each kind's reports over a period (common/review_kind.hpp), one command each.
+  for (const ReviewKind* kind : ReviewKinds())
+    for (const PeriodReport& r : kind->period_reports) AddPeriodReport(*report, r, ctx, exit_code);
 }
 
 }  // namespace casereview::cli

@@ -197,15 +197,6 @@ std::string DivisionNames(const HolidaysByDivision& divisions) {
   return names;
 }
 
-// ---- Europe/London ---------------------------------------------------------------------------
-
-// Throws std::runtime_error if the tz database has no Europe/London (checked by
-// LondonTimeZoneAvailable); the lookup is done once.
-const date::time_zone* London() {
-  static const date::time_zone* const zone = date::locate_zone("Europe/London");
-  return zone;
-}
-
 }  // namespace
 
 // ---- BusinessCalendar --------------------------------------------------------------------------
@@ -319,7 +310,7 @@ int BusinessCalendar::WorkingDaysBetween(Date a, Date b) const {
   return count;
 }
 
-// ---- Calendar arithmetic and Europe/London ------------------------------------------------------
+// ---- Calendar arithmetic ------------------------------------------------------
 
 Date AddDays(Date d, int n) {
   assert(d.ok());
@@ -331,30 +322,6 @@ Date AddMonths(Date d, int months) {
   const chr::year_month target = chr::year_month{d.year(), d.month()} + chr::months{months};
   const chr::day last = chr::year_month_day_last{target.year(), chr::month_day_last{target.month()}}.day();
   return Date{target.year(), target.month(), std::min(d.day(), last)};
-}
-
-Status LondonTimeZoneAvailable() {
-  try {
-    if (London() != nullptr) return Status::Ok();
-    return Status::NotFound("the Europe/London time zone is not available (install the tzdata package)");
-  } catch (const std::exception& e) {
-    return Status::NotFound(std::string("the Europe/London time zone is not available (install the "
-                                        "tzdata package): ") + e.what());
-  }
-}
-
-Instant LondonLocalTime(Date d, chr::seconds time_of_day) {
-  const date::local_seconds local{chr::sys_days{d}.time_since_epoch() + time_of_day};
-  return London()->to_sys(local, date::choose::earliest);
-}
-
-Instant EndOfDayLondon(Date d) {
-  return LondonLocalTime(d, chr::hours{23} + chr::minutes{59} + chr::seconds{59});
-}
-
-Date LondonDate(Instant t) {
-  const date::local_seconds local = London()->to_local(t);
-  return Date{chr::sys_days{chr::floor<chr::days>(local.time_since_epoch())}};
 }
 
 }  // namespace casereview

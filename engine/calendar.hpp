@@ -133,16 +133,7 @@ Date AddDays(Date d, int days);
 // The same day `months` later (or earlier), clamped to the last day of a shorter month.
 Date AddMonths(Date d, int months);
 
-// Europe/London, from the system's tz database (the tzdata package). REQUIRES:
-// LondonTimeZoneAvailable().ok(); the app checks once at start-up.
-Status LondonTimeZoneAvailable();
-// 23:59:59 London time on `d`: 23:59:59Z in winter (GMT), 22:59:59Z in summer (BST).
-Instant EndOfDayLondon(Date d);
-// The London calendar date at instant `t`.
-Date LondonDate(Instant t);
-// `time_of_day` after London midnight on `d`. A time skipped in spring maps to the moment the
-// clocks went forward; a time repeated in autumn maps to its first (BST) occurrence.
-Instant LondonLocalTime(Date d, std::chrono::seconds time_of_day);
+// Europe/London time (LondonDate, EndOfDayLondon, ...) is in casereview/clock.hpp.
 // A clock in hours: elapsed time, whatever the wall clock does in between.
 inline Instant AddElapsedHours(Instant start, int hours) { return start + std::chrono::hours{hours}; }
 

@@ -2,6 +2,7 @@
 #include "casereview/clock.hpp"
 
 #include <date/date.h>
+#include <date/tz.h>
 
 #include <cmath>
 #include <cstdio>
@@ -184,5 +185,42 @@ Result<Date> ParseDate(std::string_view text) {
 }
 
 Date DateOf(Instant t) { return Date{std::chrono::floor<std::chrono::days>(t)}; }
+
+// ---- Europe/London ---------------------------------------------------------------------------
+
+namespace {
+
+// Throws std::runtime_error if the tz database has no Europe/London (checked by
+// LondonTimeZoneAvailable); the lookup is done once.
+const date::time_zone* London() {
+  static const date::time_zone* const zone = date::locate_zone("Europe/London");
+  return zone;
+}
+
+}  // namespace
+
+Status LondonTimeZoneAvailable() {
+  try {
+    if (London() != nullptr) return Status::Ok();
+    return Status::NotFound("the Europe/London time zone is not available (install the tzdata package)");
+  } catch (const std::exception& e) {
+    return Status::NotFound(std::string("the Europe/London time zone is not available (install the "
+                                        "tzdata package): ") + e.what());
+  }
+}
+
+Instant LondonLocalTime(Date d, std::chrono::seconds time_of_day) {
+  const date::local_seconds local{std::chrono::sys_days{d}.time_since_epoch() + time_of_day};
+  return London()->to_sys(local, date::choose::earliest);
+}
+
+Instant EndOfDayLondon(Date d) {
+  return LondonLocalTime(d, std::chrono::hours{23} + std::chrono::minutes{59} + std::chrono::seconds{59});
+}
+
+Date LondonDate(Instant t) {
+  const date::local_seconds local = London()->to_local(t);
+  return Date{std::chrono::sys_days{std::chrono::floor<std::chrono::days>(local.time_since_epoch())}};
+}
 
 }  // namespace casereview

@@ -12,7 +12,6 @@
 #include "board_import.hpp"
 #include "calendar.hpp"
 #include "calendar_feed.hpp"
-#include "cdop_report.hpp"
 #include "digest.hpp"
 #include "permissions.hpp"
 #include "review_list_memo.hpp"
@@ -343,12 +342,12 @@ Response RecordEvent(Call& c) {
   return RecordedReply(ref, event, recorded->last_seq, recorded->stage);  // audited with the change
 }
 
-// Opens a review: of the kind the body names ({"kind": "scr"}, the default), or of `fixed` (the
-// child-deaths address).
+// Opens a review: of the kind the body names ({"kind": "scr"}; the first kind registered when it
+// names none), or of `fixed` (a kind's own address, ReviewKind::api_collection).
 Response OpenReview(Call& c, std::string_view fixed) {
   auto body = Body(c.req);
   if (!body.ok()) return Audited(c, "review.open", "", Error(body.status()));
-  const std::string named = body->contains("kind") ? TextField(*body, "kind") : std::string(fixed.empty() ? "scr" : fixed);
+  const std::string named = body->contains("kind") ? TextField(*body, "kind") : std::string(fixed.empty() ? ReviewKinds().front()->name : fixed);
   const std::string kind = fixed.empty() ? named : std::string(fixed);
   const ReviewKind* k = FindReviewKind(kind);
   if (k == nullptr || named != kind)
@@ -416,16 +415,17 @@ Response Slippage(Call& c) {
                    [&](const std::vector<ReviewRecord>& reviews) { return SlippageReport(reviews, now); });
 }
 
-Response CdopReport(Call& c) {
+// A kind's report over a period (common/review_kind.hpp), audited as "report.NAME".
+Response PeriodReportOf(Call& c, const PeriodReport& report) {
   auto from = ParseDate(c.req.query.count("from") ? c.req.query.at("from") : "");
   auto to = ParseDate(c.req.query.count("to") ? c.req.query.at("to") : "");
   bool allowed = SeesBoardReports(c.person(), c.person().board_id);
   if (allowed && (!from.ok() || !to.ok())) return Error(400, "give the notification dates as ?from=YYYY-MM-DD&to=YYYY-MM-DD");
   if (allowed && std::chrono::sys_days(*to) < std::chrono::sys_days(*from)) return Error(400, "'to' is before 'from'");
   Instant now = c.clock.Now();
-  return BoardRead(c, "report.cdop", allowed,
-                   "the child death report is for the board, its chair, the panel chair and the business officer", false,
-                   [&](const std::vector<ReviewRecord>& reviews) { return ChildDeathReport(reviews, *from, *to, now); });
+  return BoardRead(c, "report." + std::string(report.name), allowed,
+                   std::string(report.title) + " is for the board, its chair, the panel chair and the business officer",
+                   false, [&](const std::vector<ReviewRecord>& reviews) { return report.build(reviews, *from, *to, now); });
 }
 
 // ---- administration ----
@@ -730,14 +730,13 @@ struct Route {
   std::function<Response(Call&)> handle;
 };
 
-const std::vector<Route>& Routes() {
-  static const std::vector<Route> kRoutes = {
+std::vector<Route> AllRoutes() {
+  std::vector<Route> routes = {
       {"POST", {"api", "v1", "session"}, false, SignIn},
       {"DELETE", {"api", "v1", "session"}, true, SignOut},
       {"GET", {"api", "v1", "me"}, true, Me},
       {"GET", {"api", "v1", "reviews"}, true, ListReviews},
       {"POST", {"api", "v1", "reviews"}, true, [](Call& c) { return OpenReview(c, ""); }},
-      {"POST", {"api", "v1", "child-deaths"}, true, [](Call& c) { return OpenReview(c, "cdop"); }},
       {"GET", {"api", "v1", "reviews", "{}"}, true, ShowReview},
       {"GET", {"api", "v1", "reviews", "{}", "events"}, true, ReviewEvents},
       {"POST", {"api", "v1", "reviews", "{}", "events"}, true, RecordEvent},
@@ -745,7 +744,6 @@ const std::vector<Route>& Routes() {
       {"GET", {"api", "v1", "deadlines"}, true, Deadlines},
       {"GET", {"api", "v1", "action-plans"}, true, ActionPlans},
       {"GET", {"api", "v1", "reports", "slippage"}, true, Slippage},
-      {"GET", {"api", "v1", "reports", "cdop"}, true, CdopReport},
       {"GET", {"api", "v1", "outbox"}, true, Outbox},
       {"GET", {"api", "v1", "people"}, true, People},
       {"POST", {"api", "v1", "people"}, true, PutPerson},
@@ -763,6 +761,21 @@ const std::vector<Route>& Routes() {
       {"GET", {"api", "v1", "calendar"}, true, CalendarAddress},
       {"GET", {"calendar", "{}", "{}", "{}"}, false, CalendarFeedFor},
   };
+  // Each kind's own address for opening one, and its reports over a period.
+  for (const ReviewKind* kind : ReviewKinds()) {
+    if (!kind->api_collection.empty())
+      routes.push_back({"POST", {"api", "v1", std::string(kind->api_collection)}, true,
+                        [kind](Call& c) { return OpenReview(c, kind->name); }});
+    for (const PeriodReport& r : kind->period_reports)
+      routes.push_back({"GET", {"api", "v1", "reports", std::string(r.name)}, true,
+                        [&r](Call& c) { return PeriodReportOf(c, r); }});
+  }
+  return routes;
+}
+
+// Built on first use, after every kind is registered (common/review_kind.hpp).
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> kRoutes = AllRoutes();
   return kRoutes;
 }
 

@@ -93,4 +93,15 @@ std::string FormatDate(Date d);
 Result<Date> ParseDate(std::string_view text);
 Date DateOf(Instant t);
 
+// Europe/London, from the system's tz database (the tzdata package). REQUIRES:
+// LondonTimeZoneAvailable().ok(); the app checks once at start-up.
+Status LondonTimeZoneAvailable();
+// 23:59:59 London time on `d`: 23:59:59Z in winter (GMT), 22:59:59Z in summer (BST).
+Instant EndOfDayLondon(Date d);
+// The London calendar date at instant `t`.
+Date LondonDate(Instant t);
+// `time_of_day` after London midnight on `d`. A time skipped in spring maps to the moment the
+// clocks went forward; a time repeated in autumn maps to its first (BST) occurrence.
+Instant LondonLocalTime(Date d, std::chrono::seconds time_of_day);
+
 }  // namespace casereview

@@ -6,11 +6,13 @@
 #include <catch2/catch.hpp>
 
 
+#include <algorithm>
 #include <regex>
 #include <utility>
 #include <vector>
 
 #include "http_fixture.hpp"
+#include "support/tiny_kind.hpp"
 
 using namespace casereview;
 using nlohmann::json;
@@ -552,4 +554,77 @@ SCENARIO("A board with more open reviews than a page lists them a page at a time
   REQUIRE(second.status == 200);
   CHECK(Count(second.body, "<th scope=\"row\"") == 1);  // 501 open reviews in all
   CHECK_FALSE(Has(second.body, "rel=\"next\""));
+}
+
+SCENARIO("A kind of review registered in tests alone is opened on the pages, recorded, listed, shown and reported "
+         "through the API",
+         "[http][web][kinds]") {
+  testing::RegisteredTiny();  // before the server's first request builds its routes
+  WebFixture web;
+  const std::string spoc = web.SignIn("sam.okafor@example.org");
+
+  // The business officer is offered it beside the built-in kinds, and opens one with its form.
+  HttpReply list = web.Get("/reviews", spoc);
+  REQUIRE(list.status == 200);
+  CHECK(Has(list.body, "href=\"/reviews/new?event=TinyOpened\""));
+  CHECK(Has(list.body, "Open a tiny learning review"));
+  HttpReply form = web.Get("/reviews/new?event=TinyOpened", spoc);
+  REQUIRE(form.status == 200);
+  CHECK(Has(form.body, R"(<input type="hidden" name="event" value="TinyOpened">)"));
+  HttpReply opened =
+      web.Post("/reviews/new", spoc, {{"csrf_token", CsrfOf(form.body)}, {"event", "TinyOpened"}, {"lead", "p-panel-chair"}});
+  INFO(opened.body);
+  REQUIRE(opened.status == 303);
+  const std::string location = opened.Header("Location");
+  REQUIRE(location.rfind("/reviews/TNY-", 0) == 0);
+  const std::string ref = location.substr(9, location.find('?') - 9);
+
+  // Its page, with its title and its one next event offered.
+  HttpReply page = web.Get("/reviews/" + ref, spoc);
+  REQUIRE(page.status == 200);
+  CHECK(Has(page.body, "<h1 class=\"govuk-heading-l\">" + ref + "</h1>"));
+  CHECK(Has(page.body, "Tiny learning review"));
+  CHECK(Has(page.body, R"(<option value="TinyConcluded">)"));
+
+  // Through the API: listed with its kind, recorded by the board chair, shown concluded.
+  testing::Credentials chair{web.token("p-board-chair")};
+  HttpReply reviews = web.Send("GET", "/api/v1/reviews?all=1", chair);
+  INFO(reviews.body);
+  REQUIRE(reviews.status == 200);
+  const json rows = json::parse(reviews.body).at("reviews");
+  CHECK(std::any_of(rows.begin(), rows.end(), [&](const json& r) { return r.at("ref") == ref && r.at("kind") == "tiny"; }));
+  const std::string today = FormatDate(LondonDate(web.clock().Now()));
+  HttpReply recorded = web.Send("POST", "/api/v1/reviews/" + ref + "/events", chair,
+                                json{{"event", "TinyConcluded"}, {"fields", {{"date", today}}}}.dump());
+  INFO(recorded.body);
+  REQUIRE(recorded.status == 201);
+  CHECK(json::parse(recorded.body).at("stage") == "Concluded");
+  HttpReply shown = web.Send("GET", "/api/v1/reviews/" + ref, chair);
+  REQUIRE(shown.status == 200);
+  CHECK(json::parse(shown.body).at("stage") == "Concluded");
+  CHECK(json::parse(shown.body).at("open") == false);
+
+  // Its own address opens one (a second is refused by the kind's own check, and says so).
+  const auto before = web.History(ref);
+  HttpReply second = web.Send("POST", "/api/v1/tiny-reviews", testing::Credentials{web.token("p-spoc")},
+                              json{{"fields", {{"lead", "p-panel-chair"}}}}.dump());
+  INFO(second.body);
+  CHECK(second.status == 400);
+  CHECK(Has(second.body, "there is a tiny learning review already"));
+  CHECK(web.History(ref) == before);
+
+  // Its report over a period, for the panel chair, audited under its name; a board member who
+  // may not read it is refused.
+  const std::int64_t head = web.AuditHead();
+  HttpReply report = web.Send("GET", "/api/v1/reports/tiny-learning?from=" + today + "&to=" + today,
+                              testing::Credentials{web.token("p-panel-chair")});
+  INFO(report.body);
+  REQUIRE(report.status == 200);
+  CHECK(json::parse(report.body).at("opened") == 1);
+  CHECK(json::parse(report.body).at("concluded") == 1);
+  auto audited = web.AuditAfter(head);
+  CHECK(std::any_of(audited.begin(), audited.end(), [](const AuditEntry& e) { return e.action == "report.tiny-learning"; }));
+  CHECK(web.Send("GET", "/api/v1/reports/tiny-learning?from=" + today + "&to=" + today,
+                 testing::Credentials{web.token("p-writer")})
+            .status == 403);
 }

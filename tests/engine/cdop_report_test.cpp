@@ -6,7 +6,7 @@
 #include "board_import.hpp"
 #include "calendar.hpp"
 #include "casereview/engine.hpp"
-#include "cdop_report.hpp"
+#include "cdop/cdop_report.hpp"
 #include "support/test_support.hpp"
 
 using namespace casereview;

@@ -3,6 +3,7 @@
 
 #include "casereview/store.hpp"
 #include "cdop/cdop_events.hpp"
+#include "cdop/cdop_report.hpp"
 #include "cdop/cdop_workflow.hpp"
 #include "scr/scr_workflow.hpp"
 
@@ -95,6 +96,14 @@ const ReviewKind& CdopKind() {
                            .opens = ScrWorkflow::kKind,
                            .ref_field = "scr_ref",
                            .opening = ScrReferralFrom}},
+      // The board's annual figures (docs/cdop-report.md).
+      .period_reports = {{.name = "cdop",
+                          .summary = "Child deaths: categories, modifiable factors and timeliness",
+                          .title = "the child death report",
+                          .build = ChildDeathReport,
+                          .csv = ChildDeathReportCsv,
+                          .text = ChildDeathReportText}},
+      .api_collection = "child-deaths",
       .events = CdopEventSpecs,
       .begin = BeginCdop,
       .check_opening = NotNotifiedBefore,

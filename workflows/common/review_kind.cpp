@@ -48,7 +48,34 @@ Status CheckLinkedOpenings(const ReviewKind& kind) {
   return Status::Ok();
 }
 
+// Each period report is named, builds and renders; no two kinds share a report's name or an
+// API address.
+Status CheckPeriodReports(const ReviewKind& kind, const std::vector<const ReviewKind*>& registered) {
+  for (const PeriodReport& r : kind.period_reports) {
+    if (r.name.empty() || r.title.empty() || r.build == nullptr || r.csv == nullptr || r.text == nullptr)
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the report '" +
+                                     std::string(r.name) + "' needs a name, a title and how it is built and written");
+    for (const ReviewKind* k : registered)
+      for (const PeriodReport& other : k->period_reports)
+        if (other.name == r.name)
+          return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the report '" +
+                                         std::string(r.name) + "' is already '" + std::string(k->name) + "''s");
+  }
+  for (const ReviewKind* k : registered)
+    if (!kind.api_collection.empty() && k->api_collection == kind.api_collection)
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the API address '" +
+                                     std::string(kind.api_collection) + "' is already '" + std::string(k->name) + "''s");
+  return Status::Ok();
+}
+
 }  // namespace
+
+const PeriodReport* FindPeriodReport(std::string_view name) {
+  for (const ReviewKind* k : Registry())
+    for (const PeriodReport& r : k->period_reports)
+      if (r.name == name) return &r;
+  return nullptr;
+}
 
 const LinkedOpening* ReviewKind::LinkedOpeningBy(std::string_view event) const {
   for (const LinkedOpening& link : linked_openings)
@@ -99,6 +126,7 @@ Status RegisterReviewKind(const ReviewKind& kind) {
     if (k->name == kind.name || k->ref_prefix == kind.ref_prefix || k->opening_event == kind.opening_event)
       return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "' shares its name, prefix or "
                                      "opening event with '" + std::string(k->name) + "'");
+  CR_RETURN_IF_ERROR(CheckPeriodReports(kind, Registry()));
   Registry().push_back(&kind);
   return Status::Ok();
 }

@@ -21,7 +21,9 @@
 #include <vector>
 
 #include "casereview/board.hpp"
+#include "casereview/clock.hpp"
 #include "casereview/status.hpp"
+#include "casereview/store.hpp"
 #include "common/event_spec.hpp"
 #include "common/notice_rule.hpp"
 #include "common/review_workflow.hpp"
@@ -96,6 +98,22 @@ struct LinkedOpening {
                             const nlohmann::json& fields) = nullptr;
 };
 
+// A report for the board over the reviews of a kind notified in a period (the child death
+// review's annual figures): `casereview report NAME` on the command line and
+// GET /api/v1/reports/NAME in the API, for the board, its chair, the panel chair and the
+// business officer. Aggregates only: no child's details and no review reference.
+struct PeriodReport {
+  std::string_view name;     // the command and the address: "cdop"
+  std::string_view summary;  // the command's help: "Child deaths: categories, ..."
+  std::string_view title;    // in a sentence: "the child death report"
+  // The report over the reviews opened (London date) from `from` to `to` inclusive, as at
+  // `as_at` (which decides only whether a deadline still open is overdue). REQUIRES: from <= to.
+  nlohmann::json (*build)(const std::vector<ReviewRecord>& reviews, Date from, Date to, Instant as_at) = nullptr;
+  // The report as one RFC 4180 table, and as text for a terminal.
+  std::string (*csv)(const nlohmann::json& report) = nullptr;
+  std::string (*text)(const nlohmann::json& report) = nullptr;
+};
+
 struct ReviewKind {
   std::string_view name;           // stored with each review, and in the API: "scr"
   std::string_view title;          // as people read it: "Serious Case Review"
@@ -126,6 +144,11 @@ struct ReviewKind {
   std::vector<NoticeRule> notices;
   // The events of this kind that open a review of another kind with them (none: empty).
   std::vector<LinkedOpening> linked_openings;
+  // Its reports for the board over a period (none: empty). Names are unique across kinds.
+  std::vector<PeriodReport> period_reports;
+  // The API's own address for opening one, POST /api/v1/COLLECTION, besides POST
+  // /api/v1/reviews with {"kind": NAME}: "child-deaths". "": none.
+  std::string_view api_collection;
   // Every event of the kind, the opening one first.
   std::span<const EventSpec> (*events)() = nullptr;
   // Its machine, started from the opening event's fields (resolved, as stored) under the
@@ -148,6 +171,8 @@ struct ReviewKind {
 const ReviewKind* FindReviewKind(std::string_view name);
 // The kind `event` opens, or nullptr when it opens none.
 const ReviewKind* ReviewKindOpenedBy(std::string_view event);
+// The period report named `name`, of whichever kind has it, or nullptr.
+const PeriodReport* FindPeriodReport(std::string_view name);
 // Every kind, the built-in ones first, in the order registered.
 std::span<const ReviewKind* const> ReviewKinds();
 // Adds a kind. InvalidArgument (and nothing added) if it lacks a name, prefix, opening event,

@@ -77,6 +77,8 @@ const ReviewKind& ScrKind() {
                                 {"ExtensionRefused", "on_behalf_of"}},
       .notices = ScrNoticeRules(),
       .linked_openings = {},
+      .period_reports = {},
+      .api_collection = "",
       .events = ScrEventSpecs,
       .begin = BeginScr,
   };

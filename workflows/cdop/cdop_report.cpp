@@ -1,12 +1,14 @@
-#include "cdop_report.hpp"
+#include "cdop/cdop_report.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <optional>
+#include <sstream>
 
-#include "calendar.hpp"
 #include "cdop/cdop_events.hpp"
+#include "cdop/cdop_workflow.hpp"
 
 namespace casereview {
 namespace {
@@ -169,7 +171,7 @@ Json TimelinessJson(const std::map<std::string, RuleTally>& rules) {
 Json ChildDeathReport(const std::vector<ReviewRecord>& reviews, Date from, Date to, Instant as_at) {
   Tally tally;
   for (const ReviewRecord& r : reviews) {
-    if (r.kind != "cdop" || !InRange(r.opened_at, from, to)) continue;
+    if (r.kind != CdopWorkflow::kKind || !InRange(r.opened_at, from, to)) continue;
     Json p = Json::parse(r.projection, nullptr, false);
     if (!p.is_object()) continue;
     tally.Count(r, p, as_at);
@@ -236,6 +238,51 @@ std::string ChildDeathReportCsv(const Json& report) {
       for (const Json& s : row["by_subject"]) t.Step(rule + ":" + s["subject"].get<std::string>(), s);
   }
   return t.Take();
+}
+
+namespace {
+
+// A number as the text shows it: whole numbers bare, others to one decimal place.
+std::string Figure(const Json& v) {
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", v.get<double>());
+  return text;
+}
+
+void WriteStep(std::ostream& out, const std::string& label, const Json& t) {
+  out << "  " << label << ": " << t["met_on_time"] << " on time, " << t["met_late"] << " late";
+  if (!t["median_days_late"].is_null()) out << " (median " << Figure(t["median_days_late"]) << " days late)";
+  out << ", " << t["open_overdue"] << " overdue, " << t["open_in_time"] << " open within time";
+  if (!t["median_days_from_notification"].is_null())
+    out << "; median " << Figure(t["median_days_from_notification"]) << " days from notification";
+  out << "\n";
+}
+
+}  // namespace
+
+std::string ChildDeathReportText(const Json& r) {
+  std::ostringstream out;
+  const auto& n = r["reviews"];
+  out << "Child deaths notified " << r["from"].get<std::string>() << " to " << r["to"].get<std::string>() << ": "
+      << n["notified"] << " (" << n["unexpected"] << " unexpected, " << n["expected"] << " expected); " << n["closed"]
+      << " closed, " << n["open"] << " open; " << n["referred_for_scr"] << " referred for an SCR\n\nCategory of death ("
+      << r["categories"]["reviewed"] << " reviewed by the panel)\n";
+  for (const auto& c : r["categories"]["rows"])
+    out << "  " << c["number"] << ". " << c["title"].get<std::string>() << ": " << c["count"] << "\n";
+  const auto& m = r["modifiable"];
+  out << "\nModifiable factors: " << m["yes"] << " yes, " << m["no"] << " no, " << m["insufficient_information"]
+      << " insufficient information";
+  if (!m["proportion_yes"].is_null())
+    out << " (" << static_cast<int>(m["proportion_yes"].get<double>() * 100 + 0.5) << "% with modifiable factors)";
+  out << "\n\nTimeliness, as at " << r["as_at"].get<std::string>() << "\n";
+  if (r["timeliness"].empty()) out << "  no deadlines\n";
+  for (const auto& t : r["timeliness"]) {
+    WriteStep(out, t["what"].get<std::string>(), t);
+    if (t.contains("by_subject"))
+      for (const auto& s : t["by_subject"]) WriteStep(out, "  " + s["subject"].get<std::string>(), s);
+  }
+  return out.str();
 }
 
 }  // namespace casereview

@@ -25,4 +25,8 @@ nlohmann::json ChildDeathReport(const std::vector<ReviewRecord>& reviews, Date f
 // table rather than one per section, so a spreadsheet can pivot it.
 std::string ChildDeathReportCsv(const nlohmann::json& report);
 
+// The report as text for a terminal: the counts, each category, the modifiable factors and
+// each deadline's timeliness, one line each.
+std::string ChildDeathReportText(const nlohmann::json& report);
+
 }  // namespace casereview
