@@ -10,6 +10,7 @@
 #include "scr/scr_kind.hpp"
 #include "replay.hpp"
 #include "resolve.hpp"
+#include "review_cache.hpp"
 #include "scr/scr_events.hpp"
 
 namespace casereview {
@@ -57,7 +58,8 @@ Result<ReviewRecord> Engine::ReferChildDeathForScr(const ReviewRecord& record, c
     fields["scr_ref"] = scr_ref;
     Instant now = clock_.Now();
     CR_RETURN_IF_ERROR(ApplyToReview(*state, kReferredForScr, fields, now));
-    auto change = ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr, dir);
+    std::optional<DeadlinesWritten> written;  // replayed: nothing known of the last commit
+    auto change = ChangeFor(record, *state, kReferredForScr, fields, actor, now, nullptr, dir, written);
     if (change.ok()) trail.AttachTo(*change);  // the command was on the child death review
     return change;
   };
