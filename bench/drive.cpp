@@ -27,8 +27,8 @@ Result<DriveReport> Drive(const Workload& w, Engine& engine, Store& store, Manua
     Status s;
     if (step.event.empty()) {
       const bool cdop = w.reviews[step.review].kind == "cdop";
-      auto ref = cdop ? engine.NotifyChildDeath(w.board.board.id, step.fields, step.by)
-                      : engine.ReferCase(w.board.board.id, step.fields, step.by);
+      auto ref = cdop ? engine.Open("cdop", w.board.board.id, step.fields, step.by)
+                      : engine.Open("scr", w.board.board.id, step.fields, step.by);
       if (ref.ok()) report.refs[step.review] = *ref;
       else failed[step.review] = true;
       s = ref.status();

@@ -15,7 +15,7 @@ std::string SubjectOf(const DeadlineRule& r, const nlohmann::json& payload) {
   return r.per.empty() ? std::string() : TextField(payload, r.per);
 }
 
-Date FieldDate(const nlohmann::json& payload, const std::string& field) {
+Date FieldDate(const nlohmann::json& payload, std::string_view field) {
   auto d = ParseDate(TextField(payload, field));
   assert(d.ok() && "the event table guarantees date fields are dates");
   return *d;
@@ -157,21 +157,23 @@ void DeadlineTracker::Meet(std::string_view event, const nlohmann::json& payload
   }
 }
 
-void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
+void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payload, Instant recorded_at,
+                              const DeadlineMoves& moves) {
+  if (event != moves.extended && event != moves.paused && event != moves.resumed) return;
   for (auto& d : deadlines_) {
     const DeadlineRule* r = profile_->Rule(d.Rule());
     if (!d.IsOpen() || !r) continue;
-    if (event == "ExtensionGranted" && r->extendable) {
-      d.due_date = FieldDate(payload, "until");
+    if (event == moves.extended && r->extendable) {
+      d.due_date = FieldDate(payload, moves.extended_until);
       d.due = EndOf(d.due_date);
       d.changes.push_back("extended to " + FormatDate(d.due_date));
       ++revision_;
-    } else if (event == "SuspensionStarted" && r->suspendable && d.status == Deadline::kOpen) {
+    } else if (event == moves.paused && r->suspendable && d.status == Deadline::kOpen) {
       d.status = Deadline::kSuspended;
       d.suspended_since = recorded_at;
       ++revision_;
-    } else if (event == "SuspensionEnded" && d.status == Deadline::kSuspended) {
-      auto paused = std::chrono::sys_days(FieldDate(payload, "date")) - std::chrono::sys_days(LondonDate(d.suspended_since));
+    } else if (event == moves.resumed && d.status == Deadline::kSuspended) {
+      auto paused = std::chrono::sys_days(FieldDate(payload, moves.resumed_on)) - std::chrono::sys_days(LondonDate(d.suspended_since));
       int days = std::max(0, static_cast<int>(paused.count()));
       d.due_date = AddDays(d.due_date, days);
       d.due = EndOf(d.due_date);
@@ -182,9 +184,10 @@ void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payl
   }
 }
 
-void DeadlineTracker::Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
+void DeadlineTracker::Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at,
+                            const DeadlineMoves& moves) {
   Meet(event, payload, recorded_at);
-  MoveFor(event, payload, recorded_at);
+  MoveFor(event, payload, recorded_at, moves);
   for (const auto& r : profile_->deadlines) {
     if (r.anchor_event != event) continue;
     if (!r.only_if_field.empty() && TextField(payload, r.only_if_field) != r.only_if_equals) continue;

@@ -17,6 +17,7 @@
 
 #include "calendar.hpp"
 #include "casereview/clock.hpp"
+#include "common/review_kind.hpp"  // DeadlineMoves
 #include "policy_profile.hpp"
 
 namespace casereview {
@@ -72,8 +73,9 @@ class DeadlineTracker {
   // date the profile gives it, to be stored in the event; nullopt when not applicable.
   std::optional<Date> DefaultDueDate(std::string_view event, const nlohmann::json& payload,
                                      Instant recorded_at) const;
-  // Takes one accepted event, in log order.
-  void Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at);
+  // Takes one accepted event, in log order; `moves`: the review's kind's events that extend,
+  // pause and restart deadlines.
+  void Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at, const DeadlineMoves& moves);
 
   const std::vector<Deadline>& deadlines() const { return deadlines_; }
   // Grows whenever a deadline opens, is met or moves: equal revisions of one tracker have
@@ -91,7 +93,7 @@ class DeadlineTracker {
   Instant DueFor(const DeadlineRule& r, const nlohmann::json& payload, Instant recorded_at) const;
   void Open(const DeadlineRule& r, const nlohmann::json& payload, Instant recorded_at);
   void Meet(std::string_view event, const nlohmann::json& payload, Instant recorded_at);
-  void MoveFor(std::string_view event, const nlohmann::json& payload, Instant recorded_at);
+  void MoveFor(std::string_view event, const nlohmann::json& payload, Instant recorded_at, const DeadlineMoves& moves);
   Deadline* Find(std::string_view key);
 
   // Shared by every tracker of an equal profile (each review reads its own from its log; most

@@ -116,10 +116,6 @@ Status AddBoardMeeting(Store& store, const std::string& board_id, Date date, Ins
   return store.PutSetting(MeetingsKey(board_id), Json(dates).dump(), now);
 }
 
-bool IsActionDone(const std::string& stage) {
-  return stage == "Completed" || stage == "ImpactAssured" || stage == "ClosedWithReasons";
-}
-
 Json ActionPlanDigest(const std::vector<ReviewRecord>& reviews, Date today, Date meeting) {
   Json plans = Json::array();
   std::map<std::string, int> count;

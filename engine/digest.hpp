@@ -23,6 +23,7 @@
 
 #include "calendar.hpp"
 #include "casereview/store.hpp"
+#include "action_plan/action_workflow.hpp"  // IsActionDone
 
 namespace casereview {
 
@@ -34,8 +35,6 @@ Result<std::vector<Date>> BoardMeetings(Store& store, const std::string& board_i
 // Adds a meeting (idempotent). InvalidArgument for a date that is not a date.
 Status AddBoardMeeting(Store& store, const std::string& board_id, Date date, Instant now);
 
-// Whether an action in `stage` is done (Completed, ImpactAssured, ClosedWithReasons).
-bool IsActionDone(const std::string& stage);
 
 // The digest's payload (JSON object) for the board's reviews, as at `today`.
 nlohmann::json ActionPlanDigest(const std::vector<ReviewRecord>& reviews, Date today, Date meeting);

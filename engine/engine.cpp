@@ -10,11 +10,7 @@
 #include "timers.hpp"
 #include "resolve.hpp"
 #include "review_cache.hpp"
-#include "cdop/cdop_workflow.hpp"
-#include "child_death.hpp"
 #include "commands.hpp"
-#include "scr/scr_events.hpp"
-#include "scr/scr_kind.hpp"
 
 namespace casereview {
 namespace {
@@ -155,17 +151,12 @@ Result<std::string> Engine::Open(std::string_view kind_name, std::string_view bo
   return OpenReview(*kind, *board, dir, *resolved, actor, nullptr, &trail);
 }
 
-Result<std::string> Engine::ReferCase(std::string_view board_id, const nlohmann::json& fields,
-                                      std::string_view actor, const CommandTrail& trail) {
-  return Open(ScrKind().name, board_id, fields, actor, trail);
-}
-
 Result<std::string> Engine::OpenReview(const ReviewKind& kind, const Board& board, const BoardDirectory& dir,
                                        const nlohmann::json& resolved, std::string_view actor,
                                        const LinkedChange& linked, const CommandTrail* trail) {
   auto profile = BuiltInProfile(board.policy_profile);
   if (!profile.ok()) return profile.status();
-  ReviewRules rules{{board.policy_profile, board.quorum}, std::move(*profile)};
+  ReviewRules rules{board.policy_profile, board.quorum, std::move(*profile)};
   auto calendar = Calendar();
   if (!calendar.ok()) return calendar.status();
   Instant now = clock_.Now();
@@ -229,14 +220,18 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
   const BoardDirectory* dir = loaded->get();
   Status actor_ok = CheckActor(*dir, record->board_id, actor);
   if (!actor_ok.ok()) return Prefixed(about, actor_ok);
+  const ReviewKind* kind = FindReviewKind(record->kind);
+  if (kind == nullptr) return Status::Corruption(about + "a kind of review this build lacks ('" + record->kind + "')");
   nlohmann::json input = fields;
-  // A meeting's notice is counted from today unless the command says when it was given.
-  if (event == kReviewMeetingScheduled && input.is_object() && !input.contains("notice_given_on"))
-    input["notice_given_on"] = FormatDate(LondonDate(clock_.Now()));
+  // A date field the command leaves out that the kind counts from today (a meeting's notice,
+  // say) is today's, stored with the event.
+  if (const EventSpec* spec = FindSpec(kind->events(), event); spec != nullptr && input.is_object())
+    for (const FieldSpec& f : spec->fields)
+      if (f.today_by_default && !input.contains(f.name)) input[std::string(f.name)] = FormatDate(LondonDate(clock_.Now()));
   auto resolved = CheckAndResolve(*dir, record->kind, event, input);
   if (!resolved.ok()) return Prefixed(about, resolved.status());
-  if (record->kind == CdopWorkflow::kKind && event == kReferredForScr)
-    return ReferChildDeathForScr(*record, *dir, *resolved, actor, trail);
+  if (const LinkedOpening* link = kind->LinkedOpeningBy(event))
+    return RecordWithLinkedOpening(*link, *record, *dir, *resolved, actor, trail);
   std::optional<DeadlinesWritten> written;
   auto state = Rebuild(*record, written);
   if (!state.ok()) return state.status();

@@ -1,5 +1,6 @@
 #include "permissions.hpp"
 
+#include "action_plan/action_workflow.hpp"
 #include "common/review_kind.hpp"
 
 #include <algorithm>
@@ -15,10 +16,6 @@ bool Any(const Person& p, std::initializer_list<std::string_view> roles) {
   return std::any_of(roles.begin(), roles.end(), [&](std::string_view r) { return p.HasRole(r); });
 }
 
-bool In(std::string_view event, std::initializer_list<std::string_view> events) {
-  return std::find(events.begin(), events.end(), event) != events.end();
-}
-
 nlohmann::json Projection(const ReviewRecord& r) {
   nlohmann::json j = nlohmann::json::parse(r.projection, nullptr, false);
   return j.is_object() ? j : nlohmann::json::object();
@@ -27,6 +24,14 @@ nlohmann::json Projection(const ReviewRecord& r) {
 std::string Text(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The actions of the review's action plan, as its read model lists them; none for a kind that
+// keeps none.
+nlohmann::json Actions(const ReviewKind* kind, const nlohmann::json& projection) {
+  if (kind == nullptr || kind->action_plan_key.empty()) return nlohmann::json::array();
+  auto it = projection.find(std::string(kind->action_plan_key));
+  return it != projection.end() && it->is_array() ? *it : nlohmann::json::array();
 }
 
 // The reports the review asks of agencies (its kind's AgencyReports: an SCR's IMRs, a child
@@ -52,25 +57,14 @@ Status Forbidden(std::string_view event, std::string_view who) {
 constexpr std::array<std::string_view, 4> kCaseRoles = {"board-chair", "panel-chair", "panel-member",
                                                         "business-officer"};
 
-// The field naming who decided, for each decision the guidance gives to the board chair
-// (Appendix 2 of the seed handbook: the chair decides whether an SCR is held and signs the
-// report off; extensions are the board's); nullptr for any other event.
-const char* BoardChairDecider(std::string_view event) {
-  if (event == "ReportSignedOffByBoard") return "by";
-  if (In(event, {"ChairDecidedToProceed", "ChairDecidedNotToProceed", "ReportReturnedByBoard", "ExtensionGranted",
-                 "ExtensionRefused"}))
-    return "on_behalf_of";
-  return nullptr;
-}
-
 bool IsBoardChairOf(const std::vector<Person>& people, const std::string& id) {
   return std::any_of(people.begin(), people.end(),
                      [&](const Person& x) { return x.id == id && x.HasRole("board-chair"); });
 }
 
-Status MayRecordBoardChairDecision(const Person& p, std::string_view event, const char* field,
+Status MayRecordBoardChairDecision(const Person& p, std::string_view event, const std::string& field,
                                    const nlohmann::json& fields, const std::vector<Person>& board_people) {
-  std::string decider = fields.is_object() ? Text(fields, field) : "";
+  std::string decider = fields.is_object() ? Text(fields, field.c_str()) : "";
   if (p.HasRole("board-chair") && (decider.empty() || decider == p.id)) return Status::Ok();
   if (!p.HasRole("board-chair") && !Any(p, {"business-officer", "panel-chair"}))
     return Forbidden(event, "the board chair, or the business officer or panel chair on the board chair's behalf");
@@ -143,10 +137,11 @@ Status MayOpen(const Person& p, std::string_view board_id, std::string_view kind
 Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event, const nlohmann::json& fields,
                  const std::vector<Person>& board_people) {
   if (!OnBoard(p, r.board_id)) return Status::Forbidden("only the board's own people record on its reviews");
-  if (const char* decider = BoardChairDecider(event)) return MayRecordBoardChairDecision(p, event, decider, fields, board_people);
+  const ReviewKind* kind = FindReviewKind(r.kind);
+  if (const ChairDecision* decision = kind ? kind->BoardChairDecisionBy(event) : nullptr)
+    return MayRecordBoardChairDecision(p, event, std::string(decision->decider_field), fields, board_people);
   if (Any(p, {"business-officer", "panel-chair"})) return Status::Ok();
   nlohmann::json projection = Projection(r);
-  const ReviewKind* kind = FindReviewKind(r.kind);
   std::string agency = fields.is_object() ? Text(fields, "agency") : "";
   if (kind && (Is(event, kind->reports.submit_event) || Is(event, kind->reports.late_event))) {
     for (const auto& report : Reports(kind, projection))
@@ -164,10 +159,10 @@ Status MayRecord(const Person& p, const ReviewRecord& r, std::string_view event,
       if (Text(report, "agency") == agency && ManagesReport(p, report)) return Status::Ok();
     return Forbidden(event, "that agency's senior manager");
   }
-  if (In(event, {"ActionStarted", "ActionProgressRecorded", "ActionCompleted"})) {
+  if (kind && !kind->action_plan_key.empty() && IsActionLeadEvent(event)) {
     std::string id = fields.is_object() ? Text(fields, "action") : "";
     if (id.empty() && fields.is_object()) id = Text(fields, "id");
-    for (const auto& a : projection.value("actions", nlohmann::json::array()))
+    for (const auto& a : Actions(kind, projection))
       if (Text(a, "id") == id && Text(a, "lead_officer") == p.id) return Status::Ok();
     return Forbidden(event, "the action's lead officer");
   }
@@ -204,7 +199,7 @@ nlohmann::json TasksOf(const Person& p, const std::vector<ReviewRecord>& reviews
                        {"stage", r.stage},
                        {"due", due}});
     }
-    for (const auto& a : projection.value("actions", nlohmann::json::array())) {
+    for (const auto& a : Actions(kind, projection)) {
       if (Text(a, "lead_officer") != p.id) continue;
       tasks.push_back({{"review", r.ref},
                        {"kind", r.kind},

@@ -5,8 +5,7 @@
 #include <cstdint>
 
 #include "casereview/json_input.hpp"
-#include "cdop/cdop_events.hpp"
-#include "scr/scr_events.hpp"
+#include "common/review_kind.hpp"
 
 namespace casereview {
 
@@ -56,10 +55,11 @@ Status CheckField(const EventSpec& spec, const std::string& field, FieldType typ
   return Status::Ok();
 }
 
-// An event of any kind of review.
+// An event of any kind of review registered.
 const EventSpec* AnyEventSpec(std::string_view name) {
-  if (const EventSpec* e = FindSpec(ScrEventSpecs(), name)) return e;
-  return FindSpec(CdopEventSpecs(), name);
+  for (const ReviewKind* kind : ReviewKinds())
+    if (const EventSpec* e = FindSpec(kind->events(), name)) return e;
+  return nullptr;
 }
 
 Status CheckRule(const DeadlineRule& r) {

@@ -5,8 +5,8 @@
 namespace casereview {
 
 nlohmann::json RulesToJson(const ReviewRules& r) {
-  const QuorumRule& q = r.scr.quorum;
-  return {{"policy_profile", r.scr.policy_profile},
+  const QuorumRule& q = r.quorum;
+  return {{"policy_profile", r.policy_profile},
           {"profile", PolicyProfileToJson(r.profile)},
           {"quorum",
            {{"chair_required", q.chair_required},
@@ -17,14 +17,14 @@ nlohmann::json RulesToJson(const ReviewRules& r) {
 Result<ReviewRules> RulesFromJson(const nlohmann::json& j) {
   try {
     ReviewRules r;
-    r.scr.policy_profile = j.at("policy_profile").get<std::string>();
+    r.policy_profile = j.at("policy_profile").get<std::string>();
     const auto& q = j.at("quorum");
-    r.scr.quorum.chair_required = q.at("chair_required").get<bool>();
-    r.scr.quorum.min_agencies = q.at("min_agencies").get<int>();
-    r.scr.quorum.required_sectors = q.at("required_sectors").get<std::vector<std::string>>();
+    r.quorum.chair_required = q.at("chair_required").get<bool>();
+    r.quorum.min_agencies = q.at("min_agencies").get<int>();
+    r.quorum.required_sectors = q.at("required_sectors").get<std::vector<std::string>>();
     // Reviews referred before profiles were snapshotted name their profile only.
     auto profile = j.contains("profile") ? PolicyProfileFromJson(j["profile"])
-                                         : BuiltInProfile(r.scr.policy_profile);
+                                         : BuiltInProfile(r.policy_profile);
     if (!profile.ok()) return Status::Corruption("the review's policy profile: " + profile.status().message());
     r.profile = std::move(*profile);
     return r;
@@ -50,16 +50,18 @@ int DefinitionVersionOf(std::string_view kind) {
 
 Result<ReviewState> BeginReview(const ReviewKind& kind, const std::string& ref, const ReviewRules& rules,
                                 const nlohmann::json& opening, Instant at, const BusinessCalendar& calendar) {
-  auto w = kind.begin(ref, rules.scr.quorum, rules.scr.policy_profile, opening);
+  auto w = kind.begin(ref, rules.quorum, rules.policy_profile, opening);
   if (!w.ok()) return w.status();
   ReviewState state{std::move(*w), DeadlineTracker(rules.profile, calendar)};
-  state.deadlines.Apply(kind.opening_event, opening, at);
+  state.deadlines.Apply(kind.opening_event, opening, at, kind.deadline_moves);
   return state;
 }
 
 Status ApplyToReview(ReviewState& state, std::string_view event, const nlohmann::json& fields, Instant at) {
   CR_RETURN_IF_ERROR(state.workflow->Apply(event, fields));
-  state.deadlines.Apply(event, fields, at);  // only events the machine accepted
+  // Only events the machine accepted; a review's kind is registered (its machine began).
+  const ReviewKind* kind = FindReviewKind(state.workflow->Kind());
+  state.deadlines.Apply(event, fields, at, kind ? kind->deadline_moves : DeadlineMoves{});
   return Status::Ok();
 }
 

@@ -14,7 +14,6 @@
 #include "policy_profile.hpp"
 #include "common/review_kind.hpp"
 #include "common/review_workflow.hpp"
-#include "scr/scr_workflow.hpp"
 
 namespace casereview {
 
@@ -22,7 +21,8 @@ namespace casereview {
 // the quorum rule and the whole policy profile (so a later change to a profile file
 // never changes an existing review's dates).
 struct ReviewRules {
-  ScrRules scr;
+  std::string policy_profile;  // the profile's name: "seed-2010"
+  QuorumRule quorum;
   PolicyProfile profile;
 };
 nlohmann::json RulesToJson(const ReviewRules& r);
@@ -34,7 +34,7 @@ struct ReviewState {
   DeadlineTracker deadlines;
 };
 
-// The event that opens a review of `kind` ("scr": CaseReferred), and the kinds by it.
+// The event that opens a review of `kind` (its ReviewKind::opening_event), and the kinds by it.
 std::string_view OpeningEvent(std::string_view kind);
 // Every event of a kind of review, the opening one included; empty for an unknown kind.
 std::span<const EventSpec> EventSpecsOf(std::string_view kind);

@@ -12,6 +12,7 @@
 
 #include "access.hpp"
 #include "board_scope.hpp"
+#include "action_plan/action_workflow.hpp"
 #include "common/review_kind.hpp"
 #include "calendar.hpp"
 #include "casereview/mustache_json.hpp"
@@ -734,10 +735,10 @@ json TaskView(const Ctx& c, const json& t) {
   } else if (task == "action") {
     v["task_text"] = "Action " + action + " (" + agency + ")";
     if (!IsActionDone(stage)) {
-      if (stage == "Open")
-        one_click("ActionStarted", "Start the action", json::array({{{"name", "action"}, {"value", action}}}));
-      links.push_back({{"href", record + "ActionProgressRecorded&action=" + action}, {"text", "Record progress"}});
-      links.push_back({{"href", record + "ActionCompleted&action=" + action}, {"text", "Record that it is complete"}});
+      if (stage == kActionOpenStage)
+        one_click(kActionStarted, "Start the action", json::array({{{"name", "action"}, {"value", action}}}));
+      links.push_back({{"href", record + std::string(kActionProgressRecorded) + "&action=" + action}, {"text", "Record progress"}});
+      links.push_back({{"href", record + std::string(kActionCompleted) + "&action=" + action}, {"text", "Record that it is complete"}});
     }
   }
   v["links"] = links;

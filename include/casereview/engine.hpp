@@ -34,6 +34,7 @@ class ReviewCache;        // engine/review_cache.hpp: reviews rebuilt by earlier
 struct BoardDirectory;    // engine/resolve.hpp: a board's agencies and people
 struct ReviewKind;        // workflows/common/review_kind.hpp: a kind of review, as the registry knows it
 struct DeadlinesWritten;  // engine/review_cache.hpp: what a commit wrote of a review's deadlines
+struct LinkedOpening;     // workflows/common/review_kind.hpp: an event that opens a review of another kind
 
 struct RecoveryReport {
   std::int64_t reviews_checked = 0;
@@ -78,24 +79,17 @@ class Engine {
   Result<BoardData> LoadBoardData(std::string_view board_id);
 
   // ---- Reviews ----
-  // Opens a Serious Case Review from a referral (the CaseReferred fields; people and
-  // agencies by id). Returns the new review's reference, e.g. "SCR-2026-001".
   // Opens a review of the kind registered as `kind` (workflows/common/review_kind.hpp) from
-  // its opening event's fields. Returns the new review's reference, e.g. "SCR-2026-001".
-  // `trail` (here and below) is written with the change, in its transaction.
+  // its opening event's fields (people and agencies by id). Returns the new review's
+  // reference, e.g. "SCR-2026-001". What the kind checks before opening is checked first (a
+  // child death notified before, by the same NHS number on any board, is refused, naming that
+  // review). `trail` (here and below) is written with the change, in its transaction.
   Result<std::string> Open(std::string_view kind, std::string_view board_id, const nlohmann::json& fields,
                            std::string_view actor, const CommandTrail& trail = {});
-  // Open("scr", ...).
-  Result<std::string> ReferCase(std::string_view board_id, const nlohmann::json& fields,
-                                std::string_view actor, const CommandTrail& trail = {});
-  // Opens a child death review from a notification (the ChildDeathNotified fields). A
-  // death notified before (the same NHS number on any review in the database, this board's
-  // or a neighbouring one's) is refused, naming that review. Returns e.g. "CDR-2026-001".
-  Result<std::string> NotifyChildDeath(std::string_view board_id, const nlohmann::json& fields,
-                                       std::string_view actor, const CommandTrail& trail = {});
   // Records one event on a review. A refusal names the review, its stage and what is
-  // missing, and nothing is written. ReferredForScr on a child death review also opens the
-  // linked SCR (in Referred, its panel notified), in the same transaction. When another
+  // missing, and nothing is written. An event that opens a review of another kind (the kind's
+  // linked_openings: ReferredForScr on a child death review opens the linked SCR, in
+  // Referred, its panel notified) opens it in the same transaction. When another
   // process commits to the review first (the scheduler firing a timer on it, say), the event
   // is checked again against the review as it now is and committed then.
   Result<ReviewRecord> Record(std::string_view ref, std::string_view event,
@@ -141,11 +135,12 @@ class Engine {
   Result<std::string> OpenReview(const ReviewKind& kind, const Board& board, const BoardDirectory& dir,
                                  const nlohmann::json& resolved, std::string_view actor, const LinkedChange& linked,
                                  const CommandTrail* trail);
-  // The SCR a child death review is referred into, opened with the referral (engine/child_death.cpp).
-  // `dir`: the board's directory, already read for the command.
-  Result<ReviewRecord> ReferChildDeathForScr(const ReviewRecord& record, const BoardDirectory& dir,
-                                             const nlohmann::json& resolved, std::string_view actor,
-                                             const CommandTrail& trail);
+  // Records `link`'s event on `record`, opening the review of the other kind it opens in the
+  // same commit (engine/linked_opening.cpp). `dir`: the board's directory, already read for
+  // the command.
+  Result<ReviewRecord> RecordWithLinkedOpening(const LinkedOpening& link, const ReviewRecord& record,
+                                               const BoardDirectory& dir, const nlohmann::json& resolved,
+                                               std::string_view actor, const CommandTrail& trail);
   // The change one accepted event makes: appended, re-planned timers, notices. `written`:
   // what the review's last commit wrote of its deadlines, when known (nullopt otherwise); if
   // the deadlines have not moved since, the change leaves the timers as they are. Set to what

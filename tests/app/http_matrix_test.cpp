@@ -334,8 +334,8 @@ class Matrix : public testing::ServedReview {
       at.Set(step.at);
       INFO(example << " step " << i << " on " << s.board);
       if (step.is_referral) {
-        auto opened = step.opens == "cdop" ? engine.NotifyChildDeath(s.board, step.fields, step.by)
-                                           : engine.ReferCase(s.board, step.fields, step.by);
+        auto opened = step.opens == "cdop" ? engine.Open("cdop", s.board, step.fields, step.by)
+                                           : engine.Open("scr", s.board, step.fields, step.by);
         INFO(opened.status().message());
         REQUIRE(opened.ok());
         ref = *opened;

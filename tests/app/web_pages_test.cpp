@@ -178,7 +178,7 @@ SCENARIO("The chair's list links each review, shows overdue ones first in red, a
   web.clock().Advance(std::chrono::hours{24 * 365});
   std::string fresh;
   web.WithEngine([&](Engine& engine, Store&) {
-    auto opened = engine.ReferCase("demo", web.Step(0).fields, "p-spoc");
+    auto opened = engine.Open("scr", "demo", web.Step(0).fields, "p-spoc");
     INFO(opened.status().message());
     REQUIRE(opened.ok());
     fresh = *opened;
@@ -539,7 +539,7 @@ SCENARIO("A form that is not UTF-8 is refused and changes nothing (found by the 
 SCENARIO("A board with more open reviews than a page lists them a page at a time", "[http][web][reviews]") {
   WebFixture web;
   web.WithEngine([&](Engine& engine, Store&) {
-    for (int i = 0; i < 500; ++i) REQUIRE(engine.ReferCase("demo", web.Step(0).fields, "p-spoc").ok());
+    for (int i = 0; i < 500; ++i) REQUIRE(engine.Open("scr", "demo", web.Step(0).fields, "p-spoc").ok());
   });
   const std::string chair = web.SignIn(kChair);
   HttpReply first = web.Get("/reviews", chair);

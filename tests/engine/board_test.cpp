@@ -120,7 +120,7 @@ SCENARIO("An engine keeps a board's people between commands and sees another pro
   auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
   REQUIRE(board.ok());
   REQUIRE(engine.ImportBoardData(*board).ok());
-  auto ref = engine.ReferCase("", referral.fields, referral.by);
+  auto ref = engine.Open("scr", "", referral.fields, referral.by);
   INFO(ref.status().message());
   REQUIRE(ref.ok());
   const nlohmann::json meeting = {{"date", "2026-01-12"}, {"attendees", {"p-panel-chair", "p-csc-lead", "p-police-lead", "p-health-lead"}}};

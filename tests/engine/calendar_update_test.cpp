@@ -39,7 +39,7 @@ SCENARIO("A newly announced bank holiday moves working-day deadlines and their t
   auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
   board->board.policy_profile = "wt2018";
   REQUIRE(engine.ImportBoardData(*board).ok());
-  auto ref = engine.ReferCase("", {{"referring_agency", "police"}, {"incident", "death"}, {"incident_date", "2026-05-30"},
+  auto ref = engine.Open("scr", "", {{"referring_agency", "police"}, {"incident", "death"}, {"incident_date", "2026-05-30"},
                                    {"abuse_or_neglect", "suspected"}, {"agencies_involved", {"csc"}}}, "p-spoc");
   REQUIRE(ref.ok());
   REQUIRE(Deadline(*store, *ref, "national-panel-notified")["due_date"] == "2026-06-08");

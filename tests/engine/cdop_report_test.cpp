@@ -36,7 +36,7 @@ struct Deaths {
 
   std::string Notify(Instant at, const std::string& expected) {
     clock.Set(at);
-    auto r = engine.NotifyChildDeath("", {{"notifying_agency", "hospital"}, {"death_date", FormatDate(LondonDate(at))},
+    auto r = engine.Open("cdop", "", {{"notifying_agency", "hospital"}, {"death_date", FormatDate(LondonDate(at))},
                                           {"place_of_death", "hospital"}, {"expected", expected},
                                           {"agencies_involved", {"hospital"}}, {"resident_in_area", true},
                                           {"nhs_number", "900000000" + std::to_string(++nhs)}},

@@ -52,7 +52,7 @@ struct ChildDeaths {
   }
 
   std::string Notify(const std::string& expected, const std::string& nhs = "9434765919") {
-    auto r = engine->NotifyChildDeath("", {{"notifying_agency", "hospital"}, {"death_date", "2026-01-04"},
+    auto r = engine->Open("cdop", "", {{"notifying_agency", "hospital"}, {"death_date", "2026-01-04"},
                                            {"place_of_death", "hospital"}, {"expected", expected},
                                            {"agencies_involved", {"hospital", "csc"}}, {"resident_in_area", true},
                                            {"nhs_number", nhs}, {"subject_name", "Ottoline Wexcombe"}},
@@ -194,7 +194,7 @@ SCENARIO("A death notified twice is found by its NHS number", "[cdop][engine]") 
     ChildDeaths b;
     std::string first = b.Notify("unexpected", "4010232137");
     WHEN("the same child's death is notified again") {
-      auto again = b.engine->NotifyChildDeath(
+      auto again = b.engine->Open("cdop", 
           "", {{"notifying_agency", "police"}, {"death_date", "2026-01-04"}, {"place_of_death", "home"},
                {"expected", "unexpected"}, {"agencies_involved", {"police"}}, {"resident_in_area", false},
                {"nhs_number", "4010232137"}},
@@ -220,7 +220,7 @@ BoardData NeighbourBoard() {
 }
 
 Result<std::string> NotifyOnNeighbour(Engine& engine, const std::string& nhs) {
-  return engine.NotifyChildDeath("neighbour",
+  return engine.Open("cdop", "neighbour",
                                  {{"notifying_agency", "n-hospital"}, {"death_date", "2026-01-04"},
                                   {"place_of_death", "home"}, {"expected", "unexpected"},
                                   {"agencies_involved", {"n-hospital"}}, {"resident_in_area", false},

@@ -31,7 +31,7 @@ struct Fixture {
     board->board.policy_profile = profile;
     REQUIRE(engine.ImportBoardData(*board).ok());
     clock.Set(At(referred_at));
-    auto r = engine.ReferCase("", {{"referring_agency", "police"}, {"incident", "death"},
+    auto r = engine.Open("scr", "", {{"referring_agency", "police"}, {"incident", "death"},
                                    {"incident_date", "2026-01-02"}, {"abuse_or_neglect", "suspected"},
                                    {"agencies_involved", {"csc", "police"}}}, "p-spoc");
     INFO(r.status().message());

@@ -50,7 +50,7 @@ struct TwoEngines {
   }
 
   std::string Notify(Engine& by, const std::string& nhs = "9434765919") {
-    auto r = by.NotifyChildDeath("", {{"notifying_agency", "hospital"}, {"death_date", "2026-01-04"},
+    auto r = by.Open("cdop", "", {{"notifying_agency", "hospital"}, {"death_date", "2026-01-04"},
                                       {"place_of_death", "hospital"}, {"expected", "unexpected"},
                                       {"agencies_involved", {"hospital", "csc"}}, {"resident_in_area", true},
                                       {"nhs_number", nhs}},

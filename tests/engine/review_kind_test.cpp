@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "board_import.hpp"
+#include "permissions.hpp"
 #include "casereview/engine.hpp"
 #include "casereview/sqlite_store.hpp"
 #include "common/review_kind.hpp"
@@ -23,11 +24,24 @@ namespace {
 
 Instant At(const char* text) { return *ParseInstant(text); }
 
-// A learning review in two steps: opened, then concluded.
+// Left out of a command, the engine records today's date in it.
+FieldSpec WrittenOn() {
+  FieldSpec f{"written_on", FieldType::kDate, false, "when it was written up (default: today)"};
+  f.today_by_default = true;
+  return f;
+}
+
+// A learning review in two steps: opened, then concluded; referred for an SCR on the way.
 const std::vector<EventSpec>& TinySpecs() {
   static const std::vector<EventSpec> specs = {
       {"TinyOpened", "a learning review is opened", {{"lead", FieldType::kPerson, true, "who leads it"}}},
-      {"TinyConcluded", "the learning is written up", {{"date", FieldType::kDate, true, "when"}}},
+      {"TinyConcluded", "the learning is written up",
+       {{"date", FieldType::kDate, true, "when"}, WrittenOn(),
+        {"signed_off_by", FieldType::kPerson, false, "the board chair who signed it off"}}},
+      // Opens an SCR with it (the kind's linked opening below).
+      {"TinyReferred", "the case is referred for an SCR",
+       {{"date", FieldType::kDate, true, "when the child was harmed"},
+        {"scr_ref", FieldType::kText, false, "the SCR opened (filled in by casereview)"}}},
   };
   return specs;
 }
@@ -42,9 +56,9 @@ class TinyWorkflow final : public ReviewWorkflow {
   std::string_view Stage() const override { return concluded_ ? "Concluded" : "Open"; }
   bool IsFinal() const override { return concluded_; }
   Status Apply(std::string_view event, const nlohmann::json&) override {
-    if (event != "TinyConcluded" || concluded_)
+    if ((event != "TinyConcluded" && event != "TinyReferred") || concluded_)
       return Status::Refused(ref_ + " (stage: " + std::string(Stage()) + "): " + std::string(event) + " cannot be recorded now");
-    concluded_ = true;
+    if (event == "TinyConcluded") concluded_ = true;
     return Status::Ok();
   }
   std::span<const EventSpec> Events() const override { return TinySpecs(); }
@@ -70,12 +84,30 @@ const ReviewKind& TinyKind() {
       .opening_gerund = "opening a tiny learning review",
       .open_link_text = "Open a tiny learning review",
       .definition_version = 3,
+      .reports = {},
+      .appointed = {},
+      .action_plan_key = "",
+      .deadline_moves = {},
+      // Signing the learning off is the board chair's (recorded for them, it names them).
+      .board_chair_decisions = {{"TinyConcluded", "signed_off_by"}},
       // Its one notice, built from the generic selectors alone (common/notice_rule.hpp).
       .notices = {{.event = "TinyConcluded",
                    .notice = "decision-needed",
                    .to = {BoardChair()},
                    .task = "sign off the learning written up on {date}",
                    .due = {.field = "date"}}},
+      // Its referral opens an SCR, built from the tiny review's fields (common/review_kind.hpp).
+      .linked_openings = {{.event = "TinyReferred",
+                           .opens = "scr",
+                           .ref_field = "scr_ref",
+                           .opening = [](const std::string& ref, const nlohmann::json&, const nlohmann::json& fields) {
+                             return nlohmann::json{{"referring_agency", "csc"},
+                                                   {"incident", "serious-injury"},
+                                                   {"incident_date", fields.at("date")},
+                                                   {"abuse_or_neglect", "suspected"},
+                                                   {"agencies_involved", {"csc", "police"}},
+                                                   {"linked_review", ref}};
+                           }}},
       .events = [] { return std::span<const EventSpec>(TinySpecs()); },
       .begin = [](const std::string& ref, const QuorumRule&, const std::string&,
                   const nlohmann::json&) -> Result<std::unique_ptr<ReviewWorkflow>> {
@@ -245,6 +277,166 @@ SCENARIO("Every kind's notice rules are for its own events", "[engine][kinds][no
       CHECK(s.code() == Status::Code::kInvalidArgument);
       CHECK_THAT(s.message(), Catch::Contains("'ImrCommissioned'"));
       CHECK(FindReviewKind("tiny-stray") == nullptr);
+    }
+  }
+}
+
+SCENARIO("A kind's date field left out of a command is today's when the kind says so", "[engine][kinds]") {
+  RegisteredTiny();
+  auto store = NewMemoryStore();
+  ManualClock clock(At("2026-03-02T23:30:00Z"));  // 23:30 in London (GMT): still 2 March
+  Engine engine(*store, clock);
+  auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+  REQUIRE(board.ok());
+  REQUIRE(engine.ImportBoardData(*board).ok());
+  auto opened = engine.Open("tiny", "", {{"lead", "p-spoc"}}, "p-spoc");
+  REQUIRE(opened.ok());
+  WHEN("the learning is written up without saying when") {
+    REQUIRE(engine.Record(*opened, "TinyConcluded", {{"date", "2026-03-09"}}, "p-spoc").ok());
+    THEN("today's date is recorded with the event") {
+      auto log = store->LoadEvents(*opened);
+      REQUIRE(log.ok());
+      CHECK(nlohmann::json::parse(log->back().payload).value("written_on", "") == "2026-03-02");
+    }
+  }
+  WHEN("the command says when") {
+    REQUIRE(engine.Record(*opened, "TinyConcluded", {{"date", "2026-03-09"}, {"written_on", "2026-02-27"}}, "p-spoc").ok());
+    THEN("its date is kept") {
+      auto log = store->LoadEvents(*opened);
+      REQUIRE(log.ok());
+      CHECK(nlohmann::json::parse(log->back().payload).value("written_on", "") == "2026-02-27");
+    }
+  }
+}
+
+SCENARIO("A kind's event that opens a review of another kind opens it in the same commit, with nothing in engine/ "
+         "naming either",
+         "[engine][kinds]") {
+  RegisteredTiny();
+  auto store = NewMemoryStore();
+  ManualClock clock(At("2026-03-02T10:00:00Z"));
+  Engine engine(*store, clock);
+  auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+  REQUIRE(board.ok());
+  REQUIRE(engine.ImportBoardData(*board).ok());
+  auto opened = engine.Open("tiny", "", {{"lead", "p-spoc"}}, "p-spoc");
+  REQUIRE(opened.ok());
+  WHEN("the tiny review is referred for an SCR") {
+    auto referred = engine.Record(*opened, "TinyReferred", {{"date", "2026-02-20"}}, "p-spoc");
+    INFO(referred.status().message());
+    REQUIRE(referred.ok());
+    THEN("the SCR is open in its first stage, linked both ways") {
+      auto scr = engine.GetReview("SCR-2026-001");
+      REQUIRE(scr.ok());
+      CHECK(scr->kind == "scr");
+      CHECK(scr->stage == "Referred");
+      auto scr_log = store->LoadEvents("SCR-2026-001");
+      REQUIRE(scr_log.ok());
+      auto referral = nlohmann::json::parse(scr_log->front().payload);
+      CHECK(referral.value("linked_review", "") == *opened);
+      CHECK(referral.value("incident_date", "") == "2026-02-20");
+      auto log = store->LoadEvents(*opened);
+      REQUIRE(log.ok());
+      CHECK(log->back().type == "TinyReferred");
+      CHECK(nlohmann::json::parse(log->back().payload).value("scr_ref", "") == "SCR-2026-001");
+      CHECK(referred->last_seq == 2);
+    }
+  }
+  WHEN("the SCR's opening fields the kind builds are refused (a date that is not one)") {
+    auto refused = engine.Record(*opened, "TinyReferred", {{"date", "2026-02-30"}}, "p-spoc");
+    THEN("neither review changes, and the refusal names the opening refused") {
+      CHECK_FALSE(refused.ok());
+      CHECK(engine.ListReviews({})->size() == 1);
+      CHECK(engine.GetReview(*opened)->last_seq == 1);
+    }
+  }
+  WHEN("the tiny review is concluded first") {
+    REQUIRE(engine.Record(*opened, "TinyConcluded", {{"date", "2026-03-09"}}, "p-spoc").ok());
+    auto refused = engine.Record(*opened, "TinyReferred", {{"date", "2026-02-20"}}, "p-spoc");
+    THEN("its own machine refuses the referral, and no SCR is opened") {
+      CHECK(refused.status().code() == Status::Code::kRefused);
+      CHECK(engine.ListReviews({})->size() == 1);
+      CHECK(engine.GetReview(*opened)->last_seq == 2);
+    }
+  }
+  WHEN("a kind's linked opening is by an event without the field for the new review's reference") {
+    ReviewKind stray = RegisteredTiny();
+    stray.name = "tiny-linked";
+    stray.ref_prefix = "TNL";
+    stray.opening_event = "TinyLinkedOpened";
+    stray.linked_openings[0].ref_field = "no_such_field";
+    THEN("it is refused, and not registered") {
+      Status s = RegisterReviewKind(stray);
+      CHECK(s.code() == Status::Code::kInvalidArgument);
+      CHECK_THAT(s.message(), Catch::Contains("'TinyReferred'"));
+      CHECK(FindReviewKind("tiny-linked") == nullptr);
+    }
+  }
+}
+
+SCENARIO("Who may record a kind's events is the kind's data: its board chair's decisions", "[engine][kinds][permissions]") {
+  RegisteredTiny();
+  auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+  REQUIRE(board.ok());
+  auto person = [&](const std::string& id) {
+    auto it = std::find_if(board->people.begin(), board->people.end(), [&](const Person& p) { return p.id == id; });
+    REQUIRE(it != board->people.end());
+    return *it;
+  };
+  ReviewRecord tiny;
+  tiny.ref = "TNY-2026-001";
+  tiny.board_id = "demo";
+  tiny.kind = "tiny";
+  tiny.stage = "Open";
+  tiny.projection = R"({"ref": "TNY-2026-001", "kind": "tiny", "stage": "Open"})";
+  THEN("the board chair signs the learning off") {
+    CHECK(MayRecord(person("p-board-chair"), tiny, "TinyConcluded", {{"date", "2026-03-09"}}, board->people).ok());
+  }
+  THEN("the business officer records it for them only by naming them") {
+    Status unnamed = MayRecord(person("p-spoc"), tiny, "TinyConcluded", {{"date", "2026-03-09"}}, board->people);
+    CHECK(unnamed.code() == Status::Code::kForbidden);
+    CHECK_THAT(unnamed.message(), Catch::Contains("board chair's decision") && Catch::Contains("signed_off_by"));
+    CHECK(MayRecord(person("p-spoc"), tiny, "TinyConcluded",
+                    {{"date", "2026-03-09"}, {"signed_off_by", "p-board-chair"}}, board->people)
+              .ok());
+  }
+  THEN("an IMR author may not") {
+    CHECK(MayRecord(person("p-csc-author"), tiny, "TinyConcluded", {{"date", "2026-03-09"}}, board->people).code() ==
+          Status::Code::kForbidden);
+  }
+  THEN("a decision by an event the kind lacks, or without the field naming who decided, is refused at registration") {
+    ReviewKind stray = RegisteredTiny();
+    stray.name = "tiny-chair";
+    stray.ref_prefix = "TNC";
+    stray.opening_event = "TinyChairOpened";
+    stray.board_chair_decisions = {{"TinyConcluded", "no_such_field"}};
+    Status s = RegisterReviewKind(stray);
+    CHECK(s.code() == Status::Code::kInvalidArgument);
+    CHECK_THAT(s.message(), Catch::Contains("'TinyConcluded'"));
+    CHECK(FindReviewKind("tiny-chair") == nullptr);
+  }
+}
+
+SCENARIO("A kind's events that move deadlines are its own, with date fields", "[engine][kinds]") {
+  ReviewKind stray = RegisteredTiny();
+  stray.name = "tiny-moves";
+  stray.ref_prefix = "TNM";
+  stray.opening_event = "TinyMovesOpened";
+  WHEN("an extension's new due date is not a date field") {
+    stray.deadline_moves = {.extended = "TinyConcluded", .extended_until = "signed_off_by"};
+    Status s = RegisterReviewKind(stray);
+    THEN("the kind is refused, naming the event") {
+      CHECK(s.code() == Status::Code::kInvalidArgument);
+      CHECK_THAT(s.message(), Catch::Contains("'TinyConcluded'"));
+      CHECK(FindReviewKind("tiny-moves") == nullptr);
+    }
+  }
+  WHEN("the clock is paused by an event of another kind") {
+    stray.deadline_moves = {.paused = "SuspensionStarted"};
+    Status s = RegisterReviewKind(stray);
+    THEN("the kind is refused") {
+      CHECK(s.code() == Status::Code::kInvalidArgument);
+      CHECK_THAT(s.message(), Catch::Contains("'SuspensionStarted'"));
     }
   }
 }

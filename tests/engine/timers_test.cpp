@@ -42,7 +42,7 @@ struct TimedReview {
     auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
     REQUIRE(board.ok());
     REQUIRE(engine->ImportBoardData(*board).ok());
-    auto r = engine->ReferCase("", {{"referring_agency", "police"}, {"incident", "death"},
+    auto r = engine->Open("scr", "", {{"referring_agency", "police"}, {"incident", "death"},
                                     {"incident_date", "2026-01-02"}, {"abuse_or_neglect", "suspected"},
                                     {"agencies_involved", {"csc", "police"}},
                                     {"subject_name", "Ottoline Wexcombe"}, {"subject_dob", "2019-06-14"}},

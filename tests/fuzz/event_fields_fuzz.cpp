@@ -1,5 +1,5 @@
 // Event fields given as JSON: what an HTTP API body or `--json` becomes before the engine
-// sees it (Engine::ReferCase / NotifyChildDeath / Record over a memory store holding the demo
+// sees it (Engine::Open of an SCR or a child death review / Record over a memory store holding the demo
 // board, one SCR and one child death review open).
 //
 // Input: a first line naming the command, then the body.
@@ -53,9 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Status s;
   std::size_t added = 1;
   if (command == "refer") {
-    s = engine.ReferCase("", fields, "p-spoc").status();
+    s = engine.Open("scr", "", fields, "p-spoc").status();
   } else if (command == "notify") {
-    s = engine.NotifyChildDeath("", fields, "p-spoc").status();
+    s = engine.Open("cdop", "", fields, "p-spoc").status();
   } else {
     const std::size_t space = command.find(' ');
     const std::string ref = space == std::string::npos ? demo.scr_ref : command.substr(0, space);

@@ -145,8 +145,8 @@ inline DemoReviews OpenDemoReviews(Engine& engine, ManualClock& clock) {
   clock.Set(Instant{std::chrono::seconds{1770019200}});  // 2026-02-02T08:00:00Z
   FUZZ_CHECK(engine.ImportBoardData(DemoBoard()).ok(), "the demo board imports");
   DemoReviews out;
-  out.scr_ref = Must(engine.ReferCase("", kOpenings["refer"], "p-spoc"), "the example referral opens an SCR");
-  out.cdr_ref = Must(engine.NotifyChildDeath("", kOpenings["notify"], "p-spoc"), "the example notification opens a CDR");
+  out.scr_ref = Must(engine.Open("scr", "", kOpenings["refer"], "p-spoc"), "the example referral opens an SCR");
+  out.cdr_ref = Must(engine.Open("cdop", "", kOpenings["notify"], "p-spoc"), "the example notification opens a CDR");
   return out;
 }
 

@@ -38,7 +38,7 @@ struct Outbox {
     REQUIRE(board.ok());
     REQUIRE(engine.ImportBoardData(*board).ok());
     for (int i = 0; i < referrals; ++i) {
-      auto r = engine.ReferCase("", {{"referring_agency", "police"}, {"incident", "death"},
+      auto r = engine.Open("scr", "", {{"referring_agency", "police"}, {"incident", "death"},
                                      {"incident_date", "2026-01-02"}, {"abuse_or_neglect", "suspected"},
                                      {"agencies_involved", {"csc", "police"}}},
                                 "p-spoc");

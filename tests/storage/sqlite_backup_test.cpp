@@ -47,8 +47,8 @@ SCENARIO("A backup taken while the database is in use holds everything committed
     REQUIRE(engine.ImportBoardData(*board).ok());
     nlohmann::json referral = {{"referring_agency", "police"}, {"incident", "death"}, {"incident_date", "2026-01-02"},
                                {"abuse_or_neglect", "suspected"}, {"agencies_involved", {"csc", "police"}}};
-    REQUIRE(engine.ReferCase("", referral, "p-spoc").ok());
-    REQUIRE(engine.ReferCase("", referral, "p-spoc").ok());
+    REQUIRE(engine.Open("scr", "", referral, "p-spoc").ok());
+    REQUIRE(engine.Open("scr", "", referral, "p-spoc").ok());
     WHEN("it is backed up") {
       auto summary = BackupSqliteDatabase(db, copy);
       INFO(summary.status().message());
@@ -61,7 +61,7 @@ SCENARIO("A backup taken while the database is in use holds everything committed
         CHECK(Everything(*restored) == Everything(*store));
       }
       AND_WHEN("the live database moves on and the backup is restored into a new file") {
-        REQUIRE(engine.ReferCase("", referral, "p-spoc").ok());
+        REQUIRE(engine.Open("scr", "", referral, "p-spoc").ok());
         std::string back = dir.File("restored.db");
         auto restored = RestoreSqliteDatabase(copy, back, /*replace=*/false);
         REQUIRE(restored.ok());
@@ -117,7 +117,7 @@ SCENARIO("A damaged database is refused clearly and recovered from its backup", 
       Engine engine(*store, clock);
       auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
       REQUIRE(engine.ImportBoardData(*board).ok());
-      REQUIRE(engine.ReferCase("", {{"referring_agency", "police"}, {"incident", "death"}, {"incident_date", "2026-01-02"},
+      REQUIRE(engine.Open("scr", "", {{"referring_agency", "police"}, {"incident", "death"}, {"incident_date", "2026-01-02"},
                                     {"abuse_or_neglect", "suspected"}, {"agencies_involved", {"csc", "police"}}},
                                "p-spoc")
                   .ok());

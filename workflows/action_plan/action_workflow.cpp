@@ -20,9 +20,9 @@ namespace mpl = boost::mpl;
 using msm::front::none;
 using msm::front::Row;
 
-struct ActionStarted { static constexpr std::string_view kName = "ActionStarted"; const nlohmann::json& fields; };
-struct ActionProgressRecorded { static constexpr std::string_view kName = "ActionProgressRecorded"; const nlohmann::json& fields; };
-struct ActionCompleted { static constexpr std::string_view kName = "ActionCompleted"; const nlohmann::json& fields; };
+struct ActionStarted { static constexpr std::string_view kName = kActionStarted; const nlohmann::json& fields; };
+struct ActionProgressRecorded { static constexpr std::string_view kName = kActionProgressRecorded; const nlohmann::json& fields; };
+struct ActionCompleted { static constexpr std::string_view kName = kActionCompleted; const nlohmann::json& fields; };
 struct ActionImpactAssured { static constexpr std::string_view kName = "ActionImpactAssured"; const nlohmann::json& fields; };
 struct ActionClosed { static constexpr std::string_view kName = "ActionClosed"; const nlohmann::json& fields; };
 
@@ -94,6 +94,17 @@ std::string_view Requirement(std::string_view event) {
 }
 
 }  // namespace
+
+bool IsActionLeadEvent(std::string_view event) {
+  return event == kActionStarted || event == kActionProgressRecorded || event == kActionCompleted;
+}
+
+static_assert(ActionMachine_::Open::kName == kActionOpenStage);
+
+bool IsActionDone(std::string_view stage) {
+  return stage == ActionMachine_::Completed::kName || stage == ActionMachine_::ImpactAssured::kName ||
+         stage == ActionMachine_::ClosedWithReasons::kName;
+}
 
 struct ActionWorkflow::Machine {
   ActionMachine fsm;

@@ -30,6 +30,18 @@ struct ActionFacts {
   std::string closed_reasons;
 };
 
+// What an action's lead officer records on it (and so may: engine/permissions.cpp), and the
+// stage a new action is in. The machine's own event types carry the same names
+// (action_workflow.cpp).
+inline constexpr std::string_view kActionStarted = "ActionStarted";
+inline constexpr std::string_view kActionProgressRecorded = "ActionProgressRecorded";
+inline constexpr std::string_view kActionCompleted = "ActionCompleted";
+inline constexpr std::string_view kActionOpenStage = "Open";
+// An event the action's lead officer records.
+bool IsActionLeadEvent(std::string_view event);
+// A stage in which the action is done: completed, impact-assured, or closed with reasons.
+bool IsActionDone(std::string_view stage);
+
 class ActionWorkflow {
  public:
   static constexpr int kDefinitionVersion = 1;

@@ -24,6 +24,12 @@ constexpr std::array<DeathCategory, 10> kCategories = {{
 FieldSpec Date(std::string_view name, std::string_view help, bool required = true) {
   return {name, F::kDate, required, help};
 }
+// Left out of a command, notice is counted as given today (the engine records the date).
+FieldSpec NoticeGivenOn() {
+  FieldSpec f{"notice_given_on", F::kDate, true, "when notice of it was given (default: today)"};
+  f.today_by_default = true;
+  return f;
+}
 FieldSpec Text(std::string_view name, std::string_view help, bool required = true) {
   return {name, F::kText, required, help};
 }
@@ -89,7 +95,7 @@ std::vector<EventSpec> BuildSpecs() {
       {"PoliceInvestigationConcluded", "the police investigation concluded", {When()}},
       {"ReviewMeetingScheduled",
        "the child death review meeting is scheduled (a month's notice; after the post-mortem report)",
-       {When("the date of the meeting"), Date("notice_given_on", "when notice of it was given")}},
+       {When("the date of the meeting"), NoticeGivenOn()}},
       // -- 5. LocalCaseDiscussion: the child death review meeting
       {"LocalCaseDiscussionHeld", "the child death review meeting (local case discussion) was held",
        {When("when it was held"), Attendees()}},

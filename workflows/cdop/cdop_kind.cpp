@@ -4,6 +4,7 @@
 #include "casereview/store.hpp"
 #include "cdop/cdop_events.hpp"
 #include "cdop/cdop_workflow.hpp"
+#include "scr/scr_workflow.hpp"
 
 namespace casereview {
 namespace {
@@ -28,6 +29,23 @@ Status NotNotifiedBefore(Store& store, const nlohmann::json& notification) {
     return Status::InvalidArgument("this death was already notified as " + **found +
                                    " (the same NHS number); record on that review instead");
   return Status::Ok();
+}
+
+// The SCR referral a child death review's referral gives: referring agency, incident (death)
+// and its date, agencies involved, the child's details (case record to case record) and the
+// link back. The referral's reasons stay on the child death review's record.
+nlohmann::json ScrReferralFrom(const std::string& cdop_ref, const nlohmann::json& notification,
+                               const nlohmann::json& /*referral*/) {
+  nlohmann::json scr = {{"referring_agency", notification.value("notifying_agency", "")},
+                        {"incident", "death"},
+                        {"incident_date", notification.value("death_date", "")},
+                        // A referral for an SCR means abuse or neglect is at least suspected.
+                        {"abuse_or_neglect", "suspected"},
+                        {"agencies_involved", notification.value("agencies_involved", nlohmann::json::array())},
+                        {"linked_review", cdop_ref}};
+  for (const char* identifying : {"subject_name", "subject_dob"})
+    if (notification.contains(identifying)) scr[identifying] = notification[identifying];
+  return scr;
 }
 
 }  // namespace
@@ -62,12 +80,21 @@ const ReviewKind& CdopKind() {
                   .sign_off_button = ""},
       // A reporting form requested: its author, and their agency's senior managers
       // (docs/notices.md, "Who hears what").
+      .appointed = {},
+      .action_plan_key = "",
+      .deadline_moves = {},
+      .board_chair_decisions = {},
       .notices = {{.event = "AgencyReportRequested",
                    .notice = "report-requested",
                    .to = {SeniorManagersOfAgencyIn("agency"), PersonNamedIn("author")},
                    .task = "agency reporting form ({agency})",
                    .due = {.field = "due"},
                    .agency_field = "agency"}},
+      // A referral for an SCR opens the linked SCR with it (docs/child-death-reviews.md).
+      .linked_openings = {{.event = "ReferredForScr",
+                           .opens = ScrWorkflow::kKind,
+                           .ref_field = "scr_ref",
+                           .opening = ScrReferralFrom}},
       .events = CdopEventSpecs,
       .begin = BeginCdop,
       .check_opening = NotNotifiedBefore,

@@ -37,6 +37,8 @@ struct FieldSpec {
   std::string_view help;
   std::vector<std::string_view> choices = {};  // kChoice only
   bool confidential = false;  // identifies the child: never in a notice, log or error
+  // kDate only: a command that leaves it out records today's date (London) in it.
+  bool today_by_default = false;
 };
 
 struct EventSpec {

@@ -35,7 +35,32 @@ Status CheckNoticeRules(const ReviewKind& kind) {
   return Status::Ok();
 }
 
+// Each linked opening is by one of the kind's own events, whose spec has the field the new
+// review's reference is given in, and says how the other kind's opening is built.
+Status CheckLinkedOpenings(const ReviewKind& kind) {
+  for (const LinkedOpening& link : kind.linked_openings) {
+    const EventSpec* spec = FindSpec(kind.events(), link.event);
+    if (spec == nullptr || link.opens.empty() || spec->Field(link.ref_field) == nullptr || link.opening == nullptr)
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the linked opening by '" +
+                                     std::string(link.event) + "' needs one of its events with the field for the "
+                                     "new review's reference, the kind it opens and how its opening is built");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+const LinkedOpening* ReviewKind::LinkedOpeningBy(std::string_view event) const {
+  for (const LinkedOpening& link : linked_openings)
+    if (link.event == event) return &link;
+  return nullptr;
+}
+
+const ChairDecision* ReviewKind::BoardChairDecisionBy(std::string_view event) const {
+  for (const ChairDecision& d : board_chair_decisions)
+    if (d.event == event) return &d;
+  return nullptr;
+}
 
 const ReviewKind* FindReviewKind(std::string_view name) {
   return Find([&](const ReviewKind& k) { return k.name == name; });
@@ -53,6 +78,23 @@ Status RegisterReviewKind(const ReviewKind& kind) {
     return Status::InvalidArgument("a kind of review needs a name, a reference prefix, an opening event, its events "
                                    "and a way to begin");
   CR_RETURN_IF_ERROR(CheckNoticeRules(kind));
+  CR_RETURN_IF_ERROR(CheckLinkedOpenings(kind));
+  const DeadlineMoves& m = kind.deadline_moves;
+  for (auto [event, field] : {std::pair{m.extended, m.extended_until}, std::pair{m.paused, std::string_view()},
+                              std::pair{m.resumed, m.resumed_on}}) {
+    if (event.empty()) continue;
+    const EventSpec* spec = FindSpec(kind.events(), event);
+    const FieldSpec* date = field.empty() ? nullptr : (spec ? spec->Field(field) : nullptr);
+    if (spec == nullptr || (!field.empty() && (date == nullptr || date->type != FieldType::kDate)))
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the deadline move by '" +
+                                     std::string(event) + "' needs one of its events, with its date field");
+  }
+  for (const ChairDecision& d : kind.board_chair_decisions) {
+    const EventSpec* spec = FindSpec(kind.events(), d.event);
+    if (spec == nullptr || spec->Field(d.decider_field) == nullptr)
+      return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "': the board chair's decision '" +
+                                     std::string(d.event) + "' needs one of its events with the field naming who decided");
+  }
   for (const ReviewKind* k : Registry())
     if (k->name == kind.name || k->ref_prefix == kind.ref_prefix || k->opening_event == kind.opening_event)
       return Status::InvalidArgument("kind of review '" + std::string(kind.name) + "' shares its name, prefix or "

@@ -66,6 +66,36 @@ struct AppointedReport {
   std::string_view due_deadline;   // the deadline it is due by: "scr-completion"
 };
 
+// A decision the guidance gives to the board chair, and the field of its event that names which
+// board chair decided when someone records it on their behalf (engine/permissions.cpp).
+struct ChairDecision {
+  std::string_view event;          // "ChairDecidedToProceed"
+  std::string_view decider_field;  // "on_behalf_of"
+};
+
+// The events of a kind that move its review's deadlines (engine/deadlines.cpp): an extension
+// granted to a date (for deadlines its policy profile makes extendable), and the review's clock
+// paused and restarted (for suspendable ones). An empty event: none of its events does that.
+struct DeadlineMoves {
+  std::string_view extended;        // "ExtensionGranted"
+  std::string_view extended_until;  // its date field giving the new due date: "until"
+  std::string_view paused;          // "SuspensionStarted"
+  std::string_view resumed;         // "SuspensionEnded"
+  std::string_view resumed_on;      // its date field giving the day the clock restarts: "date"
+};
+
+// An event of one kind that opens a review of another kind with it, both written in one commit
+// (a child death review referred for an SCR opens the SCR, and its own event names it).
+struct LinkedOpening {
+  std::string_view event;      // this kind's event: "ReferredForScr"
+  std::string_view opens;      // the kind it opens: "scr"
+  std::string_view ref_field;  // this event's field given the new review's reference: "scr_ref"
+  // The other kind's opening fields (unresolved, as a command gives them), from this review's
+  // reference, the fields it was opened with (as stored) and this event's fields (resolved).
+  nlohmann::json (*opening)(const std::string& ref, const nlohmann::json& opened_with,
+                            const nlohmann::json& fields) = nullptr;
+};
+
 struct ReviewKind {
   std::string_view name;           // stored with each review, and in the API: "scr"
   std::string_view title;          // as people read it: "Serious Case Review"
@@ -83,9 +113,19 @@ struct ReviewKind {
   int definition_version = 0;      // of its machine, stored with each review's stage
   AgencyReports reports;           // what it asks of agencies (none: an empty key)
   AppointedReport appointed;       // what one appointed writer writes (none: an empty key)
+  // The read model's list of the review's action plan (action_plan/action_workflow.hpp), each
+  // action with its "id", "lead_officer", "agency", "stage" and "due"; its lead officer records
+  // its progress. "": the kind keeps no action plan.
+  std::string_view action_plan_key;
+  // The events that extend, pause and restart its deadlines.
+  DeadlineMoves deadline_moves;
+  // The decisions that are the board chair's, recorded by them or on their behalf.
+  std::vector<ChairDecision> board_chair_decisions;
   // The notices its events cause, and to whom (common/notice_rule.hpp). An event with no rule
   // causes none; one with several causes one notice each.
   std::vector<NoticeRule> notices;
+  // The events of this kind that open a review of another kind with them (none: empty).
+  std::vector<LinkedOpening> linked_openings;
   // Every event of the kind, the opening one first.
   std::span<const EventSpec> (*events)() = nullptr;
   // Its machine, started from the opening event's fields (resolved, as stored) under the
@@ -97,6 +137,11 @@ struct ReviewKind {
   // (resolved): a child death notified before is refused, say. A refusal is prefixed with the
   // opening noun and nothing is written. nullptr: nothing to check.
   Status (*check_opening)(Store& store, const nlohmann::json& opening) = nullptr;
+
+  // Its linked opening by `event`, or nullptr when `event` opens no other review.
+  const LinkedOpening* LinkedOpeningBy(std::string_view event) const;
+  // The board chair's decision recorded by `event`, or nullptr when it is not one.
+  const ChairDecision* BoardChairDecisionBy(std::string_view event) const;
 };
 
 // The kind stored as `name`, or nullptr.

@@ -59,7 +59,24 @@ const ReviewKind& ScrKind() {
                     .submit_stage = "OverviewDrafting",
                     .submit_link = "Record that the overview report is submitted",
                     .due_deadline = "scr-completion"},
+      .action_plan_key = "actions",
+      // Appendix 2 of the seed handbook: the chair decides whether an SCR is held and signs the
+      // report off; extensions are the board's.
+      // Extensions agreed with the board move the completion date; a criminal trial or an inquest
+      // pauses the clock (scr_events.cpp).
+      .deadline_moves = {.extended = "ExtensionGranted",
+                         .extended_until = "until",
+                         .paused = "SuspensionStarted",
+                         .resumed = "SuspensionEnded",
+                         .resumed_on = "date"},
+      .board_chair_decisions = {{"ReportSignedOffByBoard", "by"},
+                                {"ChairDecidedToProceed", "on_behalf_of"},
+                                {"ChairDecidedNotToProceed", "on_behalf_of"},
+                                {"ReportReturnedByBoard", "on_behalf_of"},
+                                {"ExtensionGranted", "on_behalf_of"},
+                                {"ExtensionRefused", "on_behalf_of"}},
       .notices = ScrNoticeRules(),
+      .linked_openings = {},
       .events = ScrEventSpecs,
       .begin = BeginScr,
   };
