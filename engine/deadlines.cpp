@@ -137,10 +137,13 @@ void DeadlineTracker::Open(const DeadlineRule& r, const nlohmann::json& payload,
   d.due_date = LondonDate(d.due);
   d.original_due_date = d.due_date;
   if (Deadline* existing = Find(d.Key())) {
-    if (existing->IsOpen()) *existing = d;  // re-anchored (e.g. a second notification)
+    if (!existing->IsOpen()) return;
+    *existing = d;  // re-anchored (e.g. a second notification)
+    ++revision_;
     return;
   }
   deadlines_.push_back(std::move(d));
+  ++revision_;
 }
 
 void DeadlineTracker::Meet(std::string_view event, const nlohmann::json& payload, Instant recorded_at) {
@@ -150,6 +153,7 @@ void DeadlineTracker::Meet(std::string_view event, const nlohmann::json& payload
     if (!d.subject.empty() && SubjectOf(*r, payload) != d.subject) continue;
     d.status = Deadline::kMet;
     d.met_at = recorded_at;
+    ++revision_;
   }
 }
 
@@ -163,9 +167,11 @@ void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payl
       d.due_date = FieldDate(payload, moves.extended_until);
       d.due = EndOf(d.due_date);
       d.changes.push_back("extended to " + FormatDate(d.due_date));
+      ++revision_;
     } else if (event == moves.paused && r->suspendable && d.status == Deadline::kOpen) {
       d.status = Deadline::kSuspended;
       d.suspended_since = recorded_at;
+      ++revision_;
     } else if (event == moves.resumed && d.status == Deadline::kSuspended) {
       auto paused = std::chrono::sys_days(FieldDate(payload, moves.resumed_on)) - std::chrono::sys_days(LondonDate(d.suspended_since));
       int days = std::max(0, static_cast<int>(paused.count()));
@@ -173,6 +179,7 @@ void DeadlineTracker::MoveFor(std::string_view event, const nlohmann::json& payl
       d.due = EndOf(d.due_date);
       d.status = Deadline::kOpen;
       d.changes.push_back("paused " + std::to_string(days) + " days; now due " + FormatDate(d.due_date));
+      ++revision_;
     }
   }
 }

@@ -78,6 +78,9 @@ class DeadlineTracker {
   void Apply(std::string_view event, const nlohmann::json& payload, Instant recorded_at, const DeadlineMoves& moves);
 
   const std::vector<Deadline>& deadlines() const { return deadlines_; }
+  // Grows whenever a deadline opens, is met or moves: equal revisions of one tracker have
+  // equal deadlines(), and so the same timers (timers.hpp) and the same ToJson().
+  std::uint64_t revision() const { return revision_; }
   // Gives back the room kept for deadlines yet to open: for a tracker held at rest (a review
   // rebuilt by Replay), not one about to take more events.
   void ShrinkToFit() { deadlines_.shrink_to_fit(); }
@@ -98,6 +101,7 @@ class DeadlineTracker {
   std::shared_ptr<const PolicyProfile> profile_;
   const BusinessCalendar* calendar_;
   std::vector<Deadline> deadlines_;
+  std::uint64_t revision_ = 0;
 };
 
 nlohmann::json DeadlineToJson(const Deadline& d);

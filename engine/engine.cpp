@@ -232,7 +232,8 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
   if (!resolved.ok()) return Prefixed(about, resolved.status());
   if (const LinkedOpening* link = kind->LinkedOpeningBy(event))
     return RecordWithLinkedOpening(*link, *record, *dir, *resolved, actor, trail);
-  auto state = Rebuild(*record);
+  std::optional<DeadlinesWritten> written;
+  auto state = Rebuild(*record, written);
   if (!state.ok()) return state.status();
   Instant now = clock_.Now();
   // An anchor event without its own due date (an IMR's) gets the profile's, stored with it.
@@ -244,13 +245,14 @@ Result<ReviewRecord> Engine::RecordOnce(std::string_view ref, std::string_view e
   // refusal (it was taken out of the cache), so nothing a refused event touched is kept.
   Status s = ApplyToReview(*state, event, *resolved, now);
   if (!s.ok()) return s;
-  return CommitAccepted(*record, std::move(*state), event, *resolved, actor, now, nullptr, *dir, trail);
+  return CommitAccepted(*record, std::move(*state), event, *resolved, actor, now, nullptr, *dir, trail, written);
 }
 
-Result<ReviewState> Engine::Rebuild(const ReviewRecord& stored) {
+Result<ReviewState> Engine::Rebuild(const ReviewRecord& stored, std::optional<DeadlinesWritten>& written) {
+  written.reset();
   auto calendar = Calendar();
   if (!calendar.ok()) return calendar.status();
-  if (auto kept = reviews_->Take(stored, calendar_)) return std::move(*kept);
+  if (auto kept = reviews_->Take(stored, calendar_, written)) return std::move(*kept);
   auto log = store_.LoadEvents(stored.ref);
   if (!log.ok()) return log.status();
   return Replay(*log, **calendar);
@@ -258,13 +260,20 @@ Result<ReviewState> Engine::Rebuild(const ReviewRecord& stored) {
 
 Result<ReviewChange> Engine::ChangeFor(const ReviewRecord& record, const ReviewState& state, std::string_view event,
                                       const nlohmann::json& fields, std::string_view actor, Instant now,
-                                      const Timer* firing, const BoardDirectory& dir) {
+                                      const Timer* firing, const BoardDirectory& dir,
+                                      std::optional<DeadlinesWritten>& written) {
   std::int64_t seq = record.last_seq + 1;
   ReviewChange change;
-  change.review = RecordOf(state, record.board_id, record.opened_at, now, seq);
+  // Deadlines as they were at the last commit: the same timers, which the store holds already
+  // (timers untouched is then the same change as listing them all again, store.hpp).
+  const bool deadlines_moved = !written || written->revision != state.deadlines.revision();
+  if (deadlines_moved) {
+    written = DeadlinesWritten{state.deadlines.revision(), DeadlinesTextOf(state.deadlines)};
+    change.timers = PlanTimers(record.ref, state.deadlines, *state.deadlines.calendar());
+  }
+  change.review = RecordOf(state, record.board_id, record.opened_at, now, seq, written->text);
   change.events.push_back({record.ref, seq, std::string(event), fields.dump(), std::string(actor), now});
   change.expected_last_seq = record.last_seq;
-  change.timers = PlanTimers(record.ref, state.deadlines, *state.deadlines.calendar());
   change.notices = NoticesFor(state, record.board_id, event, fields, seq, now, dir);
   if (firing) change.firing = *firing;
   return change;
@@ -274,20 +283,23 @@ Result<ReviewChange> Engine::ChangeFor(const ReviewRecord& record, const ReviewS
 // review on since `record` was read, this is a Conflict, nothing is written and nothing kept.
 Result<ReviewRecord> Engine::CommitAccepted(const ReviewRecord& record, ReviewState&& state, std::string_view event,
                                             const nlohmann::json& fields, std::string_view actor, Instant now,
-                                            const Timer* firing, const BoardDirectory& dir, const CommandTrail& trail) {
-  auto change = ChangeFor(record, state, event, fields, actor, now, firing, dir);
+                                            const Timer* firing, const BoardDirectory& dir, const CommandTrail& trail,
+                                            std::optional<DeadlinesWritten>& written) {
+  auto change = ChangeFor(record, state, event, fields, actor, now, firing, dir, written);
   if (!change.ok()) return change.status();
   trail.AttachTo(*change);
   CR_RETURN_IF_ERROR(store_.Commit(*change));
   // Kept only on the calendar it was built on: one replaced meanwhile is not the one in force.
-  if (calendar_.get() == state.deadlines.calendar()) reviews_->Keep(change->review, calendar_, std::move(state));
+  if (calendar_.get() == state.deadlines.calendar())
+    reviews_->Keep(change->review, calendar_, std::move(state), std::move(written));
   return std::move(change->review);
 }
 
 Status Engine::FireTimer(const Timer& timer) {
   auto record = GetReview(timer.review_ref);
   if (!record.ok()) return record.status();
-  auto state = Rebuild(*record);
+  std::optional<DeadlinesWritten> written;
+  auto state = Rebuild(*record, written);
   if (!state.ok()) return state.status();
   nlohmann::json fields = nlohmann::json::parse(timer.payload, nullptr, false);
   if (fields.is_discarded())
@@ -298,7 +310,8 @@ Status Engine::FireTimer(const Timer& timer) {
   auto loaded = Directory(record->board_id);
   if (!loaded.ok()) return loaded.status();
   const BoardDirectory* dir = loaded->get();
-  return CommitAccepted(*record, std::move(*state), timer.event, fields, kSchedulerActor, now, &timer, *dir, {})
+  return CommitAccepted(*record, std::move(*state), timer.event, fields, kSchedulerActor, now, &timer, *dir, {},
+                        written)
       .status();
 }
 

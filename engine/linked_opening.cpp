@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "replay.hpp"
 #include "resolve.hpp"
+#include "review_cache.hpp"
 
 namespace casereview {
 
@@ -39,7 +40,8 @@ Result<ReviewRecord> Engine::RecordWithLinkedOpening(const LinkedOpening& link, 
     fields[std::string(link.ref_field)] = new_ref;
     Instant now = clock_.Now();
     CR_RETURN_IF_ERROR(ApplyToReview(*state, link.event, fields, now));
-    auto change = ChangeFor(record, *state, link.event, fields, actor, now, nullptr, dir);
+    std::optional<DeadlinesWritten> written;  // replayed: nothing known of the last commit
+    auto change = ChangeFor(record, *state, link.event, fields, actor, now, nullptr, dir, written);
     if (change.ok()) trail.AttachTo(*change);  // the command was on this review
     return change;
   };

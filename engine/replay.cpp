@@ -1,7 +1,5 @@
 #include "replay.hpp"
 
-#include "casereview/review_summary.hpp"
-
 #include "common/review_kind.hpp"
 
 namespace casereview {
@@ -98,8 +96,57 @@ Result<ReviewState> Replay(const std::vector<StoredEvent>& log, const BusinessCa
   return state;
 }
 
+namespace {
+
+// `object`'s compact dump (nlohmann::json::dump()) with `value_text`, a compact JSON text,
+// as the value of `key`, replacing any value it had: what dump() writes after
+// object[key] = parse(value_text), without building that value. An object dumps as its keys
+// in order, each escaped, a colon and the value's dump, with commas between.
+std::string DumpWith(const nlohmann::json& object, std::string_view key, const std::string& value_text) {
+  std::string out = "{";
+  bool placed = false;
+  auto put = [&](const std::string& k, const std::string& v) {
+    if (out.size() > 1) out += ',';
+    out += nlohmann::json(k).dump();
+    out += ':';
+    out += v;
+  };
+  for (const auto& [k, v] : object.items()) {
+    if (!placed && k >= key) {
+      put(std::string(key), value_text);
+      placed = true;
+      if (k == key) continue;
+    }
+    put(k, v.dump());
+  }
+  if (!placed) put(std::string(key), value_text);
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+DeadlinesText DeadlinesTextOf(const DeadlineTracker& t) {
+  nlohmann::json deadlines = t.ToJson();
+  // As SummarizeProjection keeps them: each deadline not met, with what, due and due_date.
+  nlohmann::json summary = nlohmann::json::array();
+  for (const nlohmann::json& d : deadlines) {
+    if (d.value("status", "") == "met") continue;
+    nlohmann::json kept = nlohmann::json::object();
+    for (const char* key : {"what", "due", "due_date"})
+      if (auto field = d.find(key); field != d.end()) kept[key] = *field;
+    summary.push_back(std::move(kept));
+  }
+  return {deadlines.dump(), summary.dump()};
+}
+
 ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant opened_at,
                       Instant updated_at, std::int64_t last_seq) {
+  return RecordOf(s, board_id, opened_at, updated_at, last_seq, DeadlinesTextOf(s.deadlines));
+}
+
+ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant opened_at,
+                      Instant updated_at, std::int64_t last_seq, const DeadlinesText& deadlines) {
   const ReviewWorkflow& w = *s.workflow;
   ReviewRecord r;
   r.ref = w.Ref();
@@ -116,9 +163,9 @@ ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant
     NextStep next = w.Next();
     projection["next_step"] = {{"what", next.what}, {"holders", next.holders}};
   }
-  projection["deadlines"] = s.deadlines.ToJson();
-  r.summary = SummarizeProjection(projection);
-  r.projection = projection.dump();
+  r.projection = DumpWith(projection, "deadlines", deadlines.projection);
+  // SummarizeProjection(r.projection), made from its parts: {"deadlines":...,"next_step":...}.
+  r.summary = "{\"deadlines\":" + deadlines.summary + ",\"next_step\":" + projection["next_step"].dump() + "}";
   return r;
 }
 

@@ -56,4 +56,16 @@ Result<ReviewState> Replay(const std::vector<StoredEvent>& log, const BusinessCa
 ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant opened_at,
                       Instant updated_at, std::int64_t last_seq);
 
+// What a review record holds of the deadlines, as compact JSON: the projection's "deadlines"
+// (DeadlineTracker::ToJson) and the summary's (review_summary.hpp). It follows from the
+// deadlines alone, so it stays right while DeadlineTracker::revision() does not move.
+struct DeadlinesText {
+  std::string projection;
+  std::string summary;
+};
+DeadlinesText DeadlinesTextOf(const DeadlineTracker& t);
+// RecordOf, given DeadlinesTextOf(s.deadlines) made earlier: the same record, byte for byte.
+ReviewRecord RecordOf(const ReviewState& s, const std::string& board_id, Instant opened_at,
+                      Instant updated_at, std::int64_t last_seq, const DeadlinesText& deadlines);
+
 }  // namespace casereview

@@ -23,6 +23,14 @@
 
 namespace casereview {
 
+// What the engine last committed of a review's deadlines: its timers, and the read model's
+// deadlines as `text`, both made at the deadlines' `revision` (DeadlineTracker::revision). While
+// the revision has not moved, the next commit writes the same text and leaves the timers alone.
+struct DeadlinesWritten {
+  std::uint64_t revision = 0;
+  DeadlinesText text;
+};
+
 class ReviewCache {
  public:
   // At most `capacity` reviews are kept; the least recently used goes first. A few KB a
@@ -35,11 +43,20 @@ class ReviewCache {
   // and Keeps it again only once the store has committed, so a refused command, a conflict
   // or a failed commit leaves nothing behind and the next command replays.
   std::optional<ReviewState> Take(const ReviewRecord& stored, const std::shared_ptr<const BusinessCalendar>& calendar);
+  // As Take; `written` is what was kept with the state (nullopt when nothing was, or no state
+  // is given back).
+  std::optional<ReviewState> Take(const ReviewRecord& stored, const std::shared_ptr<const BusinessCalendar>& calendar,
+                                  std::optional<DeadlinesWritten>& written);
 
   // Keeps `state` as the review stands in `committed` (the record just written, or just
   // read when the state was replayed from the log it had). REQUIRES: the state's deadlines
   // were built on `calendar`, which the entry keeps alive.
   void Keep(const ReviewRecord& committed, std::shared_ptr<const BusinessCalendar> calendar, ReviewState state);
+  // As Keep, with what `committed` wrote of the state's deadlines. REQUIRES: `written`, if
+  // given, was made from state.deadlines at written->revision, and the store holds it as
+  // `committed` left it.
+  void Keep(const ReviewRecord& committed, std::shared_ptr<const BusinessCalendar> calendar, ReviewState state,
+            std::optional<DeadlinesWritten> written);
 
   void Clear();
   std::size_t size() const { return by_ref_.size(); }
@@ -51,6 +68,7 @@ class ReviewCache {
     Instant updated_at{};
     std::shared_ptr<const BusinessCalendar> calendar;
     ReviewState state;
+    std::optional<DeadlinesWritten> written;
   };
   using Entries = std::list<Entry>;  // most recently used first
 

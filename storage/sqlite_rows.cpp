@@ -104,7 +104,7 @@ void BindReview(SQLite::Statement& s, const ReviewRecord& r) {
   s.bind(7, r.open ? 1 : 0);
   s.bind(8, SecondsOf(r.opened_at));
   s.bind(9, SecondsOf(r.updated_at));
-  s.bind(10, r.projection);
+  s.bindNoCopy(10, r.projection);
 }
 
 ReviewRecord ReadReview(const SQLite::Statement& s) {
@@ -132,7 +132,7 @@ void BindEvent(SQLite::Statement& s, const StoredEvent& e) {
   s.bind(1, e.review_ref);
   s.bind(2, e.seq);
   s.bind(3, e.type);
-  s.bind(4, e.payload);
+  s.bindNoCopy(4, e.payload);
   s.bind(5, e.actor);
   s.bind(6, SecondsOf(e.recorded_at));
 }
@@ -158,7 +158,7 @@ void BindTimer(SQLite::Statement& s, const Timer& t) {
   s.bind(2, t.review_ref);
   s.bind(3, SecondsOf(t.due));
   s.bind(4, t.event);
-  s.bind(5, t.payload);
+  s.bindNoCopy(5, t.payload);
 }
 
 Timer ReadTimer(const SQLite::Statement& s) {
@@ -206,7 +206,7 @@ void BindNotice(SQLite::Statement& s, const Notice& n) {
   BindOptionalText(s, 2, n.review_ref);
   s.bind(3, n.kind);
   s.bind(4, JoinList(n.recipients));
-  s.bind(5, n.payload);
+  s.bindNoCopy(5, n.payload);
   s.bind(6, SecondsOf(n.created_at));
   s.bind(7, n.status);
   s.bind(8, n.board_id);

@@ -5,6 +5,8 @@
 // kUpsert* inserts or replaces by key, its parameters bound by Bind* in the same order.
 // The SQL is portable (INSERT ... ON CONFLICT ... DO UPDATE works in SQLite and PostgreSQL).
 // Bind* and Read* throw SQLite::Exception on a database error; the caller translates it.
+// Bind* bind a row's large texts (a projection, a payload) without copying them: REQUIRES the
+// row outlives the statement's run (bind, run, reset while the caller holds it).
 #pragma once
 
 #include <chrono>

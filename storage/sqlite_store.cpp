@@ -477,7 +477,8 @@ Status SqliteStore::WriteChange(const ReviewChange& c, AuditHead& head) {
   }
   if (!Exists(kBoardExists, {c.review.board_id}))
     return MissingReference("review " + ref, "board '" + c.review.board_id + "'");
-  CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainst(db_, c));
+  StoredTimers timers;  // read by the check, for the write
+  CR_RETURN_IF_ERROR(CheckTimersAndNoticesAgainst(db_, c, timers));
   Prepared upsert_prepared(db_, kUpsertReview);
   SQLite::Statement& upsert = *upsert_prepared;  // first: the events' foreign key needs it
   BindReview(upsert, c.review);
@@ -491,7 +492,7 @@ Status SqliteStore::WriteChange(const ReviewChange& c, AuditHead& head) {
     BindEvent(insert, e);
     insert.exec();
   }
-  WriteTimersAndNotices(db_, c);
+  WriteTimersAndNotices(db_, c, std::move(timers));
   if (c.idempotency) CR_RETURN_IF_ERROR(InsertIdempotency(db_, *c.idempotency, c.idempotency->at - kIdempotencyKept));
   return AppendChangeAudit(c, head);
 }

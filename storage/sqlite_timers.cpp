@@ -50,6 +50,17 @@ std::optional<std::string> StoredTimerReview(SQLite::Database& db, const std::st
   return q.getColumn(0).getString();
 }
 
+StoredTimers SelectReviewTimers(SQLite::Database& db, const std::string& ref) {
+  StoredTimers stored;
+  Prepared q_prepared(db, "SELECT id, status, due, event, payload FROM timers WHERE review_ref = ?");
+  SQLite::Statement& q = *q_prepared;
+  q.bind(1, ref);
+  while (q.executeStep())
+    stored.emplace(q.getColumn(0).getString(), StoredTimer{q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                                                           q.getColumn(3).getString(), q.getColumn(4).getString()});
+  return stored;
+}
+
 void SetStatus(SQLite::Database& db, const std::string& id, const char* status, std::int64_t at) {
   Prepared update_prepared(db, "UPDATE timers SET status = ?, changed_at = ? WHERE id = ?");
   SQLite::Statement& update = *update_prepared;
@@ -59,28 +70,12 @@ void SetStatus(SQLite::Database& db, const std::string& id, const char* status, 
   update.exec();
 }
 
-// A stored timer as reconciling needs it: its status, and what a move would rewrite.
-struct StoredTimer {
-  std::string status;
-  std::int64_t due = 0;
-  std::string event;
-  std::string payload;
-};
-
 // Pending timers not listed are cancelled; listed ones are added, or moved while pending
 // (a listed timer already as stored is left alone: a command re-lists every pending timer of
 // its review, and most are unchanged). A timer that fired or was cancelled keeps its row as
-// it is, listed or not.
-void ReconcileTimers(SQLite::Database& db, const ReviewChange& c) {
-  std::map<std::string, StoredTimer, std::less<>> stored;
-  Prepared q_prepared(db, "SELECT id, status, due, event, payload FROM timers WHERE review_ref = ?");
-  SQLite::Statement& q = *q_prepared;
-  q.bind(1, c.review.ref);
-  while (q.executeStep())
-    stored[q.getColumn(0).getString()] = {q.getColumn(1).getString(), q.getColumn(2).getInt64(),
-                                          q.getColumn(3).getString(), q.getColumn(4).getString()};
-
-  std::set<std::string, std::less<>> listed;
+// it is, listed or not. `stored`: the review's timers as they now stand.
+void ReconcileTimers(SQLite::Database& db, const ReviewChange& c, const StoredTimers& stored) {
+  std::set<std::string_view> listed;
   for (const Timer& t : *c.timers) listed.insert(t.id);
   for (const auto& [id, row] : stored) {
     if (row.status == kPending && !listed.count(id))
@@ -111,18 +106,14 @@ void ReconcileTimers(SQLite::Database& db, const ReviewChange& c) {
 
 }  // namespace
 
-Status CheckTimersAndNoticesAgainst(SQLite::Database& db, const ReviewChange& c) {
+Status CheckTimersAndNoticesAgainst(SQLite::Database& db, const ReviewChange& c, StoredTimers& stored) {
   if (c.firing && !StillPending(db, *c.firing)) return TimerMovedMeanwhile(*c.firing);
   if (c.timers) {
-    // Most listed timers are the review's own, already stored: read those ids once, and look
-    // up only the others (new ones, or one another review holds).
-    std::set<std::string, std::less<>> own;
-    Prepared q_prepared(db, "SELECT id FROM timers WHERE review_ref = ?");
-    SQLite::Statement& q = *q_prepared;
-    q.bind(1, c.review.ref);
-    while (q.executeStep()) own.insert(q.getColumn(0).getString());
+    // Most listed timers are the review's own, already stored: read those once (for the
+    // reconciling too), and look up only the others (new ones, or one another review holds).
+    stored = SelectReviewTimers(db, c.review.ref);
     for (const Timer& t : *c.timers) {
-      if (t.review_ref == c.review.ref && own.count(t.id)) continue;
+      if (t.review_ref == c.review.ref && stored.count(t.id)) continue;
       auto owner = StoredTimerReview(db, t.id);
       if (owner && *owner != t.review_ref) return TimerOfAnotherReview(t, *owner);
     }
@@ -133,10 +124,14 @@ Status CheckTimersAndNoticesAgainst(SQLite::Database& db, const ReviewChange& c)
   return Status::Ok();
 }
 
-void WriteTimersAndNotices(SQLite::Database& db, const ReviewChange& c) {
+void WriteTimersAndNotices(SQLite::Database& db, const ReviewChange& c, StoredTimers stored) {
   // First, so that reconciling sees the fired timer as fired and leaves it so.
-  if (c.firing) SetStatus(db, c.firing->id, TimerStatusName(TimerStatus::kFired), ChangedAt(c));
-  if (c.timers) ReconcileTimers(db, c);
+  if (c.firing) {
+    SetStatus(db, c.firing->id, TimerStatusName(TimerStatus::kFired), ChangedAt(c));
+    if (auto fired = stored.find(c.firing->id); fired != stored.end())
+      fired->second.status = TimerStatusName(TimerStatus::kFired);
+  }
+  if (c.timers) ReconcileTimers(db, c, stored);
   Prepared insert_prepared(db, kInsertNotice);
   SQLite::Statement& insert = *insert_prepared;
   for (const Notice& n : c.notices) {

@@ -33,6 +33,7 @@ class BusinessCalendar;   // engine/calendar.hpp: working days and bank holidays
 class ReviewCache;        // engine/review_cache.hpp: reviews rebuilt by earlier commands
 struct BoardDirectory;    // engine/resolve.hpp: a board's agencies and people
 struct ReviewKind;        // workflows/common/review_kind.hpp: a kind of review, as the registry knows it
+struct DeadlinesWritten;  // engine/review_cache.hpp: what a commit wrote of a review's deadlines
 struct LinkedOpening;     // workflows/common/review_kind.hpp: an event that opens a review of another kind
 
 struct RecoveryReport {
@@ -140,18 +141,25 @@ class Engine {
   Result<ReviewRecord> RecordWithLinkedOpening(const LinkedOpening& link, const ReviewRecord& record,
                                                const BoardDirectory& dir, const nlohmann::json& resolved,
                                                std::string_view actor, const CommandTrail& trail);
-  // The change one accepted event makes: appended, re-planned timers, notices.
+  // The change one accepted event makes: appended, re-planned timers, notices. `written`:
+  // what the review's last commit wrote of its deadlines, when known (nullopt otherwise); if
+  // the deadlines have not moved since, the change leaves the timers as they are. Set to what
+  // this change writes.
   Result<ReviewChange> ChangeFor(const ReviewRecord& record, const ReviewState& state, std::string_view event,
                                  const nlohmann::json& fields, std::string_view actor, Instant now,
-                                 const Timer* firing, const BoardDirectory& dir);
+                                 const Timer* firing, const BoardDirectory& dir,
+                                 std::optional<DeadlinesWritten>& written);
   // Appends one accepted event to the review, with its re-planned timers and notices, and
-  // keeps the state for the review's next command. Returns the record written.
+  // keeps the state for the review's next command. Returns the record written. `written`: as
+  // Rebuild gave it.
   Result<ReviewRecord> CommitAccepted(const ReviewRecord& record, ReviewState&& state, std::string_view event,
                                       const nlohmann::json& fields, std::string_view actor, Instant now,
-                                      const Timer* firing, const BoardDirectory& dir, const CommandTrail& trail);
+                                      const Timer* firing, const BoardDirectory& dir, const CommandTrail& trail,
+                                      std::optional<DeadlinesWritten>& written);
   // The review's machine and deadlines as `stored` (just read) says it stands: kept from this
-  // Engine's last command on it when the review has not moved since, else replayed from its log.
-  Result<ReviewState> Rebuild(const ReviewRecord& stored);
+  // Engine's last command on it when the review has not moved since (with what that command
+  // wrote of its deadlines, in `written`), else replayed from its log (`written` nullopt).
+  Result<ReviewState> Rebuild(const ReviewRecord& stored, std::optional<DeadlinesWritten>& written);
 
   Store& store_;
   const Clock& clock_;

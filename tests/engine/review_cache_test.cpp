@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "board_import.hpp"
@@ -13,6 +14,7 @@
 #include "casereview/sqlite_store.hpp"
 #include "replay.hpp"
 #include "review_cache.hpp"
+#include "scenario.hpp"
 #include "support/test_support.hpp"
 
 using namespace casereview;
@@ -185,6 +187,49 @@ SCENARIO("The cache keeps a bounded number of reviews, the least recently used g
         CHECK_FALSE(cache.Take(stored(refs[0]), calendar).has_value());
         CHECK_FALSE(cache.Take(stored(refs[1]), other_calendar).has_value());
         CHECK(cache.size() == 0);
+      }
+    }
+  }
+}
+
+SCENARIO("An engine that keeps reviews leaves the same records, timers and notices as one that replays each time",
+         "[engine][cache][timers]") {
+  for (const char* file : {"scr_full_lifecycle.json", "cdop_unexpected_death.json"}) {
+    GIVEN(std::string("the example ") + file + " run on two stores, by an engine keeping reviews and one keeping none") {
+      auto scenario = ParseScenario(ReadBytes(ExamplePath(file)));
+      REQUIRE(scenario.ok());
+      auto board = ParseBoardJson(ReadBytes(ExamplePath("demo-board.json")));
+      REQUIRE(board.ok());
+      // The one keeping none replays every review and lists all its timers at every commit.
+      struct Side {
+        std::unique_ptr<Store> store = NewMemoryStore();
+        ManualClock clock;
+        Engine engine;
+        Side(Instant start, std::size_t kept) : clock(start), engine(*store, clock, kept) {}
+      };
+      Side keeping(scenario->steps.front().at, Engine::kKeptReviews), replaying(scenario->steps.front().at, 0);
+      REQUIRE(keeping.engine.ImportBoardData(*board).ok());
+      REQUIRE(replaying.engine.ImportBoardData(*board).ok());
+      ScenarioRunner keeping_runner(*scenario), replaying_runner(*scenario);
+      THEN("after each step both stores hold the same review, timers (pending or not) and outbox") {
+        std::set<std::string> timer_ids;  // every timer either side ever held pending
+        for (std::size_t i = 0; i < scenario->steps.size(); ++i) {
+          auto a = keeping_runner.RunStep(i, keeping.engine, keeping.clock, keeping.store.get());
+          auto b = replaying_runner.RunStep(i, replaying.engine, replaying.clock, replaying.store.get());
+          INFO("step " << i + 1 << ": " << a.status().message() << " / " << b.status().message());
+          REQUIRE(a.ok());
+          REQUIRE(b.ok());
+          const std::string& ref = keeping_runner.review_ref();
+          REQUIRE(ref == replaying_runner.review_ref());
+          CHECK(*keeping.store->GetReview(ref) == *replaying.store->GetReview(ref));
+          auto pending = *keeping.store->PendingTimers(ref);
+          CHECK(pending == *replaying.store->PendingTimers(ref));
+          for (const Timer& timer : pending) timer_ids.insert(timer.id);
+          for (const std::string& id : timer_ids)
+            CHECK(*keeping.store->GetTimerStatus(id) == *replaying.store->GetTimerStatus(id));
+          CHECK(*keeping.store->ListNotices({}) == *replaying.store->ListNotices({}));
+        }
+        CHECK_FALSE(timer_ids.empty());
       }
     }
   }
