@@ -21,6 +21,17 @@ struct Context {
   std::string audit_key_path;  // --audit-key; empty: "<db>.audit-key" (SqliteStoreOptions)
   bool json = false;
 
+  // A command's options, kept as long as the command line (cli::Run): each callback reads
+  // them after parsing. Owned here rather than in statics, so each Run starts from defaults.
+  template <class T, class... Args>
+  T& Keep(Args&&... args) {
+    auto kept = std::make_shared<T>(std::forward<Args>(args)...);
+    T& ref = *kept;
+    kept_options.push_back(std::move(kept));
+    return ref;
+  }
+  std::vector<std::shared_ptr<void>> kept_options;
+
   ProcessClock clock;  // the system clock, or the test clock $CASEREVIEW_CLOCK describes (docs/cli.md)
   std::unique_ptr<Store> store;
   std::unique_ptr<Engine> engine;
@@ -75,8 +86,8 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code);
 // The whole command line: parses `argv`, runs the command, returns the exit code. The kinds of
 // review it offers are those registered by then (workflows/common/review_kind.hpp); a test
-// registers one of its own first (tests/support/tiny_kind_cli.cpp). Called once per process:
-// the commands keep their options in function-local statics.
+// registers one of its own first (tests/support/tiny_kind_cli.cpp). Each call starts from the
+// options' defaults (they are kept in its Context). Not thread-safe: it writes std::cout.
 int Run(int argc, char** argv);
 
 void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code);

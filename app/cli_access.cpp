@@ -49,7 +49,8 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
   // `person add` and `person list` are the board's (cli_board.cpp); the password is sign-in's.
   auto* person = app.get_subcommand("person");
   // A person id is one board's: --board names it when the database holds several.
-  static std::string person_id, board_id;
+  std::string& person_id = ctx.Keep<std::string>();
+  std::string& board_id = ctx.Keep<std::string>();
   auto* password = person->add_subcommand("password", "Set a person's password, read from standard input");
   password->add_option("--id", person_id, "The person")->required();
   password->add_option("--board", board_id, "Their board (default: the only board)");
@@ -79,7 +80,9 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
   });
 
   auto* token = app.add_subcommand("token", "API tokens for other systems")->require_subcommand(1);
-  static std::string token_person, token_label, token_id;
+  std::string& token_person = ctx.Keep<std::string>();
+  std::string& token_label = ctx.Keep<std::string>();
+  std::string& token_id = ctx.Keep<std::string>();
   auto* create = token->add_subcommand("create", "Make a token for a person; it is shown once");
   create->add_option("--person", token_person, "Whose token")->required();
   create->add_option("--label", token_label, "What it is for");
@@ -100,7 +103,7 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
     }
   });
   auto* list = token->add_subcommand("list", "Every token: id, board, person, label, made, revoked (never the secret)");
-  static std::string list_board;
+  std::string& list_board = ctx.Keep<std::string>();
   list->add_option("--board", list_board, "Only this board's (default: every board's)");
   list->callback([&] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
@@ -121,9 +124,12 @@ void AddAccessCommands(CLI::App& app, Context& ctx, int& exit_code) {
   });
 
   auto* audit = app.add_subcommand("audit", "The audit log: who read or changed what, and when")->require_subcommand(1);
-  static std::string board, actor, target, head;
-  static std::int64_t after = 0;
-  static std::size_t limit = 100;
+  std::string& board = ctx.Keep<std::string>();
+  std::string& actor = ctx.Keep<std::string>();
+  std::string& target = ctx.Keep<std::string>();
+  std::string& head = ctx.Keep<std::string>();
+  std::int64_t& after = ctx.Keep<std::int64_t>(0);
+  std::size_t& limit = ctx.Keep<std::size_t>(100);
   auto* show = audit->add_subcommand("list", "Entries, oldest first");
   show->add_option("--board", board, "Only this board's");
   show->add_option("--actor", actor, "Only this person's");

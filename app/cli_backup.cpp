@@ -47,8 +47,9 @@ int ReanchorAudit(Context& ctx, const std::string& from) {
 }  // namespace
 
 void AddBackupCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string to, from;
-  static bool replace = false;
+  std::string& to = ctx.Keep<std::string>();
+  std::string& from = ctx.Keep<std::string>();
+  bool& replace = ctx.Keep<bool>(false);
   auto* backup = app.add_subcommand("backup", "Copy the database to a new file, safely while it is in use");
   backup->add_option("file", to, "The new backup file")->required();
   backup->callback([&] {

@@ -56,10 +56,18 @@ void PrintPeople(BoardData d, const std::string& role, bool json) {
 }  // namespace
 
 void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string board_id, name, profile = "seed-2010", sectors = "health,childrens-social-care";
-  static int min_agencies = 4;
-  static bool no_chair = false;
-  static std::string path, id, email, agency, roles, sector;
+  std::string& board_id = ctx.Keep<std::string>();
+  std::string& name = ctx.Keep<std::string>();
+  std::string& profile = ctx.Keep<std::string>("seed-2010");
+  std::string& sectors = ctx.Keep<std::string>("health,childrens-social-care");
+  int& min_agencies = ctx.Keep<int>(4);
+  bool& no_chair = ctx.Keep<bool>(false);
+  std::string& path = ctx.Keep<std::string>();
+  std::string& id = ctx.Keep<std::string>();
+  std::string& email = ctx.Keep<std::string>();
+  std::string& agency = ctx.Keep<std::string>();
+  std::string& roles = ctx.Keep<std::string>();
+  std::string& sector = ctx.Keep<std::string>();
 
   auto* board = app.add_subcommand("board", "Create, show or export the board")->require_subcommand(1);
   auto* create = board->add_subcommand("create", "Create a board (and the database if new)");
@@ -77,7 +85,7 @@ void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (Status s = ctx.engine->CreateBoard(b); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "created board " << b.id << " in " << ctx.db_path << "\n";
   });
-  static std::string meeting_date;
+  std::string& meeting_date = ctx.Keep<std::string>();
   auto* meeting = board->add_subcommand(
       "meeting", "Add a board meeting: its action-plan digest goes to the board 5 working days before");
   meeting->add_option("date", meeting_date, "The meeting's date, YYYY-MM-DD")->required();
@@ -156,7 +164,7 @@ void AddBoardCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (Status s = ctx.engine->PutPerson(p); !s.ok()) { exit_code = Fail(s); return; }
     std::cout << "person " << id << " saved\n";
   });
-  static std::string role;
+  std::string& role = ctx.Keep<std::string>();
   auto* person_list = people->add_subcommand("list", "List the people (--role panel-member: the standing panel)");
   person_list->add_option("--board", board_id, "Board id (default: the only board)");
   person_list->add_option("--role", role, "Only people holding this role");

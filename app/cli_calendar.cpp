@@ -8,8 +8,8 @@
 namespace casereview::cli {
 
 void AddCalendarCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  static int year = 0;
-  static std::string path;
+  int& year = ctx.Keep<int>(0);
+  std::string& path = ctx.Keep<std::string>();
   auto* calendar = app.add_subcommand("calendar", "England and Wales bank holidays used for working days")
                        ->require_subcommand(1);
   auto* show = calendar->add_subcommand("show", "The bank holidays of a year");

@@ -67,9 +67,12 @@ int SendDue(Context& ctx, const MailOptions& options) {
 }  // namespace
 
 void AddOutboxCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string review, status, retry_id, export_dir;
-  static bool retry_all = false;
-  static MailOptions mail;
+  std::string& review = ctx.Keep<std::string>();
+  std::string& status = ctx.Keep<std::string>();
+  std::string& retry_id = ctx.Keep<std::string>();
+  std::string& export_dir = ctx.Keep<std::string>();
+  bool& retry_all = ctx.Keep<bool>(false);
+  MailOptions& mail = ctx.Keep<MailOptions>();
   auto* outbox = app.add_subcommand("outbox", "Notices waiting for (or given to) the mail server");
   outbox->add_option("--review", review, "Only this review's notices");
   outbox->add_option("--status", status, "Only notices pending, sent or failed")

@@ -1,7 +1,6 @@
 // casereview report: what the board receives.
 #include <algorithm>
 #include <iostream>
-#include <memory>
 
 #include "calendar.hpp"
 #include "common/review_kind.hpp"
@@ -47,20 +46,19 @@ Result<Date> DateOption(const std::string& name, const std::string& text, Date f
   return *d;
 }
 
-// The options of one period report's command, kept as long as the command line.
+// The options of one period report's command (kept in the Context, as long as the command line).
 struct PeriodOptions {
   std::string from, to;
   bool csv = false;
 };
 
 void AddPeriodReport(CLI::App& report, const PeriodReport& r, Context& ctx, int& exit_code) {
-  auto options = std::make_shared<PeriodOptions>();
+  PeriodOptions& o = ctx.Keep<PeriodOptions>();
   auto* cmd = report.add_subcommand(std::string(r.name), std::string(r.summary) + " (default: this financial year)");
-  cmd->add_option("--from", options->from, "First notification date, YYYY-MM-DD (default: 1 April of the financial year)");
-  cmd->add_option("--to", options->to, "Last notification date, YYYY-MM-DD (default: 31 March of the financial year)");
-  cmd->add_flag("--csv", options->csv, "One long CSV table: section,item,measure,value (instead of --json)");
-  cmd->callback([&r, &ctx, &exit_code, options] {
-    const PeriodOptions& o = *options;
+  cmd->add_option("--from", o.from, "First notification date, YYYY-MM-DD (default: 1 April of the financial year)");
+  cmd->add_option("--to", o.to, "Last notification date, YYYY-MM-DD (default: 31 March of the financial year)");
+  cmd->add_flag("--csv", o.csv, "One long CSV table: section,item,measure,value (instead of --json)");
+  cmd->callback([&r, &ctx, &exit_code, &o] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     // Neither end given: this financial year. --from alone runs to the end of this financial
     // year (or of its own, if later); --to alone from the start of its own (or this one's, if
@@ -89,15 +87,15 @@ void AddPeriodReport(CLI::App& report, const PeriodReport& r, Context& ctx, int&
 }  // namespace
 
 void AddReportCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  auto at = std::make_shared<std::string>();
+  std::string& at = ctx.Keep<std::string>();
   auto* report = app.add_subcommand("report", "Reports for the board")->require_subcommand(1);
   auto* slippage = report->add_subcommand("slippage", "How late each review ran, and why (extensions, suspensions, IMRs)");
-  slippage->add_option("--at", *at, "As at this date instead of now");
-  slippage->callback([&ctx, &exit_code, at] {
+  slippage->add_option("--at", at, "As at this date instead of now");
+  slippage->callback([&ctx, &exit_code, &at] {
     if (Status s = ctx.Open(false); !s.ok()) { exit_code = Fail(s); return; }
     Instant when = ctx.clock.Now();
-    if (!at->empty()) {
-      auto parsed = ParseInstant(*at);
+    if (!at.empty()) {
+      auto parsed = ParseInstant(at);
       if (!parsed.ok()) { exit_code = Fail(Status::InvalidArgument("--at: " + parsed.status().message())); return; }
       when = *parsed;
     }

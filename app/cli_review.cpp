@@ -186,9 +186,16 @@ int OpenAudited(Context& ctx, const std::string& by, const std::string& board_id
 }  // namespace
 
 void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string ref, event, by, board_id, json_fields, path, at;
-  static std::vector<std::string> sets;
-  static bool all = false, quiet = false;
+  std::string& ref = ctx.Keep<std::string>();
+  std::string& event = ctx.Keep<std::string>();
+  std::string& by = ctx.Keep<std::string>();
+  std::string& board_id = ctx.Keep<std::string>();
+  std::string& json_fields = ctx.Keep<std::string>();
+  std::string& path = ctx.Keep<std::string>();
+  std::string& at = ctx.Keep<std::string>();
+  std::vector<std::string>& sets = ctx.Keep<std::vector<std::string>>();
+  bool& all = ctx.Keep<bool>(false);
+  bool& quiet = ctx.Keep<bool>(false);
 
   // One command for each kind of review that opens one: refer, notify, ...
   for (const ReviewKind* kind : ReviewKinds()) {
@@ -311,7 +318,7 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
                 << t["fields"].value("step", "") << "\n";
   });
 
-  static std::string kind;
+  std::string& kind = ctx.Keep<std::string>();
   auto* events = app.add_subcommand("events", "The events a review takes, with their fields");
   events->add_option("event", event, "Only this event");
   std::vector<std::string> kinds;
@@ -326,7 +333,7 @@ void AddReviewCommands(CLI::App& app, Context& ctx, int& exit_code) {
   run->add_flag("--quiet", quiet, "Print only the outcome");
   run->callback([&] { exit_code = RunScenario(ctx, path, quiet); });
 
-  static bool repair = false;
+  bool& repair = ctx.Keep<bool>(false);
   auto* verify = app.add_subcommand("verify", "Rebuild every review from its log and check it");
   verify->add_flag("--repair", repair, "Rebuild read models an older casereview wrote (the logs are untouched)");
   verify->callback([&] {

@@ -83,8 +83,8 @@ int RunServices(Context& ctx, const MailOptions& mail, const http::ServerOptions
 }  // namespace
 
 void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
-  static MailOptions mail;
-  static http::ServerOptions options;
+  MailOptions& mail = ctx.Keep<MailOptions>();
+  http::ServerOptions& options = ctx.Keep<http::ServerOptions>();
   auto* serve = app.add_subcommand(
       "serve", "Run the server: the HTTP API, the scheduler and the notifier, until interrupted");
   serve->add_option("--bind", options.bind, "Address to listen on")->capture_default_str();
@@ -114,7 +114,7 @@ void AddSchedulerCommands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!report.ok()) { exit_code = Fail(report.status()); return; }
     std::cout << "fired " << report->fired << " timers" << (report->stale ? " (" + std::to_string(report->stale) + " had moved meanwhile)" : "") << "\n";
   });
-  static MailOptions mail;
+  MailOptions& mail = ctx.Keep<MailOptions>();
   auto* serve = scheduler->add_subcommand(
       "serve", "Keep firing timers as they fall due and delivering the notices they leave, until interrupted");
   mail.AddTo(serve);
